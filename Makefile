@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST ?= 0.0.0.0
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e ".[dev,clients,printing]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/onestop demo
+
+run: demo
+	@echo "Demo hall: staff passwords and device tokens are in var/demo-credentials.toml"
+	$(BIN)/onestop serve --host $(HOST) --port $(PORT)
+
+test: install
+	@bash scripts/test-services.sh $(PG_TEST_URL) $(REDIS_TEST_URL) > .test-env
+	@source .test-env && rm -f .test-env && $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python bench/bench_queue.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,50 @@
+"""Login, logout and who-am-I."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify
+
+from ..db.uow import UnitOfWork
+from ..services import auth
+from .framework import ANY_PRINCIPAL, PUBLIC, STAFF, command, db, endpoint, now
+from .schemas import Login
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+
+
+@endpoint(
+    bp,
+    "/login",
+    methods=("POST",),
+    summary="Staff login; returns a bearer token",
+    roles=PUBLIC,
+    body=Login,
+    tag="auth",
+)
+def login(body: Login):
+    with UnitOfWork(db(), now()) as uow:
+        result = auth.login(uow, body.hall, body.username, body.password, body.client)
+        uow.commit()
+    return jsonify(result)
+
+
+@endpoint(
+    bp,
+    "/logout",
+    methods=("POST",),
+    summary="Revoke the current staff token",
+    roles=STAFF,
+    tag="auth",
+)
+def logout():
+    def action(uow, rid):
+        auth.revoke_token(uow, g.principal)
+        return {"revoked": True}
+
+    return command(None, action, operation="logout")
+
+
+@endpoint(bp, "/me", summary="Who the token belongs to", roles=ANY_PRINCIPAL, tag="auth")
+def me():
+    p = g.principal
+    return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "hall": p.hall_code})

@@ -1,0 +1,218 @@
+"""The pieces every endpoint uses: authentication, deny-by-default roles, hall scoping, body
+parsing into pydantic models, JSON errors, idempotent commands, and the OpenAPI registry."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from ..db.uow import UnitOfWork
+from ..domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ..services.auth import Principal, authenticate
+from ..services.commands import run_command
+from ..services.halls import HallContext, hall_context
+
+PUBLIC = "public"
+STAFF = frozenset({"clerk", "manager", "admin"})
+MANAGERS = frozenset({"manager", "admin"})
+ANY_PRINCIPAL = frozenset(
+    {"clerk", "manager", "admin", "kiosk", "display", "printer", "rating_pad"}
+)
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, field: str | None = None, details=None
+    ):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field, self.details = (
+            status,
+            code,
+            message,
+            field,
+            details,
+        )
+
+
+STATUS_OF = {"invalid": 400, "not_found": 404, "conflict": 409, "forbidden": 403}
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None, details=None):
+    body: dict[str, Any] = {"error": {"code": code, "message": message, "field": field}}
+    if details:
+        body["error"]["details"] = details
+    return jsonify(body), status
+
+
+def domain_error_response(exc: DomainError):
+    return error_response(STATUS_OF[exc.kind], exc.code, exc.message, exc.field)
+
+
+def validation_error_response(exc: ValidationError):
+    problems = [
+        {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    first = problems[0]
+    return error_response(
+        400, "invalid_field", f"{first['field']}: {first['message']}", first["field"], problems
+    )
+
+
+@dataclass
+class RouteSpec:
+    rule: str
+    methods: list[str]
+    summary: str
+    roles: frozenset[str] | str
+    body: type[BaseModel] | None
+    tag: str
+    mutating: bool
+    endpoint: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+
+ROUTES: list[RouteSpec] = []
+
+
+def now() -> datetime:
+    clock = current_app.config.get("ONESTOP_CLOCK")
+    return clock() if clock else datetime.now(UTC)
+
+
+def db():
+    return current_app.extensions["onestop"].db
+
+
+def publisher():
+    return current_app.extensions["onestop"].publisher
+
+
+def current_principal() -> Principal | None:
+    if "principal" in g:
+        return g.principal
+    header = request.headers.get("Authorization", "")
+    principal = None
+    if header.startswith("Bearer ") and len(header) < 200:
+        with UnitOfWork(db(), now(), write=False) as uow:
+            principal = authenticate(uow.session, header[7:].strip(), now())
+    g.principal = principal
+    return principal
+
+
+def endpoint(
+    bp: Blueprint,
+    rule: str,
+    *,
+    methods: tuple[str, ...] = ("GET",),
+    summary: str,
+    roles: frozenset[str] | str,
+    body: type[BaseModel] | None = None,
+    tag: str = "hall",
+):
+    """Register a view. ``roles`` is required: PUBLIC or a set of roles; anything else is denied.
+    Views under /halls/<hall> only see their own hall: a principal of another hall gets 404."""
+    mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in methods)
+
+    def decorate(view: Callable):
+        spec = RouteSpec(
+            rule=bp.url_prefix + rule if bp.url_prefix else rule,
+            methods=list(methods),
+            summary=summary,
+            roles=roles,
+            body=body,
+            tag=tag,
+            mutating=mutating,
+        )
+        ROUTES.append(spec)
+
+        @functools.wraps(view)
+        def wrapper(**kwargs):
+            principal = None
+            if roles != PUBLIC:
+                principal = current_principal()
+                if principal is None:
+                    raise ApiError(
+                        401,
+                        "unauthenticated",
+                        "需要登录或设备令牌 / a valid token is required",
+                        "Authorization",
+                    )
+                if principal.role not in roles:
+                    raise ApiError(403, "forbidden", f"role {principal.role} may not do this", None)
+                if "hall" in kwargs and kwargs["hall"] != principal.hall_code:
+                    raise ApiError(
+                        404, "hall_not_found", f"no hall with code {kwargs['hall']!r}", "hall"
+                    )
+            if body is not None:
+                kwargs["body"] = parse_body(body)
+            g.principal = principal
+            return view(**kwargs)
+
+        wrapper.onestop_access = roles
+        spec.endpoint = f"{bp.name}.{view.__name__}"
+        bp.add_url_rule(rule, view.__name__, wrapper, methods=list(methods))
+        return wrapper
+
+    return decorate
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    if not request.is_json:
+        raise ApiError(
+            415, "json_required", "send a JSON body with Content-Type: application/json", None
+        )
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "malformed_json", "the body is not a JSON object", None)
+    return model.model_validate(data)
+
+
+def hall_ctx(code: str) -> HallContext:
+    with UnitOfWork(db(), now(), write=False) as uow:
+        return hall_context(uow.session, code)
+
+
+def request_id_from(body: BaseModel | None) -> str | None:
+    header = request.headers.get("Idempotency-Key")
+    return header or (getattr(body, "request_id", None) if body is not None else None)
+
+
+def command(
+    ctx: HallContext | None,
+    action: Callable[[UnitOfWork, str], dict[str, Any]],
+    body: BaseModel | None = None,
+    operation: str | None = None,
+):
+    """Run a mutating action once per request id and answer with its (possibly replayed) result."""
+    principal: Principal = g.principal
+    rid = request_id_from(body)
+    payload = body.model_dump(mode="json", exclude={"request_id"}) if body is not None else None
+    result, replayed = run_command(
+        db(),
+        publisher(),
+        now(),
+        principal=principal.key if principal else f"anon:{request.remote_addr}",
+        hall_id=ctx.id if ctx else None,
+        request_id=rid,
+        operation=operation or f"{request.method} {request.path}",
+        body=payload,
+        action=lambda uow: action(uow, rid),
+    )
+    response = jsonify(result)
+    response.headers["Idempotent-Replayed"] = "true" if replayed else "false"
+    return response
+
+
+def read(fn: Callable[[UnitOfWork], Any]):
+    with UnitOfWork(db(), now(), write=False) as uow:
+        return fn(uow)
+
+
+__all__ = ["ApiError", "InvalidInput", "NotFound", "Forbidden"]

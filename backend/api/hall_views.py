@@ -1,0 +1,259 @@
+"""Catalog, tickets, queue snapshot and the audit trail of one hall."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+
+from ..db.models import AuditEntry, ServiceItem, Ticket
+from ..domain.errors import InvalidInput, NotFound
+from ..services import halls, queue, tickets
+from .framework import (
+    ANY_PRINCIPAL,
+    MANAGERS,
+    PUBLIC,
+    STAFF,
+    command,
+    endpoint,
+    hall_ctx,
+    now,
+    read,
+)
+from .schemas import Command, IssueTicket
+
+bp = Blueprint("hall", __name__, url_prefix="/api/v1/halls/<hall>")
+
+ISSUERS = frozenset({"kiosk", "clerk", "manager", "admin"})
+
+
+@endpoint(
+    bp,
+    "/catalog",
+    summary="Departments, service items with their published guide (事项公开), windows",
+    roles=PUBLIC,
+    tag="catalog",
+)
+def catalog(hall: str):
+    ctx = hall_ctx(hall)
+    return jsonify(read(lambda uow: halls.catalog(uow.session, ctx)))
+
+
+@endpoint(
+    bp,
+    "/items/<code>",
+    summary="One service item with its guide and the current wait",
+    roles=PUBLIC,
+    tag="catalog",
+)
+def item(hall: str, code: str):
+    ctx = hall_ctx(hall)
+
+    def view(uow):
+        row = uow.session.scalar(
+            select(ServiceItem).where(
+                ServiceItem.hall_id == ctx.id, ServiceItem.code == code, ServiceItem.active
+            )
+        )
+        if row is None:
+            raise NotFound("item_not_found", f"no service item {code!r}", "code")
+        waiting = [e for e in queue.waiting_entries(uow.session, ctx.id, [code])]
+        open_count, window_ids = queue.open_windows_serving(uow.session, ctx.id, code)
+        recent = queue.recent_service_seconds(
+            uow.session, window_ids, ctx.config.queue.recent_services
+        )
+        from ..domain.estimate import estimate_wait_minutes
+
+        minutes = estimate_wait_minutes(
+            len(waiting),
+            recent,
+            open_count,
+            row.service_minutes or ctx.config.queue.default_service_minutes,
+        )
+        return halls.item_view(row) | {
+            "waiting": len(waiting),
+            "estimated_wait_minutes": minutes,
+            "open_windows": open_count,
+        }
+
+    return jsonify(read(view))
+
+
+@endpoint(
+    bp,
+    "/tickets",
+    methods=("POST",),
+    summary="Issue a ticket (取号); a repeated request id returns the same ticket",
+    roles=ISSUERS,
+    body=IssueTicket,
+    tag="tickets",
+)
+def issue(hall: str, body: IssueTicket):
+    ctx = hall_ctx(hall)
+    return command(
+        ctx,
+        lambda uow, rid: tickets.issue_ticket(
+            uow,
+            ctx,
+            g.principal.actor(),
+            item_code=body.item_code,
+            priority=body.priority,
+            priority_reason=body.priority_reason,
+            language=body.language,
+            request_id=rid,
+        ),
+        body,
+    )
+
+
+@endpoint(
+    bp,
+    "/tickets/<number>",
+    summary="Today's ticket with every leg (transfers) for staff",
+    roles=STAFF,
+    tag="tickets",
+)
+def ticket_detail(hall: str, number: str):
+    ctx = hall_ctx(hall)
+
+    def view(uow):
+        latest = tickets.find_today(uow.session, ctx, number, now())
+        legs = uow.session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.hall_id == ctx.id,
+                Ticket.day == latest.day,
+                Ticket.prefix == latest.prefix,
+                Ticket.seq == latest.seq,
+            )
+            .order_by(Ticket.id)
+        ).all()
+        status = tickets.public_status(uow.session, ctx, latest)
+        return status | {
+            "legs": [
+                queue.ticket_brief(t)
+                | {
+                    "window_id": t.window_id,
+                    "target_window": t.target_window,
+                    "ended_at": t.ended_at.isoformat() if t.ended_at else None,
+                    "out_of_order_reason": t.out_of_order_reason,
+                    "note": t.note,
+                }
+                for t in legs
+            ]
+        }
+
+    return jsonify(read(view))
+
+
+def _ticket_action(hall: str, number: str, body: Command, fn):
+    ctx = hall_ctx(hall)
+
+    def action(uow, rid):
+        ticket = tickets.find_today(uow.session, ctx, number, uow.now)
+        return fn(uow, ctx, g.principal.actor(), ticket, rid)
+
+    return command(ctx, action, body)
+
+
+@endpoint(
+    bp,
+    "/tickets/<number>/cancel",
+    methods=("POST",),
+    summary="Cancel a waiting ticket (resident left)",
+    roles=STAFF,
+    body=Command,
+    tag="tickets",
+)
+def cancel(hall: str, number: str, body: Command):
+    return _ticket_action(hall, number, body, tickets.cancel_ticket)
+
+
+@endpoint(
+    bp,
+    "/tickets/<number>/requeue",
+    methods=("POST",),
+    summary="Re-queue a returning no-show behind the configured number of people",
+    roles=STAFF,
+    body=Command,
+    tag="tickets",
+)
+def requeue(hall: str, number: str, body: Command):
+    return _ticket_action(hall, number, body, tickets.requeue_ticket)
+
+
+@endpoint(
+    bp,
+    "/queue",
+    summary="Snapshot of the hall: waiting per item, windows, current calls, event sequence",
+    roles=ANY_PRINCIPAL,
+    tag="queue",
+)
+def snapshot(hall: str):
+    ctx = hall_ctx(hall)
+    return jsonify(read(lambda uow: queue.snapshot(uow.session, ctx, now())))
+
+
+@endpoint(
+    bp,
+    "/audit",
+    summary="Audit trail, newest first (page with ?before=<id>&limit=)",
+    roles=MANAGERS,
+    tag="audit",
+)
+def audit(hall: str):
+    ctx = hall_ctx(hall)
+    try:
+        limit = min(int(request.args.get("limit", 100)), 500)
+        before = int(request.args["before"]) if "before" in request.args else None
+    except ValueError:
+        raise InvalidInput(
+            "bad_paging", "limit and before must be whole numbers", "limit"
+        ) from None
+
+    def view(uow):
+        stmt = (
+            select(AuditEntry)
+            .where(AuditEntry.hall_id == ctx.id)
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            stmt = stmt.where(AuditEntry.id < before)
+        return {
+            "entries": [
+                {
+                    "id": a.id,
+                    "at": a.at.isoformat(),
+                    "actor": a.actor,
+                    "action": a.action,
+                    "entity": a.entity,
+                    "entity_id": a.entity_id,
+                    "request_id": a.request_id,
+                    "details": a.details,
+                }
+                for a in uow.session.scalars(stmt)
+            ]
+        }
+
+    return jsonify(read(view))
+
+
+status_bp = Blueprint("status", __name__, url_prefix="/api/v1/status")
+
+
+@endpoint(
+    status_bp,
+    "/<token>",
+    summary="A resident's ticket status by the unguessable token on the receipt",
+    roles=PUBLIC,
+    tag="tickets",
+)
+def public_status(token: str):
+    def view(uow):
+        ticket = tickets.latest_leg_by_token(uow.session, token)
+        from ..db.models import Hall
+
+        ctx = halls.context_of(uow.session.get(Hall, ticket.hall_id))
+        return tickets.public_status(uow.session, ctx, ticket)
+
+    return jsonify(read(view))

@@ -1,0 +1,61 @@
+"""Request bodies. Unknown fields are refused so a typo is an error, not a silent default."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RequestId = Field(
+    default=None,
+    min_length=1,
+    max_length=80,
+    description="client request id (or header Idempotency-Key)",
+)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Command(Body):
+    request_id: str | None = RequestId
+
+
+class Login(Body):
+    hall: str = Field(min_length=1, max_length=32)
+    username: str = Field(min_length=1, max_length=40)
+    password: str = Field(min_length=1, max_length=200)
+    client: str = Field(default="", max_length=60)
+
+
+class IssueTicket(Command):
+    item_code: str = Field(min_length=1, max_length=32)
+    priority: Literal["normal", "green", "appointment"] = "normal"
+    priority_reason: str | None = Field(
+        default=None,
+        max_length=40,
+        description="green: elderly|disabled|pregnant|serviceman; appointment: its code",
+    )
+    language: Literal["zh", "en"] = "zh"
+
+
+class Pause(Command):
+    reason: Literal["break", "meeting", "handover", "other"]
+    note: str | None = Field(default=None, max_length=100)
+
+
+class CallSpecific(Command):
+    number: str = Field(min_length=2, max_length=12, description="today's ticket number, e.g. A012")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class Transfer(Command):
+    to_item: str | None = Field(default=None, min_length=1, max_length=32)
+    to_window: int | None = Field(default=None, ge=1, le=999)
+    note: str | None = Field(default=None, max_length=200)
+
+
+class Staffing(Command):
+    primary: str | None = Field(default=None, max_length=40)
+    backup: str | None = Field(default=None, max_length=40)

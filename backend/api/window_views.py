@@ -1,0 +1,96 @@
+"""Window actions for clerks: each acts on the window's current ticket."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g
+
+from ..services import counter
+from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx
+from .schemas import CallSpecific, Command, Pause, Staffing, Transfer
+
+bp = Blueprint("windows", __name__, url_prefix="/api/v1/halls/<hall>/windows/<int:number>")
+
+
+def _run(hall: str, body, fn, *args, **kwargs):
+    ctx = hall_ctx(hall)
+    return command(ctx, lambda uow, rid: fn(uow, ctx, g.principal, *args, rid=rid, **kwargs), body)
+
+
+def _simple(name: str, summary: str, fn):
+    def view(hall: str, number: int, body: Command):
+        return _run(hall, body, fn, number)
+
+    view.__name__ = name.replace("-", "_")
+    endpoint(
+        bp, f"/{name}", methods=("POST",), summary=summary, roles=STAFF, body=Command, tag="windows"
+    )(view)
+
+
+_simple("sign-in", "Sign in to the window (签到); it opens", counter.sign_in)
+_simple("sign-out", "Sign out; the window closes", counter.sign_out)
+_simple("resume", "Resume after a pause", counter.resume)
+_simple("call-next", "Call the next ticket by the window's policy (叫号)", counter.call_next)
+_simple("recall", "Repeat the call of the current ticket (重呼)", counter.recall)
+_simple("start", "Start serving the current ticket", counter.start)
+_simple("finish", "Finish the current ticket (办结)", counter.finish)
+_simple("no-show", "Mark the current ticket as not present (过号)", counter.no_show)
+
+
+@endpoint(
+    bp,
+    "/pause",
+    methods=("POST",),
+    summary="Pause with a reason (break, meeting, handover)",
+    roles=STAFF,
+    body=Pause,
+    tag="windows",
+)
+def pause(hall: str, number: int, body: Pause):
+    return _run(hall, body, counter.pause, number, body.reason, body.note)
+
+
+@endpoint(
+    bp,
+    "/call",
+    methods=("POST",),
+    summary="Call a specific ticket out of order, with a reason",
+    roles=STAFF,
+    body=CallSpecific,
+    tag="windows",
+)
+def call_specific(hall: str, number: int, body: CallSpecific):
+    return _run(hall, body, counter.call_specific, number, body.number, body.reason)
+
+
+@endpoint(
+    bp,
+    "/transfer",
+    methods=("POST",),
+    summary="Transfer the current ticket to another item and/or window (转办)",
+    roles=STAFF,
+    body=Transfer,
+    tag="windows",
+)
+def transfer(hall: str, number: int, body: Transfer):
+    return _run(
+        hall,
+        body,
+        counter.transfer,
+        number,
+        to_item=body.to_item,
+        to_window=body.to_window,
+        note=body.note,
+    )
+
+
+@endpoint(
+    bp,
+    "/staff",
+    methods=("POST",),
+    summary="Assign the window's A (primary) and B (backup) clerks",
+    roles=MANAGERS,
+    body=Staffing,
+    tag="windows",
+)
+def staff(hall: str, number: int, body: Staffing):
+    return _run(hall, body, counter.assign_staff, number, body.primary, body.backup)

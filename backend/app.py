@@ -1,0 +1,120 @@
+"""Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from .api import auth_views, hall_views, openapi, window_views
+from .api.framework import (
+    ApiError,
+    domain_error_response,
+    error_response,
+    validation_error_response,
+)
+from .db.engine import Database, open_database
+from .db.uow import Publisher
+from .domain.errors import DomainError
+from .realtime import SocketIOPublisher, socketio
+
+log = logging.getLogger("onestop")
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'onestop.db'}"
+MAX_BODY_BYTES = 64 * 1024
+
+
+@dataclass
+class OneStop:
+    db: Database
+    publisher: Publisher
+
+
+def settings_from_env() -> dict[str, Any]:
+    return {
+        "ONESTOP_DATABASE_URL": os.environ.get("ONESTOP_DATABASE_URL", DEFAULT_DATABASE_URL),
+        "ONESTOP_MESSAGE_QUEUE": os.environ.get("ONESTOP_MESSAGE_QUEUE") or None,
+        "ONESTOP_PUBLIC_URL": os.environ.get("ONESTOP_PUBLIC_URL", ""),
+    }
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.update(settings_from_env())
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.config.update(config or {})
+
+    database = open_database(app.config["ONESTOP_DATABASE_URL"])
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("ONESTOP_MESSAGE_QUEUE"),
+        cors_allowed_origins=[],
+    )
+    publisher = app.config.get("ONESTOP_PUBLISHER") or SocketIOPublisher(socketio)
+    app.extensions["onestop"] = OneStop(db=database, publisher=publisher)
+
+    for bp in (auth_views.bp, hall_views.bp, hall_views.status_bp, window_views.bp, openapi.bp):
+        app.register_blueprint(bp)
+    _register_errors(app)
+    _check_every_api_route_declares_access(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"ok": True})
+
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    app.register_error_handler(DomainError, domain_error_response)
+    app.register_error_handler(ValidationError, validation_error_response)
+    app.register_error_handler(
+        ApiError, lambda e: error_response(e.status, e.code, e.message, e.field, e.details)
+    )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code == 413:
+            return error_response(
+                413,
+                "body_too_large",
+                f"the request body is larger than {MAX_BODY_BYTES} bytes",
+                None,
+            )
+        if request.path.startswith("/api/"):
+            return error_response(
+                exc.code or 500,
+                exc.name.lower().replace(" ", "_"),
+                exc.description or exc.name,
+                None,
+            )
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(
+            500,
+            "internal_error",
+            "内部错误，请联系管理员 / internal error; it has been logged",
+            None,
+        )
+
+
+def _check_every_api_route_declares_access(app: Flask) -> None:
+    """Deny by default: refuse to start if an /api route was added without declaring its roles."""
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not hasattr(view, "onestop_access"):
+            raise RuntimeError(f"API route {rule.rule} does not declare who may call it")

@@ -1,0 +1,303 @@
+"""The ``onestop`` command: serve, db upgrade, check-config, hall load, user add, device token, demo."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .app import DEFAULT_DATABASE_URL, ROOT
+from .db.engine import open_database
+from .db.uow import Actor, UnitOfWork
+from .domain.errors import DomainError
+from .hallconfig import ConfigError, load_config
+
+CLI = Actor("cli")
+DEMO_CONFIG = ROOT / "config" / "demo-hall.toml"
+DEMO_CREDENTIALS = ROOT / "var" / "demo-credentials.toml"
+DEMO_USERS = [
+    ("admin", "系统管理员", "admin", "admin-demo-2026"),
+    ("manager", "王主任", "manager", "manager-demo-2026"),
+    ("clerk1", "李敏", "clerk", "clerk-demo-2026"),
+    ("clerk2", "张伟", "clerk", "clerk-demo-2026"),
+    ("clerk3", "刘洋", "clerk", "clerk-demo-2026"),
+    ("clerk4", "陈静", "clerk", "clerk-demo-2026"),
+]
+
+
+def database_url(args) -> str:
+    return args.database or os.environ.get("ONESTOP_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cmd_db_upgrade(args) -> int:
+    from .db.migrate import upgrade
+
+    upgrade(database_url(args))
+    print(f"database is up to date: {_safe(database_url(args))}")
+    return 0
+
+
+def cmd_check_config(args) -> int:
+    status = 0
+    for path in args.files:
+        try:
+            cfg = load_config(path)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            status = 1
+            continue
+        print(
+            f"{path}: ok — {cfg.hall.name.zh}: {len(cfg.departments)} departments, "
+            f"{len(cfg.items)} items, {len(cfg.windows)} windows, {len(cfg.devices)} devices"
+        )
+    return status
+
+
+def load_hall(url: str, path: str | Path) -> dict:
+    from .services.halls import sync_hall
+
+    cfg = load_config(path)
+    db = open_database(url)
+    try:
+        with UnitOfWork(db, now()) as uow:
+            result = sync_hall(uow, cfg, CLI)
+            uow.commit()
+        return result
+    finally:
+        db.dispose()
+
+
+def cmd_hall_load(args) -> int:
+    result = load_hall(database_url(args), args.file)
+    print(f"hall {result['hall']} {'created' if result['created'] else 'updated'} from {args.file}")
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from .services.auth import add_user
+
+    password = (
+        args.password or os.environ.get("ONESTOP_NEW_PASSWORD") or getpass.getpass("password: ")
+    )
+    db = open_database(database_url(args))
+    try:
+        with UnitOfWork(db, now()) as uow:
+            add_user(
+                uow, args.hall, args.username, args.name or args.username, args.role, password, CLI
+            )
+            uow.commit()
+    finally:
+        db.dispose()
+    print(f"user {args.username} ({args.role}) added to hall {args.hall}")
+    return 0
+
+
+def cmd_user_revoke(args) -> int:
+    from .services.auth import revoke_user_tokens
+
+    db = open_database(database_url(args))
+    try:
+        with UnitOfWork(db, now()) as uow:
+            count = revoke_user_tokens(uow, args.hall, args.username, CLI)
+            uow.commit()
+    finally:
+        db.dispose()
+    print(f"revoked {count} token(s) of {args.username}")
+    return 0
+
+
+def device_token(url: str, hall: str, device: str) -> str:
+    from .services.auth import issue_device_token
+
+    db = open_database(url)
+    try:
+        with UnitOfWork(db, now()) as uow:
+            token = issue_device_token(uow, hall, device, CLI)
+            uow.commit()
+        return token
+    finally:
+        db.dispose()
+
+
+def cmd_device_token(args) -> int:
+    print(device_token(database_url(args), args.hall, args.device))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Migrate, load the demo hall, create demo staff and device tokens (idempotent)."""
+    from sqlalchemy import select
+
+    from .db.migrate import upgrade
+    from .db.models import Device, Hall, User
+    from .services.auth import add_user
+
+    url = database_url(args)
+    upgrade(url)
+    result = load_hall(url, args.config)
+    hall = result["hall"]
+    db = open_database(url)
+    try:
+        with UnitOfWork(db, now()) as uow:
+            hall_id = uow.session.scalar(select(Hall.id).where(Hall.code == hall))
+            existing = set(
+                uow.session.scalars(select(User.username).where(User.hall_id == hall_id))
+            )
+            for username, name, role, password in DEMO_USERS:
+                if username not in existing:
+                    add_user(uow, hall, username, name, role, password, CLI)
+            uow.commit()
+        with UnitOfWork(db, now(), write=False) as uow:
+            devices = uow.session.execute(
+                select(Device.code, Device.kind, Device.token_hash)
+                .join(Hall)
+                .where(Hall.code == hall)
+            ).all()
+    finally:
+        db.dispose()
+    credentials = Path(args.credentials)
+    known = _read_credentials(credentials)
+    lines = [f'hall = "{hall}"', "", "[users]"]
+    lines += [f'{u} = "{p}"  # {r}' for u, _n, r, p in DEMO_USERS]
+    lines += ["", "[devices]"]
+    for code, kind, token_hash in devices:
+        if kind == "printer":
+            continue
+        token = known.get(code) if token_hash else None
+        if token is None or not _token_matches(token, token_hash):
+            token = device_token(url, hall, code)
+        lines.append(f'"{code}" = "{token}"  # {kind}')
+    credentials.parent.mkdir(parents=True, exist_ok=True)
+    credentials.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.chmod(credentials, 0o600)
+    print(
+        f"demo hall {hall} ready in {_safe(url)}; staff passwords and device tokens: {credentials}"
+    )
+    return 0
+
+
+def _read_credentials(path: Path) -> dict[str, str]:
+    import tomllib
+
+    if not path.exists():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("devices", {})
+
+
+def _token_matches(token: str, digest: str | None) -> bool:
+    from .services.auth import token_hash
+
+    return digest is not None and token_hash(token) == digest
+
+
+def cmd_serve(args) -> int:
+    from .app import create_app
+    from .realtime import socketio
+
+    app = create_app({"ONESTOP_DATABASE_URL": database_url(args)})
+    base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '') else args.host}:{args.port}"
+    print(f"onestop serving on {base}")
+    print(f"  API:      {base}/api/v1/openapi.json")
+    print(f"  catalog:  {base}/api/v1/halls/<hall>/catalog")
+    sys.stdout.flush()
+    socketio.run(
+        app,
+        host=args.host,
+        port=args.port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=args.verbose,
+    )
+    return 0
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="onestop", description="One-stop service hall queue and case tracking"
+    )
+    p.add_argument(
+        "--database", help="SQLAlchemy URL (default: $ONESTOP_DATABASE_URL or var/onestop.db)"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the server (development; use gunicorn in production)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--verbose", action="store_true")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("db", help="database maintenance")
+    dsub = d.add_subparsers(dest="db_command", required=True)
+    dsub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    c = sub.add_parser("check-config", help="validate hall config files")
+    c.add_argument("files", nargs="+")
+    c.set_defaults(func=cmd_check_config)
+
+    h = sub.add_parser("hall", help="halls")
+    hsub = h.add_subparsers(dest="hall_command", required=True)
+    hl = hsub.add_parser("load", help="create or update a hall from its config file")
+    hl.add_argument("file")
+    hl.set_defaults(func=cmd_hall_load)
+
+    u = sub.add_parser("user", help="staff accounts")
+    usub = u.add_subparsers(dest="user_command", required=True)
+    ua = usub.add_parser("add", help="add a staff user (password asked, or $ONESTOP_NEW_PASSWORD)")
+    ua.add_argument("hall")
+    ua.add_argument("username")
+    ua.add_argument("--role", choices=["clerk", "manager", "admin"], default="clerk")
+    ua.add_argument("--name", help="display name, e.g. 李敏")
+    ua.add_argument("--password", help=argparse.SUPPRESS)
+    ua.set_defaults(func=cmd_user_add)
+    ur = usub.add_parser("revoke", help="revoke every login token of a user")
+    ur.add_argument("hall")
+    ur.add_argument("username")
+    ur.set_defaults(func=cmd_user_revoke)
+
+    dv = sub.add_parser("device", help="devices")
+    dvsub = dv.add_subparsers(dest="device_command", required=True)
+    dt = dvsub.add_parser(
+        "token", help="issue a new token for a kiosk or display (the old one stops working)"
+    )
+    dt.add_argument("hall")
+    dt.add_argument("device")
+    dt.set_defaults(func=cmd_device_token)
+
+    demo = sub.add_parser(
+        "demo", help="migrate and load the demo hall with demo staff and device tokens"
+    )
+    demo.add_argument("--config", default=str(DEMO_CONFIG))
+    demo.add_argument("--credentials", default=str(DEMO_CREDENTIALS), help="where to write demo passwords and device tokens")
+    demo.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""SQLAlchemy 2.0 typed models. Every row belongs to a hall; nothing is ever deleted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+Base.metadata.naming_convention = NAMING
+
+
+class Hall(Base):
+    __tablename__ = "halls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # validated HallConfig as JSON
+    config_digest: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime]
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ServiceItem(Base):
+    __tablename__ = "service_items"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    category: Mapped[str] = mapped_column(String(40), default="")
+    prefix: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(16))  # immediate | promised
+    promised_days: Mapped[int] = mapped_column(Integer, default=0)
+    legal_days: Mapped[int] = mapped_column(Integer, default=0)
+    service_minutes: Mapped[float] = mapped_column(Float, default=0)
+    pinyin: Mapped[str] = mapped_column(String(40), default="")
+    guide: Mapped[dict[str, Any]] = mapped_column(default=dict)  # materials, conditions, ...
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("hall_id", "username"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    username: Mapped[str] = mapped_column(String(40))
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16))  # clerk | manager | admin
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Window(Base):
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("hall_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    comprehensive: Mapped[bool] = mapped_column(Boolean, default=False)
+    area: Mapped[str] = mapped_column(String(32), default="main")
+    item_codes: Mapped[list[Any]] = mapped_column(default=list)  # served items, priority order
+    state: Mapped[str] = mapped_column(String(16), default="closed")
+    state_since: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(String(120))
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    primary_clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    backup_clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    current_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", use_alter=True, name="fk_windows_current_ticket_id_tickets")
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(80))
+    area: Mapped[str] = mapped_column(String(32), default="main")
+    attached_to: Mapped[str | None] = mapped_column(String(32))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    last_seen_at: Mapped[datetime | None]
+    status: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base):
+    """A staff login token; only its SHA-256 is stored, so a leaked database leaks no token."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Ticket(Base):
+    """One service leg of a resident's ticket. A transfer ends a leg and starts the next one,
+    which keeps the number, the arrival time and the status token (``root_id`` links them)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index(
+            "uq_tickets_number_per_day",
+            "hall_id",
+            "day",
+            "prefix",
+            "seq",
+            unique=True,
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+        Index("ix_tickets_queue", "hall_id", "state", "item_id"),
+        Index("ix_tickets_hall_day", "hall_id", "day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    day: Mapped[date] = mapped_column(Date)
+    prefix: Mapped[str] = mapped_column(String(2))
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(12))
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    priority_reason: Mapped[str | None] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(16), default="waiting")
+    issued_at: Mapped[datetime]  # the resident's arrival; kept across transfers
+    waiting_since: Mapped[datetime]  # for the aging guard; reset by a re-queue
+    queue_key: Mapped[int] = mapped_column(BigInteger)
+    target_window: Mapped[int | None] = mapped_column(Integer)  # transferred to this window
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    called_at: Mapped[datetime | None]
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    out_of_order_reason: Mapped[str | None] = mapped_column(String(200))
+    requeue_count: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    status_token: Mapped[str] = mapped_column(String(40), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    language: Mapped[str] = mapped_column(String(5), default="zh")
+    item: Mapped[ServiceItem] = relationship(lazy="joined")
+
+
+class NumberCounter(Base):
+    """Last ticket sequence per hall, prefix and hall-local day; bumped atomically."""
+
+    __tablename__ = "number_counters"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(2), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class EventSequence(Base):
+    """Hall-wide, gap-free event counter, bumped in the transaction that emits the events."""
+
+    __tablename__ = "event_sequences"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Event(Base):
+    """Outbox of what changed, in commit order; pushed to clients after commit."""
+
+    __tablename__ = "events"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Append-only audit trail: database triggers refuse UPDATE and DELETE on this table."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_hall_at", "hall_id", "at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(80))  # "user:zhangsan", "device:kiosk-1", "cli"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    request_id: Mapped[str | None] = mapped_column(String(80))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class IdempotentRequest(Base):
+    """The first answer to a client request id, replayed for any repeat of that id."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (UniqueConstraint("principal", "request_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
+    principal: Mapped[str] = mapped_column(String(80))
+    request_id: Mapped[str] = mapped_column(String(80))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""Hall domain rules in plain Python: no Flask, SQLAlchemy, pydantic or Qt imports here."""

@@ -1,0 +1,31 @@
+"""Errors raised by domain rules and services; the API maps ``kind`` to an HTTP status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule refused an action. ``kind`` is one of: invalid, not_found, conflict, forbidden."""
+
+    kind = "invalid"
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    kind = "invalid"
+
+
+class NotFound(DomainError):
+    kind = "not_found"
+
+
+class Conflict(DomainError):
+    kind = "conflict"
+
+
+class Forbidden(DomainError):
+    kind = "forbidden"

@@ -1,0 +1,339 @@
+"""Hall configuration files (TOML): load, validate, and report every problem by file and key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .domain.hours import OpeningHours
+from .domain.queue_policy import QueuePolicy
+from .domain.tickets import Priority
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Name(Strict):
+    zh: str = Field(min_length=1, max_length=80)
+    en: str = Field(default="", max_length=120)
+
+
+class Hours(Strict):
+    """Periods as ["08:30", "12:00"] pairs, local time."""
+
+    working_days: list[tuple[str, str]] = Field(min_length=1)
+    extended: list[tuple[str, str]] = []
+    weekend_duty: list[tuple[str, str]] = []
+
+    @field_validator("working_days", "extended", "weekend_duty")
+    @classmethod
+    def _periods(cls, periods: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for start, end in periods:
+            for value in (start, end):
+                if not HHMM.match(value):
+                    raise ValueError(f"{value!r} is not a HH:MM time")
+            if start >= end:
+                raise ValueError(f"period {start}-{end} ends before it starts")
+        return periods
+
+    def to_domain(self) -> OpeningHours:
+        def conv(periods):
+            return tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in periods)
+
+        return OpeningHours(conv(self.working_days), conv(self.extended), conv(self.weekend_duty))
+
+
+class Calendar(Strict):
+    extra_closed: list[date] = []
+    extra_working: list[date] = []
+
+
+class Queue(Strict):
+    number_width: int = Field(default=3, ge=2, le=5)
+    aging_limit_minutes: int = Field(default=45, ge=5, le=600)
+    requeue_behind: int = Field(default=3, ge=0, le=50)
+    class_order: list[Priority] = [Priority.GREEN, Priority.APPOINTMENT, Priority.NORMAL]
+    default_service_minutes: float = Field(default=8, gt=0, le=240)
+    recent_services: int = Field(default=20, ge=3, le=500)
+    enforce_opening_hours: bool = True
+
+    @field_validator("class_order")
+    @classmethod
+    def _all_classes(cls, order: list[Priority]) -> list[Priority]:
+        if sorted(order) != sorted(Priority):
+            raise ValueError("must list each of normal, green, appointment exactly once")
+        return order
+
+    def to_policy(self) -> QueuePolicy:
+        return QueuePolicy(
+            aging_limit_minutes=self.aging_limit_minutes,
+            requeue_behind=self.requeue_behind,
+            class_order=tuple(self.class_order),
+        )
+
+
+class Thresholds(Strict):
+    """Alert thresholds for the managers' board."""
+
+    queue_length: int = Field(default=15, ge=1)
+    wait_minutes: int = Field(default=30, ge=1)
+    pause_minutes: int = Field(default=20, ge=1)
+    device_offline_seconds: int = Field(default=120, ge=10)
+
+
+class HallInfo(Strict):
+    code: Annotated[str, Field(pattern=CODE)]
+    name: Name
+    timezone: str = "Asia/Shanghai"
+    address: str = ""
+    supervision_phone: str = ""
+    announcements: list[str] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}") from None
+        return value
+
+
+class Department(Strict):
+    code: Annotated[str, Field(pattern=CODE)]
+    name: Name
+
+
+class Item(Strict):
+    code: Annotated[str, Field(pattern=CODE)]
+    name: Name
+    department: str
+    category: str = ""
+    prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,2}$")]
+    kind: Literal["immediate", "promised"]
+    promised_days: int = Field(default=0, ge=0, le=60)
+    legal_days: int = Field(default=0, ge=0, le=120)
+    materials: list[str] = []
+    conditions: list[str] = []
+    legal_basis: str = ""
+    fees: str = "不收费"
+    procedure: list[str] = []
+    supervision_phone: str = ""
+    service_minutes: float = Field(default=0, ge=0, le=240)
+    pinyin: str = Field(default="", pattern=r"^[a-z]*$")
+
+
+class Window(Strict):
+    number: int = Field(ge=1, le=999)
+    name: Name
+    department: str | None = None
+    comprehensive: bool = False
+    area: str = "main"
+    items: list[str] = []
+
+
+class Device(Strict):
+    code: Annotated[str, Field(pattern=CODE)]
+    kind: Literal["kiosk", "display", "printer", "rating_pad"]
+    name: str
+    area: str = "main"
+    attached_to: str | None = None
+
+
+class HallConfig(Strict):
+    hall: HallInfo
+    hours: Hours
+    calendar: Calendar = Calendar()
+    queue: Queue = Queue()
+    thresholds: Thresholds = Thresholds()
+    departments: list[Department] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+    windows: list[Window] = Field(min_length=1)
+    devices: list[Device] = []
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.reason}"
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _key(loc: tuple, data: dict) -> str:
+    """Turn a pydantic location into ``items[3] (MZ-001).prefix``."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            label = f"[{part}]"
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], dict):
+                ident = node[part].get("code") or node[part].get("number")
+                if ident is not None:
+                    label += f" ({ident})"
+            parts.append(label)
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            parts.append(("." if parts else "") + str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return "".join(parts) or "(file)"
+
+
+def cross_check(cfg: HallConfig, file: str) -> list[Problem]:
+    """Problems that involve more than one entry (unknown references, duplicates, gaps)."""
+    problems: list[Problem] = []
+
+    def dup(kind: str, values: list, key_of) -> None:
+        seen: dict = {}
+        for i, value in enumerate(values):
+            k = key_of(value)
+            if k in seen:
+                problems.append(
+                    Problem(file, f"{kind}[{i}]", f"duplicate {k!r} (first at {kind}[{seen[k]}])")
+                )
+            seen.setdefault(k, i)
+
+    dup("departments", cfg.departments, lambda d: d.code)
+    dup("items", cfg.items, lambda i: i.code)
+    dup("windows", cfg.windows, lambda w: w.number)
+    dup("devices", cfg.devices, lambda d: d.code)
+    departments = {d.code for d in cfg.departments}
+    items = {i.code: i for i in cfg.items}
+    prefix_owner: dict[str, tuple[int, str]] = {}
+    for i, item in enumerate(cfg.items):
+        where = f"items[{i}] ({item.code})"
+        if item.department not in departments:
+            problems.append(
+                Problem(file, f"{where}.department", f"unknown department {item.department!r}")
+            )
+        owner = prefix_owner.setdefault(item.prefix, (i, item.department))
+        if owner[1] != item.department:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.prefix",
+                    f"duplicate prefix {item.prefix!r}: already used by department "
+                    f"{owner[1]!r} (items[{owner[0]}]); a prefix belongs to one department",
+                )
+            )
+        if item.kind == "promised" and item.promised_days < 1:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.promised_days",
+                    "a promised item (承诺件) needs promised_days >= 1",
+                )
+            )
+        if item.kind == "immediate" and item.promised_days:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.promised_days",
+                    "an immediate item (即办件) has no promised days",
+                )
+            )
+        if item.legal_days and item.legal_days < item.promised_days:
+            problems.append(
+                Problem(
+                    file, f"{where}.legal_days", "legal limit is shorter than the promised limit"
+                )
+            )
+    served: set[str] = set()
+    for i, window in enumerate(cfg.windows):
+        where = f"windows[{i}] ({window.number})"
+        if window.department is not None and window.department not in departments:
+            problems.append(
+                Problem(file, f"{where}.department", f"unknown department {window.department!r}")
+            )
+        if not window.items:
+            problems.append(Problem(file, f"{where}.items", "the window serves nothing"))
+        seen_here: set[str] = set()
+        for j, code in enumerate(window.items):
+            if code not in items:
+                problems.append(Problem(file, f"{where}.items[{j}]", f"unknown item {code!r}"))
+            elif code in seen_here:
+                problems.append(Problem(file, f"{where}.items[{j}]", f"item {code!r} listed twice"))
+            seen_here.add(code)
+            served.add(code)
+        if not window.comprehensive and window.department is None:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}.department",
+                    "a window that is not comprehensive needs a department",
+                )
+            )
+    for i, item in enumerate(cfg.items):
+        if item.code not in served:
+            problems.append(
+                Problem(file, f"items[{i}] ({item.code})", "no window serves this item")
+            )
+    codes = {d.code: d for d in cfg.devices}
+    for i, device in enumerate(cfg.devices):
+        if device.attached_to is not None and device.attached_to not in codes:
+            problems.append(
+                Problem(
+                    file,
+                    f"devices[{i}] ({device.code}).attached_to",
+                    f"unknown device {device.attached_to!r}",
+                )
+            )
+    areas = {w.area for w in cfg.windows}
+    for i, device in enumerate(cfg.devices):
+        if device.kind == "display" and device.area not in areas and device.area != "all":
+            problems.append(
+                Problem(
+                    file,
+                    f"devices[{i}] ({device.code}).area",
+                    f"no window is in area {device.area!r}",
+                )
+            )
+    if set(cfg.calendar.extra_closed) & set(cfg.calendar.extra_working):
+        problems.append(
+            Problem(file, "calendar", "a date is both an extra closure and an extra working day")
+        )
+    return problems
+
+
+def parse_config(data: dict, file: str) -> HallConfig:
+    try:
+        cfg = HallConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(
+            [Problem(file, _key(tuple(e["loc"]), data), e["msg"]) for e in exc.errors()]
+        ) from None
+    problems = cross_check(cfg, file)
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def load_config(path: str | Path) -> HallConfig:
+    """Read and validate a hall file; ConfigError lists every problem with file and key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(path), "(file)", "file not found")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(str(path), "(file)", f"not valid TOML: {exc}")]) from None
+    return parse_config(data, str(path))

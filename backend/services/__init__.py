@@ -1,0 +1,1 @@
+"""Service layer: functions that take a unit of work and do one thing in the hall."""

@@ -1,0 +1,204 @@
+"""Staff accounts, login tokens and device tokens. Secrets are stored only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db.models import ApiToken, Device, Hall, User
+from ..db.uow import Actor, UnitOfWork
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+ROLES = ("clerk", "manager", "admin")
+TOKEN_HOURS = 14  # one working day including extended hours
+MIN_PASSWORD = 8
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request comes from: a staff user (role clerk/manager/admin) or a device."""
+
+    kind: str  # user | device
+    id: int
+    hall_id: int
+    hall_code: str
+    role: str  # clerk | manager | admin | kiosk | display | printer | rating_pad
+    name: str
+    token_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    def actor(self) -> Actor:
+        if self.kind == "user":
+            return Actor(f"user:{self.name}", user_id=self.id)
+        return Actor(f"device:{self.name}", device_id=self.id)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(
+    uow: UnitOfWork,
+    hall_code: str,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    actor: Actor,
+) -> dict[str, Any]:
+    if role not in ROLES:
+        raise InvalidInput("bad_role", f"role must be one of {', '.join(ROLES)}", "role")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(
+            "weak_password", f"password needs at least {MIN_PASSWORD} characters", "password"
+        )
+    hall = _hall(uow.session, hall_code)
+    exists = uow.session.scalar(
+        select(User).where(User.hall_id == hall.id, User.username == username)
+    )
+    if exists:
+        raise Conflict(
+            "user_exists", f"user {username!r} already exists in hall {hall_code}", "username"
+        )
+    user = User(
+        hall_id=hall.id,
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        created_at=uow.now,
+    )
+    uow.session.add(user)
+    uow.session.flush()
+    uow.audit(hall.id, actor, "user.added", "user", username, {"role": role})
+    return {"id": user.id, "username": username, "role": role}
+
+
+def login(
+    uow: UnitOfWork, hall_code: str, username: str, password: str, client: str
+) -> dict[str, Any]:
+    hall = uow.session.scalar(select(Hall).where(Hall.code == hall_code))
+    user = None
+    if hall is not None:
+        user = uow.session.scalar(
+            select(User).where(User.hall_id == hall.id, User.username == username)
+        )
+    # Hash even for an unknown user so timing does not reveal which usernames exist.
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.active:
+        raise Forbidden(
+            "bad_credentials", "用户名或密码错误 / wrong username or password", "password"
+        )
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id,
+        token_hash=token_hash(token),
+        client=client[:60],
+        created_at=uow.now,
+        expires_at=uow.now + timedelta(hours=TOKEN_HOURS),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    uow.audit(
+        hall.id,
+        Actor(f"user:{username}", user_id=user.id),
+        "auth.login",
+        "user",
+        username,
+        {"client": client[:60]},
+    )
+    return {
+        "token": token,
+        "expires_at": row.expires_at.isoformat(),
+        "user": {
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "hall": hall_code,
+        },
+    }
+
+
+def revoke_token(uow: UnitOfWork, principal: Principal) -> None:
+    if principal.token_id is None:
+        raise InvalidInput("not_a_login", "only a staff login token can be logged out", "token")
+    uow.session.execute(
+        update(ApiToken).where(ApiToken.id == principal.token_id).values(revoked_at=uow.now)
+    )
+    uow.audit(principal.hall_id, principal.actor(), "auth.logout", "user", principal.name)
+
+
+def revoke_user_tokens(uow: UnitOfWork, hall_code: str, username: str, actor: Actor) -> int:
+    hall = _hall(uow.session, hall_code)
+    user = uow.session.scalar(
+        select(User).where(User.hall_id == hall.id, User.username == username)
+    )
+    if user is None:
+        raise NotFound("user_not_found", f"no user {username!r} in hall {hall_code}", "username")
+    result = uow.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=uow.now)
+    )
+    uow.audit(hall.id, actor, "auth.revoked", "user", username, {"tokens": result.rowcount})
+    return result.rowcount
+
+
+def issue_device_token(uow: UnitOfWork, hall_code: str, device_code: str, actor: Actor) -> str:
+    """A new token for a device; the old one stops working at once."""
+    hall = _hall(uow.session, hall_code)
+    device = uow.session.scalar(
+        select(Device).where(Device.hall_id == hall.id, Device.code == device_code)
+    )
+    if device is None:
+        raise NotFound(
+            "device_not_found", f"no device {device_code!r} in hall {hall_code}", "device"
+        )
+    token = secrets.token_urlsafe(32)
+    device.token_hash = token_hash(token)
+    uow.audit(hall.id, actor, "device.token_issued", "device", device_code)
+    return token
+
+
+def authenticate(session: Session, token: str, now: datetime) -> Principal | None:
+    digest = token_hash(token)
+    row = session.execute(
+        select(ApiToken, User, Hall)
+        .join(User, ApiToken.user_id == User.id)
+        .join(Hall, User.hall_id == Hall.id)
+        .where(ApiToken.token_hash == digest)
+    ).first()
+    if row is not None:
+        tok, user, hall = row
+        if tok.revoked_at is not None or tok.expires_at <= now or not user.active:
+            return None
+        return Principal(
+            "user", user.id, hall.id, hall.code, user.role, user.username, token_id=tok.id
+        )
+    found = session.execute(
+        select(Device, Hall)
+        .join(Hall, Device.hall_id == Hall.id)
+        .where(Device.token_hash == digest)
+    ).first()
+    if found is None or not found[0].active:
+        return None
+    device, hall = found
+    return Principal("device", device.id, hall.id, hall.code, device.kind, device.code)
+
+
+def _hall(session: Session, code: str) -> Hall:
+    hall = session.scalar(select(Hall).where(Hall.code == code))
+    if hall is None:
+        raise NotFound("hall_not_found", f"no hall with code {code!r}", "hall")
+    return hall

@@ -1,0 +1,103 @@
+"""Run a mutating command once per client request id, publishing its events after commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..db.engine import Database
+from ..db.models import IdempotentRequest
+from ..db.uow import Publisher, UnitOfWork
+from ..domain.errors import Conflict, InvalidInput
+
+MAX_REQUEST_ID = 80
+
+
+def fingerprint(operation: str, body: Any) -> str:
+    raw = json.dumps([operation, body], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def check_request_id(request_id: Any) -> str:
+    if not isinstance(request_id, str) or not request_id.strip():
+        raise InvalidInput(
+            "request_id_required",
+            "every change needs a client request id (header Idempotency-Key or field request_id)",
+            "request_id",
+        )
+    if len(request_id) > MAX_REQUEST_ID:
+        raise InvalidInput(
+            "request_id_too_long", f"request id is longer than {MAX_REQUEST_ID}", "request_id"
+        )
+    return request_id.strip()
+
+
+def run_command(
+    db: Database,
+    publisher: Publisher,
+    now: datetime,
+    *,
+    principal: str,
+    hall_id: int | None,
+    request_id: str,
+    operation: str,
+    body: Any,
+    action: Callable[[UnitOfWork], dict[str, Any]],
+) -> tuple[dict[str, Any], bool]:
+    """Returns (result, replayed). A repeated request id gets the first result and changes nothing;
+    the same id with a different body is a conflict. A failed command stores nothing."""
+    request_id = check_request_id(request_id)
+    print_ = fingerprint(operation, body)
+    for _attempt in range(2):
+        with UnitOfWork(db, now) as uow:
+            prior = _prior(uow, principal, request_id)
+            if prior is not None:
+                return _replay(prior, print_), True
+            result = action(uow)
+            uow.session.add(
+                IdempotentRequest(
+                    hall_id=hall_id,
+                    principal=principal,
+                    request_id=request_id,
+                    fingerprint=print_,
+                    status_code=200,
+                    response=result,
+                    created_at=now,
+                )
+            )
+            try:
+                events = uow.commit()
+            except IntegrityError:
+                # A concurrent twin with the same request id committed first: replay its answer.
+                continue
+        publisher.publish(events)
+        return result, False
+    with UnitOfWork(db, now, write=False) as uow:
+        prior = _prior(uow, principal, request_id)
+        if prior is None:
+            raise Conflict("request_conflict", "the request could not be completed; retry it")
+        return _replay(prior, print_), True
+
+
+def _prior(uow: UnitOfWork, principal: str, request_id: str) -> IdempotentRequest | None:
+    return uow.session.scalar(
+        select(IdempotentRequest).where(
+            IdempotentRequest.principal == principal, IdempotentRequest.request_id == request_id
+        )
+    )
+
+
+def _replay(prior: IdempotentRequest, print_: str) -> dict[str, Any]:
+    if prior.fingerprint != print_:
+        raise Conflict(
+            "request_id_reused",
+            "this request id was already used for a different request",
+            "request_id",
+        )
+    return prior.response

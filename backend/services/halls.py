@@ -1,0 +1,227 @@
+"""Halls and their catalog: load a validated config into the database, and read it back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.models import Department, Device, Hall, ServiceItem, Window
+from ..db.uow import Actor, UnitOfWork
+from ..domain.errors import NotFound
+from ..domain.hours import DayKindOf, simple_day_kinds
+from ..domain.queue_policy import QueuePolicy
+from ..hallconfig import HallConfig
+
+
+@dataclass(frozen=True)
+class HallContext:
+    """A hall row with its parsed settings."""
+
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    timezone: str
+    config: HallConfig
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def policy(self) -> QueuePolicy:
+        return self.config.queue.to_policy()
+
+    @cached_property
+    def day_kinds(self) -> DayKindOf:
+        cal = self.config.calendar
+        return simple_day_kinds(frozenset(cal.extra_closed), frozenset(cal.extra_working))
+
+    def local(self, now: datetime) -> datetime:
+        return now.astimezone(self.tz)
+
+
+_contexts: dict[tuple[int, str], HallContext] = {}
+
+
+def hall_context(session: Session, code: str) -> HallContext:
+    hall = session.scalar(select(Hall).where(Hall.code == code))
+    if hall is None:
+        raise NotFound("hall_not_found", f"no hall with code {code!r}", "hall")
+    return context_of(hall)
+
+
+def context_of(hall: Hall) -> HallContext:
+    key = (hall.id, hall.config_digest)
+    ctx = _contexts.get(key)
+    if ctx is None:
+        ctx = HallContext(
+            id=hall.id,
+            code=hall.code,
+            name_zh=hall.name_zh,
+            name_en=hall.name_en,
+            timezone=hall.timezone,
+            config=HallConfig.model_validate(hall.config),
+        )
+        _contexts[key] = ctx
+    return ctx
+
+
+def config_digest(cfg: HallConfig) -> str:
+    raw = json.dumps(cfg.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def sync_hall(uow: UnitOfWork, cfg: HallConfig, actor: Actor) -> dict[str, Any]:
+    """Create or update a hall from its config. Entries missing from the file are deactivated,
+    never deleted, so history keeps its references."""
+    s = uow.session
+    info = cfg.hall
+    hall = s.scalar(select(Hall).where(Hall.code == info.code))
+    created = hall is None
+    if hall is None:
+        hall = Hall(code=info.code, updated_at=uow.now)
+        s.add(hall)
+    hall.name_zh, hall.name_en, hall.timezone = info.name.zh, info.name.en, info.timezone
+    hall.config = cfg.model_dump(mode="json")
+    hall.config_digest = config_digest(cfg)
+    hall.updated_at = uow.now
+    s.flush()
+
+    departments = _upsert(s, Department, hall.id, "code", [d.code for d in cfg.departments])
+    for d in cfg.departments:
+        row = departments[d.code]
+        row.name_zh, row.name_en, row.active = d.name.zh, d.name.en, True
+    s.flush()
+    items = _upsert(s, ServiceItem, hall.id, "code", [i.code for i in cfg.items])
+    for i in cfg.items:
+        row = items[i.code]
+        row.department_id = departments[i.department].id
+        row.name_zh, row.name_en, row.category = i.name.zh, i.name.en, i.category
+        row.prefix, row.kind = i.prefix, i.kind
+        row.promised_days, row.legal_days = i.promised_days, i.legal_days
+        row.service_minutes, row.pinyin, row.active = i.service_minutes, i.pinyin, True
+        row.guide = {
+            "materials": i.materials,
+            "conditions": i.conditions,
+            "legal_basis": i.legal_basis,
+            "fees": i.fees,
+            "procedure": i.procedure,
+            "supervision_phone": i.supervision_phone or info.supervision_phone,
+        }
+    windows = _upsert(s, Window, hall.id, "number", [w.number for w in cfg.windows])
+    for w in cfg.windows:
+        row = windows[w.number]
+        row.name_zh, row.name_en = w.name.zh, w.name.en
+        row.department_id = departments[w.department].id if w.department else None
+        row.comprehensive, row.area, row.item_codes, row.active = (
+            w.comprehensive,
+            w.area,
+            list(w.items),
+            True,
+        )
+        if row.state is None:
+            row.state = "closed"
+    devices = _upsert(s, Device, hall.id, "code", [d.code for d in cfg.devices])
+    for d in cfg.devices:
+        row = devices[d.code]
+        row.kind, row.name, row.area, row.attached_to, row.active = (
+            d.kind,
+            d.name,
+            d.area,
+            d.attached_to,
+            True,
+        )
+    s.flush()
+    uow.audit(
+        hall.id,
+        actor,
+        "hall.created" if created else "hall.updated",
+        "hall",
+        hall.code,
+        {"digest": hall.config_digest, "items": len(cfg.items), "windows": len(cfg.windows)},
+    )
+    uow.emit(hall.id, "catalog.changed", {"digest": hall.config_digest})
+    return {"hall": hall.code, "id": hall.id, "created": created}
+
+
+def _upsert(s: Session, model, hall_id: int, key: str, wanted: list) -> dict:
+    rows = {getattr(r, key): r for r in s.scalars(select(model).where(model.hall_id == hall_id))}
+    for value in wanted:
+        if value not in rows:
+            row = model(hall_id=hall_id, **{key: value})
+            s.add(row)
+            rows[value] = row
+    for value, row in rows.items():
+        if value not in wanted:
+            row.active = False
+    return rows
+
+
+def item_view(item: ServiceItem, lang_guide: bool = True) -> dict[str, Any]:
+    view = {
+        "code": item.code,
+        "name": {"zh": item.name_zh, "en": item.name_en},
+        "department": item.department.code,
+        "category": item.category,
+        "prefix": item.prefix,
+        "kind": item.kind,
+        "promised_days": item.promised_days,
+        "legal_days": item.legal_days,
+        "pinyin": item.pinyin,
+    }
+    if lang_guide:
+        view["guide"] = item.guide
+    return view
+
+
+def catalog(session: Session, ctx: HallContext) -> dict[str, Any]:
+    departments = session.scalars(
+        select(Department)
+        .where(Department.hall_id == ctx.id, Department.active)
+        .order_by(Department.id)
+    ).all()
+    items = session.scalars(
+        select(ServiceItem)
+        .where(ServiceItem.hall_id == ctx.id, ServiceItem.active)
+        .order_by(ServiceItem.id)
+    ).all()
+    windows = session.scalars(
+        select(Window).where(Window.hall_id == ctx.id, Window.active).order_by(Window.number)
+    ).all()
+    served_by: dict[str, list[int]] = {}
+    for w in windows:
+        for code in w.item_codes:
+            served_by.setdefault(code, []).append(w.number)
+    return {
+        "hall": {
+            "code": ctx.code,
+            "name": {"zh": ctx.name_zh, "en": ctx.name_en},
+            "timezone": ctx.timezone,
+            "supervision_phone": ctx.config.hall.supervision_phone,
+            "announcements": ctx.config.hall.announcements,
+            "hours": ctx.config.hours.model_dump(),
+        },
+        "departments": [
+            {"code": d.code, "name": {"zh": d.name_zh, "en": d.name_en}} for d in departments
+        ],
+        "items": [item_view(i) | {"windows": served_by.get(i.code, [])} for i in items],
+        "windows": [
+            {
+                "number": w.number,
+                "name": {"zh": w.name_zh, "en": w.name_en},
+                "area": w.area,
+                "comprehensive": w.comprehensive,
+                "items": w.item_codes,
+            }
+            for w in windows
+        ],
+    }

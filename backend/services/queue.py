@@ -1,0 +1,167 @@
+"""Read side of the queue: waiting entries, positions, estimated waits and the hall snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db.models import ServiceItem, Ticket, User, Window
+from ..db.uow import current_seq
+from ..domain.estimate import estimate_wait_minutes
+from ..domain.numbering import local_day
+from ..domain.queue_policy import QueueEntry, people_ahead
+from ..domain.tickets import Priority
+from .halls import HallContext
+
+
+def entry_of(ticket: Ticket) -> QueueEntry:
+    return QueueEntry(
+        ticket_id=ticket.id,
+        item_code=ticket.item.code,
+        priority=Priority(ticket.priority),
+        waiting_since=ticket.waiting_since,
+        queue_key=ticket.queue_key,
+        target_window=ticket.target_window,
+        number=ticket.number,
+    )
+
+
+def waiting_entries(
+    session: Session, hall_id: int, item_codes: list[str] | None = None
+) -> list[QueueEntry]:
+    stmt = (
+        select(Ticket)
+        .join(ServiceItem, Ticket.item_id == ServiceItem.id)
+        .where(Ticket.hall_id == hall_id, Ticket.state == "waiting")
+    )
+    if item_codes is not None:
+        stmt = stmt.where(ServiceItem.code.in_(item_codes))
+    return [entry_of(t) for t in session.scalars(stmt)]
+
+
+def open_windows_serving(session: Session, hall_id: int, item_code: str) -> tuple[int, list[int]]:
+    """(open windows serving the item, ids of every window serving it)."""
+    windows = session.scalars(select(Window).where(Window.hall_id == hall_id, Window.active)).all()
+    serving = [w for w in windows if item_code in (w.item_codes or [])]
+    return sum(1 for w in serving if w.state == "open"), [w.id for w in serving]
+
+
+def recent_service_seconds(session: Session, window_ids: list[int], limit: int) -> list[float]:
+    """Durations of the latest finished services at these windows (any item)."""
+    if not window_ids:
+        return []
+    rows = session.execute(
+        select(Ticket.started_at, Ticket.ended_at)
+        .where(
+            Ticket.window_id.in_(window_ids),
+            Ticket.state == "finished",
+            Ticket.started_at.is_not(None),
+        )
+        .order_by(Ticket.ended_at.desc())
+        .limit(limit)
+    ).all()
+    return [(end - start).total_seconds() for start, end in rows if end and start]
+
+
+def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket) -> dict[str, int]:
+    """People ahead of a waiting ticket in its item's line, and the minutes that means."""
+    entries = waiting_entries(session, ctx.id, [ticket.item.code])
+    ahead = people_ahead(entry_of(ticket), entries, ctx.policy)
+    open_count, window_ids = open_windows_serving(session, ctx.id, ticket.item.code)
+    recent = recent_service_seconds(session, window_ids, ctx.config.queue.recent_services)
+    default = ticket.item.service_minutes or ctx.config.queue.default_service_minutes
+    return {
+        "people_ahead": ahead,
+        "estimated_wait_minutes": estimate_wait_minutes(ahead, recent, open_count, default),
+    }
+
+
+def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
+    """Everything a display, board or counter needs to draw the hall, with the event sequence it
+    is consistent with (read in the same transaction)."""
+    seq = current_seq(session, ctx.id)
+    items = session.scalars(
+        select(ServiceItem).where(ServiceItem.hall_id == ctx.id, ServiceItem.active)
+    ).all()
+    waiting = session.execute(
+        select(ServiceItem.code, func.count(Ticket.id), func.min(Ticket.waiting_since))
+        .join(Ticket, Ticket.item_id == ServiceItem.id)
+        .where(Ticket.hall_id == ctx.id, Ticket.state == "waiting")
+        .group_by(ServiceItem.code)
+    ).all()
+    by_item = {code: (count, oldest) for code, count, oldest in waiting}
+    windows = session.scalars(
+        select(Window).where(Window.hall_id == ctx.id, Window.active).order_by(Window.number)
+    ).all()
+    current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
+    current = (
+        {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(current_ids)))}
+        if current_ids
+        else {}
+    )
+    clerk_ids = [w.clerk_id for w in windows if w.clerk_id]
+    clerks = (
+        {u.id: u for u in session.scalars(select(User).where(User.id.in_(clerk_ids)))}
+        if clerk_ids
+        else {}
+    )
+    return {
+        "seq": seq,
+        "hall": ctx.code,
+        "at": now.isoformat(),
+        "day": local_day(now, ctx.timezone).isoformat(),
+        "items": [
+            {
+                "code": i.code,
+                "name": {"zh": i.name_zh, "en": i.name_en},
+                "department": i.department.code,
+                "prefix": i.prefix,
+                "waiting": by_item.get(i.code, (0, None))[0],
+                "longest_wait_minutes": _minutes(now, by_item.get(i.code, (0, None))[1]),
+            }
+            for i in items
+        ],
+        "windows": [
+            window_view(w, current.get(w.current_ticket_id), clerks.get(w.clerk_id), now)
+            for w in windows
+        ],
+        "waiting_total": sum(c for c, _ in by_item.values()),
+    }
+
+
+def window_view(
+    w: Window, ticket: Ticket | None, clerk: User | None, now: datetime
+) -> dict[str, Any]:
+    return {
+        "number": w.number,
+        "name": {"zh": w.name_zh, "en": w.name_en},
+        "area": w.area,
+        "state": w.state,
+        "state_since": w.state_since.isoformat() if w.state_since else None,
+        "pause_reason": w.pause_reason,
+        "clerk": clerk.display_name if clerk else None,
+        "items": w.item_codes,
+        "current": ticket_brief(ticket) if ticket else None,
+    }
+
+
+def ticket_brief(t: Ticket) -> dict[str, Any]:
+    """A ticket as public screens may show it: number and item, nothing about the person."""
+    return {
+        "id": t.id,
+        "number": t.number,
+        "item": t.item.code,
+        "item_name": {"zh": t.item.name_zh, "en": t.item.name_en},
+        "state": t.state,
+        "priority": t.priority,
+        "call_count": t.call_count,
+        "called_at": t.called_at.isoformat() if t.called_at else None,
+        "started_at": t.started_at.isoformat() if t.started_at else None,
+    }
+
+
+def _minutes(now: datetime, since: datetime | None) -> int:
+    return int((now - since).total_seconds() // 60) if since else 0
