@@ -157,7 +157,7 @@ def _claim(uow: UnitOfWork, ticket_id: int) -> Ticket | None:
     """Take a waiting ticket for this transaction, or None if another window got it first."""
     stmt = select(Ticket).where(Ticket.id == ticket_id, Ticket.state == TicketState.WAITING.value)
     if uow.dialect == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+        stmt = stmt.with_for_update(skip_locked=True, of=Ticket)
     return uow.session.scalar(stmt.execution_options(populate_existing=True))
 
 

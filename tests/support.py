@@ -1,0 +1,140 @@
+"""Test helpers: a settable clock, a small hall config, and an API client for one hall."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from backend.db.engine import open_database
+from backend.db.uow import Actor, UnitOfWork
+from backend.hallconfig import parse_config
+from backend.services.auth import add_user, issue_device_token
+from backend.services.halls import sync_hall
+
+# 2026-11-23 is a Monday; 09:00 in Shanghai.
+MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, start: datetime = MONDAY_9AM):
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self.now
+
+    def advance(self, **kwargs) -> datetime:
+        with self._lock:
+            self.now += timedelta(**kwargs)
+            return self.now
+
+
+SMALL_HALL: dict[str, Any] = {
+    "hall": {"code": "town", "name": {"zh": "测试镇便民服务中心", "en": "Test Town"}, "supervision_phone": "0731-12345"},
+    "hours": {"working_days": [["08:30", "12:00"], ["14:00", "17:30"]], "weekend_duty": [["09:00", "12:00"]]},
+    "queue": {"aging_limit_minutes": 45, "requeue_behind": 2, "default_service_minutes": 6},
+    "departments": [
+        {"code": "MZ", "name": {"zh": "民政", "en": "Civil affairs"}},
+        {"code": "RS", "name": {"zh": "人社", "en": "Social security"}},
+    ],
+    "items": [
+        {"code": "MZ-01", "name": {"zh": "最低生活保障申请"}, "department": "MZ", "prefix": "A", "kind": "promised",
+         "promised_days": 15, "legal_days": 30, "materials": ["居民身份证", "户口簿"], "pinyin": "zdshbzsq"},
+        {"code": "MZ-02", "name": {"zh": "临时救助申请"}, "department": "MZ", "prefix": "A", "kind": "promised", "promised_days": 5},
+        {"code": "RS-01", "name": {"zh": "城乡居民养老保险参保登记"}, "department": "RS", "prefix": "B", "kind": "immediate"},
+        {"code": "RS-02", "name": {"zh": "就业失业登记"}, "department": "RS", "prefix": "B", "kind": "immediate"},
+    ],
+    "windows": [
+        {"number": 1, "name": {"zh": "1号综合窗口"}, "comprehensive": True, "items": ["MZ-01", "RS-01", "MZ-02", "RS-02"]},
+        {"number": 2, "name": {"zh": "2号窗口 民政"}, "department": "MZ", "items": ["MZ-01", "MZ-02"]},
+        {"number": 3, "name": {"zh": "3号窗口 人社"}, "department": "RS", "items": ["RS-01", "RS-02"]},
+    ],
+    "devices": [
+        {"code": "kiosk-1", "kind": "kiosk", "name": "取号机"},
+        {"code": "display-1", "kind": "display", "name": "大屏"},
+    ],
+}
+
+
+def hall_config(code: str = "town", **overrides) -> dict[str, Any]:
+    data = copy.deepcopy(SMALL_HALL)
+    data["hall"]["code"] = code
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    return data
+
+
+PASSWORD = "test-password-1"
+_rids = itertools.count(1)
+
+
+def rid() -> str:
+    return f"req-{next(_rids)}"
+
+
+def setup_hall(url: str, data: dict[str, Any], now: datetime, clerks=("clerk1", "clerk2", "clerk3")) -> dict[str, str]:
+    """Load the hall, add staff, issue device tokens; returns device tokens by code."""
+    cfg = parse_config(data, "test-hall.toml")
+    db = open_database(url)
+    actor = Actor("test")
+    tokens = {}
+    try:
+        with UnitOfWork(db, now) as uow:
+            sync_hall(uow, cfg, actor)
+            uow.commit()
+        with UnitOfWork(db, now) as uow:
+            code = cfg.hall.code
+            for name in clerks:
+                add_user(uow, code, name, name, "clerk", PASSWORD, actor)
+            add_user(uow, code, "boss", "王主任", "manager", PASSWORD, actor)
+            for device in cfg.devices:
+                tokens[device.code] = issue_device_token(uow, code, device.code, actor)
+            uow.commit()
+    finally:
+        db.dispose()
+    return tokens
+
+
+class HallClient:
+    """Flask test client bound to one hall, with helpers for the common calls."""
+
+    def __init__(self, app, hall: str, device_tokens: dict[str, str]):
+        self.app, self.hall, self.devices = app, hall, device_tokens
+        self.client = app.test_client()
+        self._staff: dict[str, str] = {}
+
+    def staff(self, username: str) -> dict[str, str]:
+        if username not in self._staff:
+            r = self.client.post("/api/v1/auth/login", json={"hall": self.hall, "username": username, "password": PASSWORD})
+            assert r.status_code == 200, r.json
+            self._staff[username] = r.json["token"]
+        return {"Authorization": f"Bearer {self._staff[username]}"}
+
+    def device(self, code: str = "kiosk-1") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.devices[code]}"}
+
+    def url(self, path: str) -> str:
+        return f"/api/v1/halls/{self.hall}{path}"
+
+    def post(self, path: str, json: dict | None = None, headers: dict | None = None):
+        body = {"request_id": rid()} | (json or {})
+        return self.client.post(self.url(path), json=body, headers=headers or {})
+
+    def get(self, path: str, headers: dict | None = None):
+        return self.client.get(self.url(path), headers=headers or {})
+
+    def issue(self, item: str = "MZ-01", **extra) -> dict:
+        r = self.post("/tickets", {"item_code": item} | extra, self.device())
+        assert r.status_code == 200, r.json
+        return r.json
+
+    def window(self, number: int, action: str, clerk: str, **body):
+        return self.post(f"/windows/{number}/{action}", body, self.staff(clerk))
+
+    def open_window(self, number: int, clerk: str) -> None:
+        r = self.window(number, "sign-in", clerk)
+        assert r.status_code == 200, r.json
