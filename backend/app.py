@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,33 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_errors(app)
     _check_every_api_route_declares_access(app)
 
+    app.config["ONESTOP_CALENDAR_WARNINGS"] = calendar_warnings(_now(app))
+    for warning in app.config["ONESTOP_CALENDAR_WARNINGS"]:
+        log.warning(warning)
+
     @app.get("/healthz")
     def healthz():
         return jsonify({"ok": True})
 
     return app
+
+
+def _now(app: Flask) -> datetime:
+    clock = app.config.get("ONESTOP_CLOCK")
+    return clock() if clock else datetime.now(UTC)
+
+
+def calendar_warnings(now: datetime) -> list[str]:
+    """Name every year from this one to the next that the holiday package does not cover: in
+    those years deadlines fall back to Monday-Friday and would miss holidays and make-up days."""
+    from .domain.workcalendar import WorkCalendar
+
+    years = [now.year, now.year + 1]
+    return [
+        f"working-day calendar: no official holiday data for {year} in chinese-calendar; "
+        f"deadlines in {year} count Monday-Friday only. Upgrade the chinese-calendar package."
+        for year in WorkCalendar().uncovered_years(years)
+    ]
 
 
 def _register_errors(app: Flask) -> None:

@@ -204,6 +204,8 @@ def cmd_serve(args) -> int:
 
     app = create_app({"ONESTOP_DATABASE_URL": database_url(args)})
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '') else args.host}:{args.port}"
+    for warning in app.config["ONESTOP_CALENDAR_WARNINGS"]:
+        print(f"WARNING: {warning}", file=sys.stderr)
     print(f"onestop serving on {base}")
     print(f"  API:      {base}/api/v1/openapi.json")
     print(f"  catalog:  {base}/api/v1/halls/<hall>/catalog")

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from ..db.models import Department, Device, Hall, ServiceItem, Window
 from ..db.uow import Actor, UnitOfWork
 from ..domain.errors import NotFound
-from ..domain.hours import DayKindOf, simple_day_kinds
+from ..domain.hours import DayKindOf
 from ..domain.queue_policy import QueuePolicy
+from ..domain.workcalendar import WorkCalendar
 from ..hallconfig import HallConfig
 
 
@@ -41,9 +42,14 @@ class HallContext:
         return self.config.queue.to_policy()
 
     @cached_property
-    def day_kinds(self) -> DayKindOf:
+    def calendar(self) -> WorkCalendar:
+        """National holidays and make-up working days plus this hall's overrides."""
         cal = self.config.calendar
-        return simple_day_kinds(frozenset(cal.extra_closed), frozenset(cal.extra_working))
+        return WorkCalendar(extra_closed=cal.extra_closed, extra_working=cal.extra_working)
+
+    @property
+    def day_kinds(self) -> DayKindOf:
+        return self.calendar.day_kind
 
     def local(self, now: datetime) -> datetime:
         return now.astimezone(self.tz)

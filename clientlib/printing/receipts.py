@@ -295,7 +295,7 @@ def render_notice(
     w.field("告知日期：", f"{d.year}年{d.month}月{d.day}日")
     w.field("监督电话：", notice.supervision_phone)
     w.rule()
-    w.para("本告知书已一次性列明需补正的全部材料", align=cmd.ALIGN_CENTER)
+    w.para("已一次性告知需补正的全部材料", align=cmd.ALIGN_CENTER)
     w.finish()
 
 

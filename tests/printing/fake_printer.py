@@ -79,16 +79,20 @@ class FakePrinter:
         """From now on, connections to the port are refused."""
         self.mode = "refuse"
         self._listener.close()
+        self._threads[0].join(timeout=2)  # the accept loop lets go of the listening socket
 
     @property
     def jobs(self) -> list[bytes]:
         with self._lock:
             return [bytes(c.job) for c in self.connections if c.job]
 
-    def wait_closed(self, timeout: float = 5.0) -> None:
-        """Wait until every connection so far has been closed by either side."""
+    def wait_closed(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Wait until at least `count` connections were made and all of them have closed."""
+        deadline = time.monotonic() + timeout
+        while len(self.connections) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
         for conn in list(self.connections):
-            conn.closed.wait(timeout)
+            conn.closed.wait(max(0.0, deadline - time.monotonic()))
 
     def status_byte(self, n: int) -> int:
         return self.status_override.get(n, STATES[self.state][n])

@@ -102,8 +102,8 @@ def test_small_notice_exact_bytes(paper):
     render_notice(printer, notice, paper)
     request = "您申请办理的上述事项尚需补正以下材料，请补齐后到原窗口办理："
     body = [  # wrapped by hand: 32 or 48 columns
-        ["您申请办理的上述事项尚需补正以", "下材料，请补齐后到原窗口办理："],
-        ["您申请办理的上述事项尚需补正以下材料，请补齐后", "到原窗口办理："],
+        ["您申请办理的上述事项尚需补正以下", "材料，请补齐后到原窗口办理："],
+        ["您申请办理的上述事项尚需补正以下材料，请补齐后到", "原窗口办理："],
     ][paper is PaperWidth.MM80]
     assert "".join(body) == request
     expected = (
@@ -119,7 +119,7 @@ def test_small_notice_exact_bytes(paper):
         + gb("告知日期：2024年5月6日") + LF
         + gb("监督电话：12345") + LF
         + rule + LF
-        + CENTER + gb("本告知书已一次性列明需补正的全部材料") + LF
+        + CENTER + gb("已一次性告知需补正的全部材料") + LF
         + LEFT + CHINESE_OFF + FEED4_PARTIAL_CUT
     )  # fmt: skip
     assert printer.output == expected
@@ -213,11 +213,11 @@ def test_ticket_priority_label_is_printed_tall_and_bold():
 
 def test_ticket_number_shrinks_to_fit_but_stays_at_least_double():
     printer = Dummy()
-    render_ticket(printer, dataclasses.replace(SMALL_TICKET, number="A0123456789"))
-    assert GS + b"!\x22A0123456789" in printer.output.replace(BOLD_ON, b"")  # 3x3 = 33 > 32
-    printer = Dummy()
     render_ticket(printer, dataclasses.replace(SMALL_TICKET, number="A01234567"))
-    assert GS + b"!\x22" in printer.output  # 9 x 3 = 27 columns
+    assert GS + b"!\x22" + BOLD_ON + b"A01234567" + LF in printer.output  # 9 x 3 <= 32
+    printer = Dummy()
+    render_ticket(printer, dataclasses.replace(SMALL_TICKET, number="A0123456789"))
+    assert GS + b"!\x11" + BOLD_ON + b"A0123456789" + LF in printer.output  # 11 x 3 > 32
 
 
 def test_receipts_never_print_resident_identifiers():
