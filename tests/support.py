@@ -36,7 +36,7 @@ class FakeClock:
 SMALL_HALL: dict[str, Any] = {
     "hall": {"code": "town", "name": {"zh": "测试镇便民服务中心", "en": "Test Town"}, "supervision_phone": "0731-12345"},
     "hours": {"working_days": [["08:30", "12:00"], ["14:00", "17:30"]], "weekend_duty": [["09:00", "12:00"]]},
-    "queue": {"aging_limit_minutes": 45, "requeue_behind": 2, "default_service_minutes": 6},
+    "queue": {"aging_limit_minutes": 45, "requeue_behind": 2, "default_service_minutes": 6, "enforce_opening_hours": False},
     "departments": [
         {"code": "MZ", "name": {"zh": "民政", "en": "Civil affairs"}},
         {"code": "RS", "name": {"zh": "人社", "en": "Social security"}},
