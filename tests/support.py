@@ -132,8 +132,8 @@ class HallClient:
         assert r.status_code == 200, r.json
         return r.json
 
-    def window(self, number: int, action: str, clerk: str, **body):
-        return self.post(f"/windows/{number}/{action}", body, self.staff(clerk))
+    def window(self, window_no: int, action: str, clerk: str, **body):
+        return self.post(f"/windows/{window_no}/{action}", body, self.staff(clerk))
 
     def open_window(self, number: int, clerk: str) -> None:
         r = self.window(number, "sign-in", clerk)

@@ -115,6 +115,11 @@ def requeue_key(
     return ordered[behind - 1].queue_key + 1
 
 
-def queue_key_for(moment: datetime) -> int:
-    """Arrival instant as an integer sort key (microseconds since the epoch)."""
-    return int(moment.timestamp() * 1_000_000)
+TIEBREAK_SLOTS = 1024
+
+
+def queue_key_for(moment: datetime, seq: int = 0) -> int:
+    """Arrival as an integer sort key: microseconds since the epoch, times 1024, plus the ticket's
+    sequence, so tickets issued in the same microsecond still have distinct, ordered keys and a
+    re-queue can slot in between two neighbours."""
+    return int(moment.timestamp() * 1_000_000) * TIEBREAK_SLOTS + seq % TIEBREAK_SLOTS

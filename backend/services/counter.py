@@ -390,7 +390,7 @@ def transfer(
         state=TicketState.WAITING.value,
         issued_at=ticket.issued_at,
         waiting_since=ticket.issued_at,
-        queue_key=queue_key_for(ticket.issued_at),
+        queue_key=queue_key_for(ticket.issued_at, ticket.seq),
         target_window=to_window,
         parent_id=ticket.id,
         root_id=ticket.root_id or ticket.id,

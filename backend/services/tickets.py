@@ -12,7 +12,7 @@ from ..db.models import NumberCounter, ServiceItem, Ticket, Window
 from ..db.uow import Actor, UnitOfWork, upsert
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.numbering import format_number, local_day, parse_number
-from ..domain.queue_policy import queue_key_for, requeue_key
+from ..domain.queue_policy import TIEBREAK_SLOTS, queue_key_for, requeue_key
 from ..domain.tickets import STATE_LABELS_ZH, Action, GreenReason, Priority, TicketState, next_state
 from .halls import HallContext
 from .queue import entry_of, ticket_brief, wait_estimate, waiting_entries
@@ -78,7 +78,7 @@ def issue_ticket(
         state=TicketState.WAITING.value,
         issued_at=uow.now,
         waiting_since=uow.now,
-        queue_key=queue_key_for(uow.now),
+        queue_key=queue_key_for(uow.now, seq),
         status_token=secrets.token_urlsafe(18),
         device_id=actor.device_id,
         language=language,
@@ -243,7 +243,7 @@ def requeue_ticket(
 
 
 def _key_now(uow: UnitOfWork) -> int:
-    return queue_key_for(uow.now)
+    return queue_key_for(uow.now, TIEBREAK_SLOTS - 1)  # after anyone issued this very instant
 
 
 __all__ = [

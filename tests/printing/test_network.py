@@ -124,7 +124,9 @@ def test_render_failure_is_a_result_not_an_exception(fake_printer):
 
 
 def test_production_path_renders_straight_onto_a_network_printer(fake_printer):
-    printer = open_printer({"type": "network", "host": fake_printer.host, "port": fake_printer.port})
+    printer = open_printer(
+        {"type": "network", "host": fake_printer.host, "port": fake_printer.port}
+    )
     ticket(printer)
     printer.close()
     fake_printer.wait_closed()

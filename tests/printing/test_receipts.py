@@ -1,5 +1,5 @@
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from escpos.printer import Dummy
@@ -192,7 +192,7 @@ def test_no_printed_line_exceeds_paper_width(receipt, paper):
 def test_ticket_converts_aware_time_to_hall_time_and_formats_waits():
     ticket = dataclasses.replace(
         SMALL_TICKET,
-        issued_at=datetime(2024, 5, 6, 1, 30, tzinfo=timezone.utc),
+        issued_at=datetime(2024, 5, 6, 1, 30, tzinfo=UTC),
         estimated_wait_minutes=75,
     )
     printer = Dummy()
@@ -221,11 +221,13 @@ def test_ticket_number_shrinks_to_fit_but_stays_at_least_double():
 
 
 def test_receipts_never_print_resident_identifiers():
-    fields = {f.name for cls in (TicketReceipt, GuideReceipt, NoticeReceipt) for f in dataclasses.fields(cls)}
+    fields = {
+        f.name
+        for cls in (TicketReceipt, GuideReceipt, NoticeReceipt)
+        for f in dataclasses.fields(cls)
+    }
     assert not fields & {"name", "resident_name", "phone", "mobile", "id_number", "id_card"}
-    leaky = dataclasses.replace(
-        SMALL_TICKET, item_name="代办 张三 13812345678 110101199003071234"
-    )
+    leaky = dataclasses.replace(SMALL_TICKET, item_name="代办 张三 13812345678 110101199003071234")
     printer = Dummy()
     render_ticket(printer, leaky)
     assert b"13812345678" not in printer.output
@@ -251,7 +253,9 @@ def test_image_qr_is_a_centred_raster_for_printers_without_native_qr(paper):
     width_bytes = int.from_bytes(out[start + 4 : start + 6], "little")
     height = int.from_bytes(out[start + 6 : start + 8], "little")
     assert width_bytes * 8 == paper.dots
-    rows = [out[start + 8 + r * width_bytes : start + 8 + (r + 1) * width_bytes] for r in range(height)]
+    rows = [
+        out[start + 8 + r * width_bytes : start + 8 + (r + 1) * width_bytes] for r in range(height)
+    ]
     bits = ["".join(f"{byte:08b}" for byte in row) for row in rows]
     dark = [row for row in bits if "1" in row]
     left = min(row.index("1") for row in dark)

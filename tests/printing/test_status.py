@@ -131,10 +131,12 @@ def test_read_status_through_a_python_escpos_network_printer(fake_printer):
 
 @pytest.mark.timeout(10)
 def test_silent_printer_gives_unknown_status_within_the_timeout():
-    with FakePrinter(mode="silent") as fake:
-        with socket.create_connection((fake.host, fake.port), timeout=2) as sock:
-            sock.settimeout(None)  # even a blocking socket must not hang the caller
-            status = read_status(sock, timeout=0.3)
+    with (
+        FakePrinter(mode="silent") as fake,
+        socket.create_connection((fake.host, fake.port), timeout=2) as sock,
+    ):
+        sock.settimeout(None)  # even a blocking socket must not hang the caller
+        status = read_status(sock, timeout=0.3)
     assert status.unknown
     assert status.reason == "no reply"
 

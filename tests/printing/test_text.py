@@ -58,9 +58,16 @@ def test_wrap_never_starts_a_line_with_closing_punctuation():
 
 
 def test_wrap_hanging_indent_and_explicit_newlines():
-    assert wrap("一二三四五六七八", 10, indent=4, lead="注：") == ["注：一二三", "    四五六", "    七八"]
+    assert wrap("一二三四五六七八", 10, indent=4, lead="注：") == [
+        "注：一二三",
+        "    四五六",
+        "    七八",
+    ]
     assert wrap("甲\n\n乙", 10) == ["甲", "", "乙"]
-    assert labelled("办理事项：", "最低生活保障申请", 20) == ["办理事项：最低生活保", "          障申请"]
+    assert labelled("办理事项：", "最低生活保障申请", 20) == [
+        "办理事项：最低生活保",
+        "          障申请",
+    ]
 
 
 def test_wrap_rejects_impossible_widths():
