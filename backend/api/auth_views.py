@@ -7,7 +7,7 @@ from flask import Blueprint, g, jsonify
 from ..db.uow import UnitOfWork
 from ..services import auth
 from .framework import ANY_PRINCIPAL, PUBLIC, STAFF, command, db, endpoint, now
-from .schemas import Login
+from .schemas import Command, Login
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
@@ -34,14 +34,15 @@ def login(body: Login):
     methods=("POST",),
     summary="Revoke the current staff token",
     roles=STAFF,
+    body=Command,
     tag="auth",
 )
-def logout():
+def logout(body: Command):
     def action(uow, rid):
         auth.revoke_token(uow, g.principal)
         return {"revoked": True}
 
-    return command(None, action, operation="logout")
+    return command(None, action, body, operation="logout")
 
 
 @endpoint(bp, "/me", summary="Who the token belongs to", roles=ANY_PRINCIPAL, tag="auth")

@@ -7,6 +7,7 @@ as a PrintResult with a fault kind and a message in Chinese and English.
 import contextlib
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +127,40 @@ def _status(sock: socket.socket, deadline: _Deadline, status_timeout: float) -> 
     return decode(query_replies(SocketChannel(sock), deadline.left(status_timeout)))
 
 
+def _resolve(host: str, port: int, timeout: float) -> list:
+    """getaddrinfo with a time limit (a name lookup is not covered by socket timeouts)."""
+    box: list = []
+
+    def lookup() -> None:
+        try:
+            box.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            box.append(exc)
+
+    worker = threading.Thread(target=lookup, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not box:
+        raise TimeoutError(f"looking up {host} took too long")
+    if isinstance(box[0], OSError):
+        raise box[0]
+    return box[0]
+
+
+def _connect(host: str, port: int, deadline: _Deadline) -> socket.socket:
+    error: OSError = OSError(f"no address for {host}")
+    for family, kind, proto, _, address in _resolve(host, port, deadline.left()):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(deadline.left())
+            sock.connect(address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error
+
+
 def _close(sock: socket.socket) -> None:
     """Drain stray replies (unread input makes close send RST), then close gracefully."""
     with contextlib.suppress(OSError):
@@ -158,7 +193,7 @@ def print_job(
         return _result(Fault.RENDER_FAILED, detail=repr(exc), delivered=False)
     deadline = _Deadline(timeout)
     try:
-        sock = socket.create_connection((host, port), timeout=deadline.left())
+        sock = _connect(host, port, deadline)
     except OSError as exc:
         return _result(_network_fault(exc), NOT_PRINTED, f"{host}:{port}: {exc}", delivered=False)
     try:

@@ -1,3 +1,6 @@
+import socket
+import threading
+
 import pytest
 
 from clientlib.printing import (
@@ -131,3 +134,28 @@ def test_production_path_renders_straight_onto_a_network_printer(fake_printer):
     printer.close()
     fake_printer.wait_closed()
     assert fake_printer.jobs == [render_bytes(ticket)]
+
+
+def test_slow_name_lookup_times_out(monkeypatch):
+    release = threading.Event()
+
+    def slow_lookup(*args, **kwargs):
+        release.wait(5)
+        raise socket.gaierror("too late")
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    try:
+        result = print_job("printer.hall.example", 9100, ticket, timeout=0.5)
+    finally:
+        release.set()
+    assert result.fault is Fault.TIMEOUT and not result.delivered
+
+
+def test_unknown_host_is_unreachable(monkeypatch):
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    result = print_job("no-such-printer", 9100, ticket, timeout=2)
+    assert result.fault is Fault.UNREACHABLE
+    assert "无法连接" in result.message_zh and "no-such-printer:9100" in result.message_en
