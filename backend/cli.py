@@ -44,6 +44,24 @@ def cmd_db_upgrade(args) -> int:
     return 0
 
 
+def cmd_db_backup(args) -> int:
+    """Online SQLite backup (consistent while the server runs); PostgreSQL uses pg_dump."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url(args))
+    if url.get_backend_name() != "sqlite":
+        print("for PostgreSQL use: pg_dump --format=custom --file=BACKUP.dump DBNAME", file=sys.stderr)
+        return 2
+    target = Path(args.target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(url.database) as source, sqlite3.connect(target) as dest:
+        source.backup(dest)
+    print(f"backed up {url.database} to {target}")
+    return 0
+
+
 def cmd_check_config(args) -> int:
     status = 0
     for path in args.files:
@@ -245,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("db", help="database maintenance")
     dsub = d.add_subparsers(dest="db_command", required=True)
     dsub.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    db_backup = dsub.add_parser("backup", help="copy a live SQLite database to a file")
+    db_backup.add_argument("target")
+    db_backup.set_defaults(func=cmd_db_backup)
 
     c = sub.add_parser("check-config", help="validate hall config files")
     c.add_argument("files", nargs="+")

@@ -32,6 +32,16 @@ def test_demo_is_repeatable_and_its_credentials_work(tmp_path, capsys):
     assert login.status_code == 200
 
 
+def test_backup_copies_a_live_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    main(["--database", url, "demo", "--credentials", str(tmp_path / "c.toml")])
+    assert main(["--database", url, "db", "backup", str(tmp_path / "b" / "copy.db")]) == 0
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'b' / 'copy.db'}")
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM service_items")) >= 30
+    engine.dispose()
+
+
 def test_user_add_and_revoke(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'u.db'}"
     main(["--database", url, "demo", "--credentials", str(tmp_path / "c.toml")])
