@@ -52,7 +52,9 @@ def cmd_db_backup(args) -> int:
 
     url = make_url(database_url(args))
     if url.get_backend_name() != "sqlite":
-        print("for PostgreSQL use: pg_dump --format=custom --file=BACKUP.dump DBNAME", file=sys.stderr)
+        print(
+            "for PostgreSQL use: pg_dump --format=custom --file=BACKUP.dump DBNAME", file=sys.stderr
+        )
         return 2
     target = Path(args.target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -304,7 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="migrate and load the demo hall with demo staff and device tokens"
     )
     demo.add_argument("--config", default=str(DEMO_CONFIG))
-    demo.add_argument("--credentials", default=str(DEMO_CREDENTIALS), help="where to write demo passwords and device tokens")
+    demo.add_argument(
+        "--credentials",
+        default=str(DEMO_CREDENTIALS),
+        help="where to write demo passwords and device tokens",
+    )
     demo.set_defaults(func=cmd_demo)
     return p
 

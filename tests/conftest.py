@@ -82,7 +82,14 @@ def publisher():
 
 @pytest.fixture
 def app(db_url, clock, publisher):
-    app = create_app({"ONESTOP_DATABASE_URL": db_url, "ONESTOP_CLOCK": clock, "ONESTOP_PUBLISHER": publisher, "TESTING": True})
+    app = create_app(
+        {
+            "ONESTOP_DATABASE_URL": db_url,
+            "ONESTOP_CLOCK": clock,
+            "ONESTOP_PUBLISHER": publisher,
+            "TESTING": True,
+        }
+    )
     yield app
     app.extensions["onestop"].db.dispose()
 

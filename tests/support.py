@@ -34,24 +34,79 @@ class FakeClock:
 
 
 SMALL_HALL: dict[str, Any] = {
-    "hall": {"code": "town", "name": {"zh": "测试镇便民服务中心", "en": "Test Town"}, "supervision_phone": "0731-12345"},
-    "hours": {"working_days": [["08:30", "12:00"], ["14:00", "17:30"]], "weekend_duty": [["09:00", "12:00"]]},
-    "queue": {"aging_limit_minutes": 45, "requeue_behind": 2, "default_service_minutes": 6, "enforce_opening_hours": False},
+    "hall": {
+        "code": "town",
+        "name": {"zh": "测试镇便民服务中心", "en": "Test Town"},
+        "supervision_phone": "0731-12345",
+    },
+    "hours": {
+        "working_days": [["08:30", "12:00"], ["14:00", "17:30"]],
+        "weekend_duty": [["09:00", "12:00"]],
+    },
+    "queue": {
+        "aging_limit_minutes": 45,
+        "requeue_behind": 2,
+        "default_service_minutes": 6,
+        "enforce_opening_hours": False,
+    },
     "departments": [
         {"code": "MZ", "name": {"zh": "民政", "en": "Civil affairs"}},
         {"code": "RS", "name": {"zh": "人社", "en": "Social security"}},
     ],
     "items": [
-        {"code": "MZ-01", "name": {"zh": "最低生活保障申请"}, "department": "MZ", "prefix": "A", "kind": "promised",
-         "promised_days": 15, "legal_days": 30, "materials": ["居民身份证", "户口簿"], "pinyin": "zdshbzsq"},
-        {"code": "MZ-02", "name": {"zh": "临时救助申请"}, "department": "MZ", "prefix": "A", "kind": "promised", "promised_days": 5},
-        {"code": "RS-01", "name": {"zh": "城乡居民养老保险参保登记"}, "department": "RS", "prefix": "B", "kind": "immediate"},
-        {"code": "RS-02", "name": {"zh": "就业失业登记"}, "department": "RS", "prefix": "B", "kind": "immediate"},
+        {
+            "code": "MZ-01",
+            "name": {"zh": "最低生活保障申请"},
+            "department": "MZ",
+            "prefix": "A",
+            "kind": "promised",
+            "promised_days": 15,
+            "legal_days": 30,
+            "materials": ["居民身份证", "户口簿"],
+            "pinyin": "zdshbzsq",
+        },
+        {
+            "code": "MZ-02",
+            "name": {"zh": "临时救助申请"},
+            "department": "MZ",
+            "prefix": "A",
+            "kind": "promised",
+            "promised_days": 5,
+        },
+        {
+            "code": "RS-01",
+            "name": {"zh": "城乡居民养老保险参保登记"},
+            "department": "RS",
+            "prefix": "B",
+            "kind": "immediate",
+        },
+        {
+            "code": "RS-02",
+            "name": {"zh": "就业失业登记"},
+            "department": "RS",
+            "prefix": "B",
+            "kind": "immediate",
+        },
     ],
     "windows": [
-        {"number": 1, "name": {"zh": "1号综合窗口"}, "comprehensive": True, "items": ["MZ-01", "RS-01", "MZ-02", "RS-02"]},
-        {"number": 2, "name": {"zh": "2号窗口 民政"}, "department": "MZ", "items": ["MZ-01", "MZ-02"]},
-        {"number": 3, "name": {"zh": "3号窗口 人社"}, "department": "RS", "items": ["RS-01", "RS-02"]},
+        {
+            "number": 1,
+            "name": {"zh": "1号综合窗口"},
+            "comprehensive": True,
+            "items": ["MZ-01", "RS-01", "MZ-02", "RS-02"],
+        },
+        {
+            "number": 2,
+            "name": {"zh": "2号窗口 民政"},
+            "department": "MZ",
+            "items": ["MZ-01", "MZ-02"],
+        },
+        {
+            "number": 3,
+            "name": {"zh": "3号窗口 人社"},
+            "department": "RS",
+            "items": ["RS-01", "RS-02"],
+        },
     ],
     "devices": [
         {"code": "kiosk-1", "kind": "kiosk", "name": "取号机"},
@@ -76,7 +131,9 @@ def rid() -> str:
     return f"req-{next(_rids)}"
 
 
-def setup_hall(url: str, data: dict[str, Any], now: datetime, clerks=("clerk1", "clerk2", "clerk3")) -> dict[str, str]:
+def setup_hall(
+    url: str, data: dict[str, Any], now: datetime, clerks=("clerk1", "clerk2", "clerk3")
+) -> dict[str, str]:
     """Load the hall, add staff, issue device tokens; returns device tokens by code."""
     cfg = parse_config(data, "test-hall.toml")
     db = open_database(url)
@@ -109,7 +166,10 @@ class HallClient:
 
     def staff(self, username: str) -> dict[str, str]:
         if username not in self._staff:
-            r = self.client.post("/api/v1/auth/login", json={"hall": self.hall, "username": username, "password": PASSWORD})
+            r = self.client.post(
+                "/api/v1/auth/login",
+                json={"hall": self.hall, "username": username, "password": PASSWORD},
+            )
             assert r.status_code == 200, r.json
             self._staff[username] = r.json["token"]
         return {"Authorization": f"Bearer {self._staff[username]}"}

@@ -25,10 +25,16 @@ def test_demo_is_repeatable_and_its_credentials_work(tmp_path, capsys):
 
     app = create_app({"ONESTOP_DATABASE_URL": url})
     client = app.test_client()
-    r = client.post("/api/v1/halls/qingshan/tickets", json={"item_code": "MZ-01", "request_id": "d1"},
-                    headers={"Authorization": f"Bearer {second['devices']['kiosk-1']}"})
+    r = client.post(
+        "/api/v1/halls/qingshan/tickets",
+        json={"item_code": "MZ-01", "request_id": "d1"},
+        headers={"Authorization": f"Bearer {second['devices']['kiosk-1']}"},
+    )
     assert r.status_code == 200 and r.json["ticket"]["number"] == "A001"
-    login = client.post("/api/v1/auth/login", json={"hall": "qingshan", "username": "manager", "password": second["users"]["manager"]})
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"hall": "qingshan", "username": "manager", "password": second["users"]["manager"]},
+    )
     assert login.status_code == 200
 
 
@@ -45,8 +51,31 @@ def test_backup_copies_a_live_database(tmp_path):
 def test_user_add_and_revoke(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'u.db'}"
     main(["--database", url, "demo", "--credentials", str(tmp_path / "c.toml")])
-    assert main(["--database", url, "user", "add", "qingshan", "zhaoliu", "--role", "manager", "--name", "赵六", "--password", "long-enough-1"]) == 0
-    assert main(["--database", url, "user", "add", "qingshan", "zhaoliu", "--password", "long-enough-1"]) == 1
+    assert (
+        main(
+            [
+                "--database",
+                url,
+                "user",
+                "add",
+                "qingshan",
+                "zhaoliu",
+                "--role",
+                "manager",
+                "--name",
+                "赵六",
+                "--password",
+                "long-enough-1",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            ["--database", url, "user", "add", "qingshan", "zhaoliu", "--password", "long-enough-1"]
+        )
+        == 1
+    )
     assert "already exists" in capsys.readouterr().err
     assert main(["--database", url, "user", "add", "qingshan", "weak", "--password", "short"]) == 1
     assert main(["--database", url, "user", "revoke", "qingshan", "zhaoliu"]) == 0
@@ -62,7 +91,11 @@ def test_every_change_is_audited_with_actor_and_request(hall, db_url):
     hall.window(2, "call-next", "clerk1")
     hall.window(2, "finish", "clerk1")
     entries = hall.get("/audit", hall.staff("boss")).json["entries"]
-    trail = [(e["action"], e["actor"]) for e in reversed(entries) if e["action"].startswith(("ticket.", "window."))]
+    trail = [
+        (e["action"], e["actor"])
+        for e in reversed(entries)
+        if e["action"].startswith(("ticket.", "window."))
+    ]
     assert trail == [
         ("ticket.issued", "device:kiosk-1"),
         ("window.opened", "user:clerk1"),
@@ -80,7 +113,12 @@ def test_audit_log_refuses_updates_and_deletes_at_the_database(hall, db_url):
             with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:
                 conn.execute(sa.text(statement))
         with engine.connect() as conn:
-            assert conn.scalar(sa.text("SELECT count(*) FROM audit_log WHERE actor = 'device:kiosk-1'")) == 1
+            assert (
+                conn.scalar(
+                    sa.text("SELECT count(*) FROM audit_log WHERE actor = 'device:kiosk-1'")
+                )
+                == 1
+            )
     finally:
         engine.dispose()
 
@@ -101,7 +139,12 @@ def test_events_are_published_after_commit_with_gap_free_sequence(hall, publishe
     hall.open_window(2, "clerk1")
     hall.window(2, "call-next", "clerk1")
     new = publisher.events[start:]
-    assert [e.type for e in new] == ["ticket.issued", "ticket.issued", "window.opened", "ticket.called"]
+    assert [e.type for e in new] == [
+        "ticket.issued",
+        "ticket.issued",
+        "window.opened",
+        "ticket.called",
+    ]
     seqs = [e.seq for e in publisher.events]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert hall.get("/queue", hall.staff("clerk1")).json["seq"] == seqs[-1]

@@ -45,7 +45,9 @@ def test_cross_reference_problems_are_all_reported_at_once():
     found = problems(data)
     assert "hall.toml: windows[2] (3).items: the window serves nothing" in found
     assert "hall.toml: windows[1] (2).items[2]: unknown item 'XX-99'" in found
-    assert any(p.startswith("hall.toml: items[2] (RS-01).prefix: duplicate prefix 'A'") for p in found)
+    assert any(
+        p.startswith("hall.toml: items[2] (RS-01).prefix: duplicate prefix 'A'") for p in found
+    )
     assert "hall.toml: items[3] (RS-02): no window serves this item" in found
 
 
@@ -86,7 +88,10 @@ def test_check_config_command_reports_and_exits_nonzero(tmp_path, capsys):
     assert main(["check-config", str(DEMO)]) == 0
     assert "ok" in capsys.readouterr().out
     broken = tmp_path / "broken.toml"
-    broken.write_text(DEMO.read_text(encoding="utf-8").replace('prefix = "B"', 'prefix = "A"', 1), encoding="utf-8")
+    broken.write_text(
+        DEMO.read_text(encoding="utf-8").replace('prefix = "B"', 'prefix = "A"', 1),
+        encoding="utf-8",
+    )
     assert main(["check-config", str(broken)]) == 1
     err = capsys.readouterr().err
     assert f"{broken}: items[" in err and "duplicate prefix 'A'" in err

@@ -29,10 +29,16 @@ def test_two_halls_number_queue_and_serve_independently(two_halls):
 
 def test_tokens_of_one_hall_do_not_open_another(two_halls):
     county, town = two_halls
-    r = town.client.post(town.url("/tickets"), json={"item_code": "MZ-01", "request_id": "x"}, headers=county.device())
+    r = town.client.post(
+        town.url("/tickets"),
+        json={"item_code": "MZ-01", "request_id": "x"},
+        headers=county.device(),
+    )
     assert r.status_code == 404 and r.json["error"]["field"] == "hall"
     assert town.client.get(town.url("/queue"), headers=county.staff("clerk1")).status_code == 404
-    r = town.client.post(town.url("/windows/2/sign-in"), json={"request_id": "y"}, headers=county.staff("clerk1"))
+    r = town.client.post(
+        town.url("/windows/2/sign-in"), json={"request_id": "y"}, headers=county.staff("clerk1")
+    )
     assert r.status_code == 404
 
 
@@ -46,7 +52,11 @@ def test_same_username_in_two_halls_are_different_people(two_halls):
 def test_requests_without_a_valid_token_are_refused(hall):
     r = hall.client.post(hall.url("/tickets"), json={"item_code": "MZ-01", "request_id": "a"})
     assert r.status_code == 401 and r.json["error"]["field"] == "Authorization"
-    r = hall.client.post(hall.url("/tickets"), json={"item_code": "MZ-01", "request_id": "a"}, headers={"Authorization": "Bearer nope"})
+    r = hall.client.post(
+        hall.url("/tickets"),
+        json={"item_code": "MZ-01", "request_id": "a"},
+        headers={"Authorization": "Bearer nope"},
+    )
     assert r.status_code == 401
     assert hall.get("/queue").status_code == 401
 
@@ -54,19 +64,32 @@ def test_requests_without_a_valid_token_are_refused(hall):
 def test_roles_are_checked_on_every_endpoint(hall):
     display = hall.device("display-1")
     assert hall.post("/tickets", {"item_code": "MZ-01"}, display).status_code == 403
-    assert hall.post("/windows/2/sign-in", {}, hall.device()).status_code == 403  # a kiosk is no clerk
+    assert (
+        hall.post("/windows/2/sign-in", {}, hall.device()).status_code == 403
+    )  # a kiosk is no clerk
     assert hall.get("/audit", hall.staff("clerk1")).status_code == 403
     assert hall.get("/audit", hall.staff("boss")).status_code == 200
     assert hall.get("/queue", display).status_code == 200
 
 
 def test_login_logout_and_revocation(hall):
-    bad = hall.client.post("/api/v1/auth/login", json={"hall": "town", "username": "clerk1", "password": "wrong"})
-    unknown = hall.client.post("/api/v1/auth/login", json={"hall": "town", "username": "ghost", "password": "wrong"})
-    assert bad.status_code == unknown.status_code == 403 and bad.json == unknown.json  # no user enumeration
+    bad = hall.client.post(
+        "/api/v1/auth/login", json={"hall": "town", "username": "clerk1", "password": "wrong"}
+    )
+    unknown = hall.client.post(
+        "/api/v1/auth/login", json={"hall": "town", "username": "ghost", "password": "wrong"}
+    )
+    assert (
+        bad.status_code == unknown.status_code == 403 and bad.json == unknown.json
+    )  # no user enumeration
     headers = hall.staff("clerk1")
     assert hall.client.get("/api/v1/auth/me", headers=headers).json["role"] == "clerk"
-    assert hall.client.post("/api/v1/auth/logout", json={"request_id": "lo"}, headers=headers).status_code == 200
+    assert (
+        hall.client.post(
+            "/api/v1/auth/logout", json={"request_id": "lo"}, headers=headers
+        ).status_code
+        == 200
+    )
     assert hall.client.get("/api/v1/auth/me", headers=headers).status_code == 401
 
 
@@ -82,7 +105,9 @@ def test_passwords_are_stored_hashed(db_url, hall):
     hall.staff("clerk1")
     engine = sa.create_engine(db_url)
     with engine.connect() as conn:
-        stored = conn.execute(sa.text("select password_hash from users where username='clerk1'")).scalar()
+        stored = conn.execute(
+            sa.text("select password_hash from users where username='clerk1'")
+        ).scalar()
         token_rows = conn.execute(sa.text("select token_hash from api_tokens")).scalars().all()
     engine.dispose()
     assert stored.startswith("scrypt:") and PASSWORD not in stored
@@ -111,7 +136,11 @@ def test_openapi_document_lists_every_api_route(app):
     assert {re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", r) for r in rules} == documented
     issue = doc["paths"]["/api/v1/halls/{hall}/tickets"]["post"]
     assert issue["x-roles"] == ["admin", "clerk", "kiosk", "manager"]
-    assert doc["components"]["schemas"]["IssueTicket"]["properties"]["priority"]["enum"] == ["normal", "green", "appointment"]
+    assert doc["components"]["schemas"]["IssueTicket"]["properties"]["priority"]["enum"] == [
+        "normal",
+        "green",
+        "appointment",
+    ]
 
 
 def test_unknown_api_paths_and_methods_answer_json(hall):

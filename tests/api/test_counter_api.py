@@ -56,7 +56,9 @@ def test_no_show_then_requeue_behind_configured_people(hall):
     for _ in range(3):
         hall.issue()
     r = hall.post(f"/tickets/{first}/requeue", {}, hall.staff("clerk1"))
-    assert r.status_code == 200 and r.json["people_ahead"] == 2  # requeue_behind = 2 in the test hall
+    assert (
+        r.status_code == 200 and r.json["people_ahead"] == 2
+    )  # requeue_behind = 2 in the test hall
     order = []
     for _ in range(4):
         order.append(call(hall, 2)["number"])
@@ -80,7 +82,9 @@ def test_transfer_to_a_window_keeps_number_arrival_and_goes_first_there(hall, cl
     r = hall.window(1, "transfer", "clerk1", to_window=2, note="需民政窗口审核")
     assert r.status_code == 200, r.json
     assert r.json["ticket"]["state"] == "transferred"
-    assert r.json["new_leg"]["number"] == first["number"] and r.json["new_leg"]["target_window"] == 2
+    assert (
+        r.json["new_leg"]["number"] == first["number"] and r.json["new_leg"]["target_window"] == 2
+    )
     again = call(hall, 2, "clerk2")
     assert again["number"] == first["number"]
     detail = hall.get(f"/tickets/{first['number']}", hall.staff("clerk2")).json
@@ -97,7 +101,9 @@ def test_transfer_to_another_item_rejoins_by_original_arrival(hall, clock):
     r = hall.window(3, "transfer", "clerk1", to_item="MZ-01")
     assert r.status_code == 200
     hall.open_window(2, "clerk2")
-    assert call(hall, 2, "clerk2")["number"] == first["number"]  # earlier arrival than B-ticket's later peer
+    assert (
+        call(hall, 2, "clerk2")["number"] == first["number"]
+    )  # earlier arrival than B-ticket's later peer
 
 
 def test_transfer_refusals_name_the_field(hall):
@@ -107,7 +113,10 @@ def test_transfer_refusals_name_the_field(hall):
     r = hall.window(3, "transfer", "clerk1")
     assert (r.status_code, r.json["error"]["field"]) == (400, "to_item")
     r = hall.window(3, "transfer", "clerk1", to_window=2)
-    assert (r.status_code, r.json["error"]["field"]) == (409, "to_window")  # window 2 does not serve RS-01
+    assert (r.status_code, r.json["error"]["field"]) == (
+        409,
+        "to_window",
+    )  # window 2 does not serve RS-01
     r = hall.window(3, "transfer", "clerk1", to_window=99)
     assert (r.status_code, r.json["error"]["field"]) == (404, "to_window")
     r = hall.window(3, "transfer", "clerk1", to_item="NOPE")
@@ -140,7 +149,10 @@ def test_call_specific_refuses_an_item_the_window_does_not_serve(hall):
 def test_pause_and_resume_with_a_reason(hall):
     hall.open_window(2, "clerk1")
     r = hall.window(2, "pause", "clerk1", reason="meeting", note="周例会")
-    assert r.json["window"]["state"] == "paused" and r.json["window"]["pause_reason"] == "meeting: 周例会"
+    assert (
+        r.json["window"]["state"] == "paused"
+        and r.json["window"]["pause_reason"] == "meeting: 周例会"
+    )
     assert hall.window(2, "call-next", "clerk1").json["error"]["code"] == "window_not_open"
     assert hall.window(2, "pause", "clerk1", reason="nap").json["error"]["field"] == "reason"
     assert hall.window(2, "resume", "clerk1").json["window"]["state"] == "open"
@@ -177,7 +189,10 @@ def test_ab_posts_limit_who_signs_in(hall):
     assert hall.window(2, "sign-in", "clerk2").status_code == 200  # B covers A
     r = hall.post("/windows/2/staff", {"primary": "ghost"}, hall.staff("boss"))
     assert (r.status_code, r.json["error"]["field"]) == (404, "primary")
-    assert hall.post("/windows/2/staff", {"primary": "clerk3"}, hall.staff("clerk1")).status_code == 403
+    assert (
+        hall.post("/windows/2/staff", {"primary": "clerk3"}, hall.staff("clerk1")).status_code
+        == 403
+    )
 
 
 def test_queue_snapshot_agrees_with_what_happened(hall):
@@ -189,5 +204,9 @@ def test_queue_snapshot_agrees_with_what_happened(hall):
     waiting = {i["code"]: i["waiting"] for i in snap["items"]}
     assert waiting == {"MZ-01": 1, "MZ-02": 0, "RS-01": 1, "RS-02": 0}
     window2 = next(w for w in snap["windows"] if w["number"] == 2)
-    assert window2["state"] == "open" and window2["current"]["number"] == "A001" and window2["clerk"] == "clerk1"
+    assert (
+        window2["state"] == "open"
+        and window2["current"]["number"] == "A001"
+        and window2["clerk"] == "clerk1"
+    )
     assert snap["seq"] > 0 and snap["waiting_total"] == 2

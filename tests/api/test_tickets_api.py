@@ -17,7 +17,9 @@ def count_tickets(db_url: str) -> int:
 
 
 def test_numbers_count_per_prefix(hall):
-    numbers = [hall.issue(item)["ticket"]["number"] for item in ("MZ-01", "MZ-02", "RS-01", "MZ-01")]
+    numbers = [
+        hall.issue(item)["ticket"]["number"] for item in ("MZ-01", "MZ-02", "RS-01", "MZ-01")
+    ]
     assert numbers == ["A001", "A002", "B001", "A003"]
 
 
@@ -53,12 +55,18 @@ def test_idempotency_key_header_works_like_the_field(hall, db_url):
     headers = hall.device() | {"Idempotency-Key": "hdr-1"}
     a = hall.client.post(hall.url("/tickets"), json={"item_code": "RS-01"}, headers=headers)
     b = hall.client.post(hall.url("/tickets"), json={"item_code": "RS-01"}, headers=headers)
-    assert a.status_code == b.status_code == 200 and a.json["ticket"]["id"] == b.json["ticket"]["id"]
+    assert (
+        a.status_code == b.status_code == 200 and a.json["ticket"]["id"] == b.json["ticket"]["id"]
+    )
 
 
 def test_reusing_a_request_id_for_something_else_is_a_conflict(hall, db_url):
-    hall.client.post(hall.url("/tickets"), json={"item_code": "MZ-01", "request_id": "x"}, headers=hall.device())
-    r = hall.client.post(hall.url("/tickets"), json={"item_code": "RS-01", "request_id": "x"}, headers=hall.device())
+    hall.client.post(
+        hall.url("/tickets"), json={"item_code": "MZ-01", "request_id": "x"}, headers=hall.device()
+    )
+    r = hall.client.post(
+        hall.url("/tickets"), json={"item_code": "RS-01", "request_id": "x"}, headers=hall.device()
+    )
     assert r.status_code == 409 and r.json["error"]["field"] == "request_id"
     assert count_tickets(db_url) == 1
 
@@ -66,7 +74,11 @@ def test_reusing_a_request_id_for_something_else_is_a_conflict(hall, db_url):
 def test_a_change_without_request_id_is_refused(hall, db_url):
     r = hall.client.post(hall.url("/tickets"), json={"item_code": "MZ-01"}, headers=hall.device())
     assert r.status_code == 400
-    assert r.json["error"] == {"code": "request_id_required", "field": "request_id", "message": r.json["error"]["message"]}
+    assert r.json["error"] == {
+        "code": "request_id_required",
+        "field": "request_id",
+        "message": r.json["error"]["message"],
+    }
     assert count_tickets(db_url) == 0
 
 
@@ -81,14 +93,18 @@ def test_bad_input_names_the_field_and_writes_nothing(hall, db_url):
         ({}, 400, "item_code"),
     ]
     for body, status, field in cases:
-        r = hall.client.post(hall.url("/tickets"), json={"request_id": rid()} | body, headers=hall.device())
+        r = hall.client.post(
+            hall.url("/tickets"), json={"request_id": rid()} | body, headers=hall.device()
+        )
         assert (r.status_code, r.json["error"]["field"]) == (status, field), body
         assert r.json["error"]["message"]
     assert count_tickets(db_url) == 0
 
 
 def test_malformed_and_oversize_bodies_are_refused(hall):
-    r = hall.client.post(hall.url("/tickets"), data="{oops", content_type="application/json", headers=hall.device())
+    r = hall.client.post(
+        hall.url("/tickets"), data="{oops", content_type="application/json", headers=hall.device()
+    )
     assert r.status_code == 400 and r.json["error"]["code"] == "malformed_json"
     r = hall.client.post(hall.url("/tickets"), data="item=MZ-01", headers=hall.device())
     assert r.status_code == 415
@@ -102,7 +118,9 @@ def test_green_channel_ticket_stands_before_normal_ones(hall):
     green = hall.issue("MZ-01", priority="green", priority_reason="elderly")
     assert green["people_ahead"] == 0
     hall.open_window(2, "clerk1")
-    assert hall.window(2, "call-next", "clerk1").json["ticket"]["number"] == green["ticket"]["number"]
+    assert (
+        hall.window(2, "call-next", "clerk1").json["ticket"]["number"] == green["ticket"]["number"]
+    )
 
 
 def test_hall_closed_outside_opening_hours_when_enforced(app, db_url, clock):
@@ -111,7 +129,9 @@ def test_hall_closed_outside_opening_hours_when_enforced(app, db_url, clock):
     data = hall_config("night", queue={"enforce_opening_hours": True})
     tokens = setup_hall(db_url, data, clock(), clerks=())
     night = HallClient(app, "night", tokens)
-    assert night.post("/tickets", {"item_code": "MZ-01"}, night.device()).status_code == 200  # Monday 09:00
+    assert (
+        night.post("/tickets", {"item_code": "MZ-01"}, night.device()).status_code == 200
+    )  # Monday 09:00
     clock.advance(hours=4)  # 13:00 lunch break
     r = night.post("/tickets", {"item_code": "MZ-01"}, night.device())
     assert r.status_code == 409 and r.json["error"]["code"] == "hall_closed"
@@ -123,7 +143,11 @@ def test_public_status_by_token_shows_position_and_no_personal_data(hall):
     mine = hall.issue("MZ-01")
     r = hall.client.get(f"/api/v1/status/{mine['status_token']}")
     assert r.status_code == 200
-    assert r.json["number"] == "A002" and r.json["people_ahead"] == 1 and r.json["state_label"] == "等候中"
+    assert (
+        r.json["number"] == "A002"
+        and r.json["people_ahead"] == 1
+        and r.json["state_label"] == "等候中"
+    )
     hall.open_window(2, "clerk1")
     hall.window(2, "call-next", "clerk1")
     hall.window(2, "finish", "clerk1")

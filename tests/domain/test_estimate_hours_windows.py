@@ -44,7 +44,10 @@ HOURS = OpeningHours(
         (datetime(2026, 11, 28, 10, 0, tzinfo=SH), True),  # Saturday duty 双休日值班
         (datetime(2026, 11, 28, 15, 0, tzinfo=SH), False),
         (datetime(2026, 10, 2, 10, 0, tzinfo=SH), False),  # National Day holiday
-        (datetime(2026, 10, 10, 9, 0, tzinfo=SH), True),  # make-up working Saturday 调休 gets full hours
+        (
+            datetime(2026, 10, 10, 9, 0, tzinfo=SH),
+            True,
+        ),  # make-up working Saturday 调休 gets full hours
         (datetime(2026, 10, 10, 15, 0, tzinfo=SH), True),
     ],
 )

@@ -17,7 +17,9 @@ POLICY = QueuePolicy(aging_limit_minutes=45, requeue_behind=2)
 
 def entry(tid, item="X", minutes=0, priority=Priority.NORMAL, target=None, key=None):
     at = T0 + timedelta(minutes=minutes)
-    return QueueEntry(tid, item, priority, at, key if key is not None else queue_key_for(at), target)
+    return QueueEntry(
+        tid, item, priority, at, key if key is not None else queue_key_for(at), target
+    )
 
 
 def ids(entries):
@@ -26,7 +28,9 @@ def ids(entries):
 
 def test_first_come_first_called_within_one_item_and_class():
     now = T0 + timedelta(minutes=10)
-    order = calling_order([entry(2, minutes=5), entry(1, minutes=1), entry(3, minutes=7)], 1, ["X"], now, POLICY)
+    order = calling_order(
+        [entry(2, minutes=5), entry(1, minutes=1), entry(3, minutes=7)], 1, ["X"], now, POLICY
+    )
     assert ids(order) == [1, 2, 3]
 
 
@@ -39,7 +43,11 @@ def test_window_item_priority_comes_before_arrival():
 
 def test_green_channel_and_appointments_go_before_normal_for_the_same_item():
     now = T0 + timedelta(minutes=10)
-    entries = [entry(1, minutes=0), entry(2, minutes=3, priority=Priority.APPOINTMENT), entry(3, minutes=6, priority=Priority.GREEN)]
+    entries = [
+        entry(1, minutes=0),
+        entry(2, minutes=3, priority=Priority.APPOINTMENT),
+        entry(3, minutes=6, priority=Priority.GREEN),
+    ]
     assert ids(calling_order(entries, 1, ["X"], now, POLICY)) == [3, 2, 1]
 
 

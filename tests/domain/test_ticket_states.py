@@ -26,7 +26,12 @@ def test_allowed_moves(state, action, after):
 
 @pytest.mark.parametrize(
     ("state", "action"),
-    [(S.WAITING, Action.FINISH), (S.SERVING, Action.NO_SHOW), (S.FINISHED, Action.CALL), (S.SERVING, Action.CALL)],
+    [
+        (S.WAITING, Action.FINISH),
+        (S.SERVING, Action.NO_SHOW),
+        (S.FINISHED, Action.CALL),
+        (S.SERVING, Action.CALL),
+    ],
 )
 def test_refused_moves_name_what_is_allowed(state, action):
     with pytest.raises(Conflict) as err:
