@@ -24,6 +24,7 @@ from .db.engine import Database, open_database
 from .db.uow import Publisher
 from .domain.errors import DomainError
 from .realtime import SocketIOPublisher, socketio
+from .web import status_page
 
 log = logging.getLogger("onestop")
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     publisher = app.config.get("ONESTOP_PUBLISHER") or SocketIOPublisher(socketio)
     app.extensions["onestop"] = OneStop(db=database, publisher=publisher)
 
-    for bp in (auth_views.bp, hall_views.bp, hall_views.status_bp, window_views.bp, openapi.bp):
+    for bp in (
+        auth_views.bp,
+        hall_views.bp,
+        hall_views.status_bp,
+        window_views.bp,
+        openapi.bp,
+        status_page.bp,
+    ):
         app.register_blueprint(bp)
     _register_errors(app)
     _check_every_api_route_declares_access(app)

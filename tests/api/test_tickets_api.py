@@ -163,3 +163,16 @@ def test_cancel_a_waiting_ticket(hall):
     assert r.status_code == 200 and r.json["ticket"]["state"] == "cancelled"
     again = hall.post(f"/tickets/{t['number']}/cancel", {}, hall.staff("clerk1"))
     assert again.status_code == 409 and "cancelled" in again.json["error"]["message"]
+
+
+def test_status_page_behind_the_qr_code(hall):
+    mine = hall.issue("MZ-01")
+    page = hall.client.get(mine["status_path"])
+    html = page.get_data(as_text=True)
+    assert (
+        page.status_code == 200
+        and "A001" in html
+        and "最低生活保障申请" in html
+        and "等候中" in html
+    )
+    assert hall.client.get("/t/unknown-token").status_code == 404
