@@ -219,16 +219,25 @@ def _token_matches(token: str, digest: str | None) -> bool:
 
 
 def cmd_serve(args) -> int:
+    import logging
+
+    from sqlalchemy import select
+
     from .app import create_app
+    from .db.models import Hall
     from .realtime import socketio
 
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app({"ONESTOP_DATABASE_URL": database_url(args)})
+    with app.extensions["onestop"].db.reader() as session:
+        hall_codes = list(session.scalars(select(Hall.code).order_by(Hall.code)))
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '') else args.host}:{args.port}"
-    for warning in app.config["ONESTOP_CALENDAR_WARNINGS"]:
-        print(f"WARNING: {warning}", file=sys.stderr)
     print(f"onestop serving on {base}")
-    print(f"  API:      {base}/api/v1/openapi.json")
-    print(f"  catalog:  {base}/api/v1/halls/<hall>/catalog")
+    print(f"  API description: {base}/api/v1/openapi.json")
+    for code in hall_codes:
+        print(f"  hall {code}: catalog {base}/api/v1/halls/{code}/catalog")
+    if not hall_codes:
+        print("  no hall loaded yet: run `onestop hall load FILE` (or `onestop demo`)")
     sys.stdout.flush()
     socketio.run(
         app,
