@@ -98,3 +98,12 @@ def app(db_url, clock, publisher):
 def hall(app, db_url, clock) -> HallClient:
     tokens = setup_hall(db_url, hall_config("town"), clock())
     return HallClient(app, "town", tokens)
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """A real server process on the demo hall (SQLite); ``.restart()`` restarts it."""
+    from tests.live_server import LiveServer
+
+    with LiveServer(tmp_path) as server:
+        yield server
