@@ -9,7 +9,12 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run demo test lint bench clean
+# Debian packages: CJK fonts for Qt screenshots and pages, Chromium for page tests,
+# espeak-ng for the offline voice call-out.
+TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng
+RUN_PACKAGES := espeak-ng
+
+.PHONY: install run demo test lint bench clean system-test system-run
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,14 +24,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+system-test:
+	@bash scripts/system-packages.sh $(TEST_PACKAGES)
+
+system-run:
+	@bash scripts/system-packages.sh $(RUN_PACKAGES)
+
+demo: install system-run
 	$(BIN)/onestop demo
 
 run: demo
 	@echo "Demo hall: staff passwords and device tokens are in var/demo-credentials.toml"
 	$(BIN)/onestop serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install system-test
 	@bash scripts/test-services.sh $(PG_TEST_URL) $(REDIS_TEST_URL) > .test-env
 	@source .test-env && rm -f .test-env && $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/pytest -q $(PYTEST_ARGS)
 
