@@ -164,3 +164,12 @@ class ApiClient:
     def ticket_action(self, number: str, action: str, request_id: str | None = None) -> dict:
         """cancel or requeue today's ticket ``number``."""
         return self.post(self.hall_path(f"/tickets/{number}/{action}"), {}, request_id)
+
+    def report_device_status(
+        self, device: str, printer: dict | None = None, version: str = ""
+    ) -> dict:
+        """Heartbeat; ``printer`` is {"condition": ready|paper_near_end|paper_out|cover_open|error|offline|unknown, "message": ...}."""
+        body: dict = {"version": version}
+        if printer is not None:
+            body["printer"] = printer
+        return self.post(self.hall_path(f"/devices/{device}/status"), body)

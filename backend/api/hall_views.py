@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..db.models import AuditEntry, ServiceItem, Ticket
 from ..domain.errors import InvalidInput, NotFound
-from ..services import halls, queue, tickets
+from ..services import devices, halls, queue, tickets
 from .framework import (
     ANY_PRINCIPAL,
     MANAGERS,
@@ -19,7 +19,7 @@ from .framework import (
     now,
     read,
 )
-from .schemas import Command, IssueTicket
+from .schemas import Command, DeviceStatus, IssueTicket
 
 bp = Blueprint("hall", __name__, url_prefix="/api/v1/halls/<hall>")
 
@@ -257,3 +257,23 @@ def public_status(token: str):
         return tickets.public_status(uow.session, ctx, ticket)
 
     return jsonify(read(view))
+
+
+DEVICES = frozenset({"kiosk", "display", "printer", "rating_pad"})
+
+
+@endpoint(
+    bp,
+    "/devices/<code>/status",
+    methods=("POST",),
+    summary="Heartbeat of a kiosk/display with its printer's condition (shown on the managers' board)",
+    roles=DEVICES,
+    body=DeviceStatus,
+    tag="devices",
+)
+def device_status(hall: str, code: str, body: DeviceStatus):
+    ctx = hall_ctx(hall)
+    status = body.model_dump(mode="json", exclude={"request_id"})
+    return command(
+        ctx, lambda uow, rid: devices.report_status(uow, ctx, g.principal, code, status, rid), body
+    )

@@ -59,3 +59,17 @@ class Transfer(Command):
 class Staffing(Command):
     primary: str | None = Field(default=None, max_length=40)
     backup: str | None = Field(default=None, max_length=40)
+
+
+class PrinterReport(Body):
+    condition: Literal[
+        "ready", "paper_near_end", "paper_out", "cover_open", "error", "offline", "unknown"
+    ]
+    message: str = Field(default="", max_length=200)
+
+
+class DeviceStatus(Command):
+    """A heartbeat from a kiosk or display, with its printer's condition when it has one."""
+
+    printer: PrinterReport | None = None
+    version: str = Field(default="", max_length=40)

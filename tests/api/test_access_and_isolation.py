@@ -153,3 +153,25 @@ def test_unknown_api_paths_and_methods_answer_json(hall):
 def test_create_app_takes_a_config_mapping(tmp_path):
     app = create_app({"ONESTOP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.extensions["onestop"].db.url.endswith("x.db")
+
+
+def test_a_kiosk_reports_its_printer_and_only_for_itself(hall, publisher):
+    r = hall.post(
+        "/devices/kiosk-1/status",
+        {"printer": {"condition": "paper_out", "message": "缺纸"}},
+        hall.device(),
+    )
+    assert (
+        r.status_code == 200 and r.json["device"]["status"]["printer"]["condition"] == "paper_out"
+    )
+    assert publisher.events[-1].type == "device.status"
+    events = len(publisher.events)
+    hall.post(
+        "/devices/kiosk-1/status",
+        {"printer": {"condition": "paper_out", "message": "缺纸"}},
+        hall.device(),
+    )
+    assert len(publisher.events) == events  # a plain heartbeat pushes nothing
+    r = hall.post("/devices/kiosk-1/status", {"printer": {"condition": "on fire"}}, hall.device())
+    assert (r.status_code, r.json["error"]["field"]) == (400, "printer.condition")
+    assert hall.post("/devices/display-1/status", {}, hall.device()).status_code == 403
