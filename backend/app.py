@@ -23,7 +23,8 @@ from .api.framework import (
 from .db.engine import Database, open_database
 from .db.uow import Publisher
 from .domain.errors import DomainError
-from .realtime import SocketIOPublisher, socketio
+from .live import handlers as _live_handlers  # noqa: F401  (registers Socket.IO handlers)
+from .live.publisher import SocketIOPublisher, socketio
 from .web import status_page
 
 log = logging.getLogger("onestop")
@@ -36,6 +37,28 @@ MAX_BODY_BYTES = 64 * 1024
 class OneStop:
     db: Database
     publisher: Publisher
+
+
+class DisplayAreas:
+    """Display areas per hall (window areas plus "all"), re-read when the catalog changes."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        self._cache: dict[tuple[int, str], list[str]] = {}
+
+    def __call__(self, hall_id: int) -> list[str]:
+        from sqlalchemy import select
+
+        from .db.models import Hall
+
+        with self.database.reader() as session:
+            digest = session.scalar(select(Hall.config_digest).where(Hall.id == hall_id)) or ""
+            key = (hall_id, digest)
+            if key not in self._cache:
+                hall = session.get(Hall, hall_id)
+                areas = sorted({w["area"] for w in hall.config.get("windows", [])})
+                self._cache[key] = [*areas, "all"]
+        return self._cache[key]
 
 
 def settings_from_env() -> dict[str, Any]:
@@ -61,7 +84,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message_queue=app.config.get("ONESTOP_MESSAGE_QUEUE"),
         cors_allowed_origins=[],
     )
-    publisher = app.config.get("ONESTOP_PUBLISHER") or SocketIOPublisher(socketio)
+    publisher = app.config.get("ONESTOP_PUBLISHER") or SocketIOPublisher(
+        socketio, DisplayAreas(database)
+    )
     app.extensions["onestop"] = OneStop(db=database, publisher=publisher)
 
     for bp in (

@@ -225,7 +225,7 @@ def cmd_serve(args) -> int:
 
     from .app import create_app
     from .db.models import Hall
-    from .realtime import socketio
+    from .live.publisher import socketio
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app({"ONESTOP_DATABASE_URL": database_url(args)})

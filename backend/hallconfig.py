@@ -92,6 +92,15 @@ class Thresholds(Strict):
     device_offline_seconds: int = Field(default=120, ge=10)
 
 
+class Display(Strict):
+    """Waiting-hall screens: voice call-out settings."""
+
+    voice_repeat: int = Field(default=2, ge=1, le=5)
+    chime: bool = True
+    voice: str = "cmn"  # espeak-ng voice
+    recent_calls: int = Field(default=6, ge=1, le=20)
+
+
 class HallInfo(Strict):
     code: Annotated[str, Field(pattern=CODE)]
     name: Name
@@ -157,6 +166,7 @@ class HallConfig(Strict):
     calendar: Calendar = Calendar()
     queue: Queue = Queue()
     thresholds: Thresholds = Thresholds()
+    display: Display = Display()
     departments: list[Department] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
     windows: list[Window] = Field(min_length=1)

@@ -7,6 +7,7 @@ the commit succeeded.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,9 @@ class Actor:
     label: str
     user_id: int | None = None
     device_id: int | None = None
+
+
+_PUBLISH_ORDER = threading.Lock()
 
 
 def upsert(session: Session):
@@ -108,11 +112,21 @@ class UnitOfWork:
             )
         )
 
-    def commit(self) -> list[PublishedEvent]:
-        events = self._sequence_events()
-        self.session.commit()
-        self._pending.clear()
-        self.committed_events.extend(events)
+    def commit(self, publisher: Publisher | None = None) -> list[PublishedEvent]:
+        """Commit; events get their sequence numbers inside the transaction and go to
+        ``publisher`` after the commit. Within a process, numbering, commit and publishing happen
+        under one lock, so clients receive each hall's events in sequence order (across processes
+        the sequence row lock orders commits, and clients resync on a gap)."""
+        if not self._pending:
+            self.session.commit()
+            return []
+        with _PUBLISH_ORDER:
+            events = self._sequence_events()
+            self.session.commit()
+            self._pending.clear()
+            self.committed_events.extend(events)
+            if publisher is not None:
+                publisher.publish(events)
         return events
 
     def _sequence_events(self) -> list[PublishedEvent]:

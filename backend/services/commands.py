@@ -72,11 +72,10 @@ def run_command(
                 )
             )
             try:
-                events = uow.commit()
+                uow.commit(publisher)
             except IntegrityError:
                 # A concurrent twin with the same request id committed first: replay its answer.
                 continue
-        publisher.publish(events)
         return result, False
     with UnitOfWork(db, now, write=False) as uow:
         prior = _prior(uow, principal, request_id)

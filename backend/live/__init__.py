@@ -1,0 +1,1 @@
+"""Realtime: Socket.IO rooms, snapshots on (re)connect, and events pushed after commit."""

@@ -1,0 +1,71 @@
+"""Socket.IO handlers: authenticate on connect, join rooms, send a snapshot, resync on request."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, emit, join_room
+
+from ..api.framework import now
+from ..db.models import Device, Hall
+from ..db.uow import UnitOfWork
+from ..services.auth import Principal, authenticate
+from ..services.halls import context_of
+from .publisher import NAMESPACE, display_room, kiosk_room, socketio, staff_room
+from .snapshots import board_snapshot, display_snapshot, staff_snapshot
+
+_clients: dict[str, tuple[Principal, str | None]] = {}  # sid -> (principal, display area)
+
+
+def _db():
+    return current_app.extensions["onestop"].db
+
+
+def _snapshot(principal: Principal, area: str | None) -> dict:
+    with UnitOfWork(_db(), now(), write=False) as uow:
+        ctx = context_of(uow.session.get(Hall, principal.hall_id))
+        if principal.role == "display":
+            return display_snapshot(uow.session, ctx, area or "all", now())
+        if principal.role in ("manager", "admin"):
+            return board_snapshot(uow.session, ctx, now())
+        return staff_snapshot(uow.session, ctx, now())
+
+
+@socketio.on("connect", namespace=NAMESPACE)
+def on_connect(auth=None):
+    token = (auth or {}).get("token") if isinstance(auth, dict) else None
+    if not token or not isinstance(token, str) or len(token) > 200:
+        raise ConnectionRefusedError("unauthorized: a device or staff token is required")
+    with UnitOfWork(_db(), now(), write=False) as uow:
+        principal = authenticate(uow.session, token, now())
+        area = None
+        if principal is not None and principal.kind == "device":
+            area = uow.session.get(Device, principal.id).area
+    if principal is None:
+        raise ConnectionRefusedError("unauthorized: invalid or revoked token")
+    if principal.role == "display":
+        join_room(display_room(principal.hall_id, area or "all"))
+    elif principal.role == "kiosk":
+        join_room(kiosk_room(principal.hall_id))
+    elif principal.role in ("clerk", "manager", "admin"):
+        join_room(staff_room(principal.hall_id))
+    else:
+        raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
+    _clients[request.sid] = (principal, area)
+    emit("snapshot", _snapshot(principal, area))
+
+
+@socketio.on("resync", namespace=NAMESPACE)
+def on_resync(_data=None):
+    client = _clients.get(request.sid)
+    if client is None:
+        return
+    emit("snapshot", _snapshot(*client))
+
+
+@socketio.on("disconnect", namespace=NAMESPACE)
+def on_disconnect(*_args):
+    _clients.pop(request.sid, None)
+
+
+def connected_count() -> int:
+    return len(_clients)

@@ -1,0 +1,59 @@
+"""Routes committed events to Socket.IO rooms.
+
+Rooms: ``staff:<hall>`` (clerks, managers), ``kiosk:<hall>``, ``display:<hall>:<area>``.
+Every room receives every sequence number of its hall, so a client can detect a gap; an event
+that belongs to another display area reaches that area only as ``{"seq", "type": "skip"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask_socketio import SocketIO
+
+from ..db.uow import PublishedEvent
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/hall"
+
+socketio = SocketIO()
+
+
+def staff_room(hall_id: int) -> str:
+    return f"staff:{hall_id}"
+
+
+def kiosk_room(hall_id: int) -> str:
+    return f"kiosk:{hall_id}"
+
+
+def display_room(hall_id: int, area: str) -> str:
+    return f"display:{hall_id}:{area}"
+
+
+class SocketIOPublisher:
+    """Emits each event once per room; never raises into the request that committed it."""
+
+    def __init__(self, sio: SocketIO, areas_of: callable):
+        self.sio = sio
+        self.areas_of = areas_of  # hall_id -> display areas of that hall (plus "all")
+
+    def publish(self, events: list[PublishedEvent]) -> None:
+        for event in events:
+            try:
+                self._route(event)
+            except Exception:  # a push failure must not undo or fail a committed change
+                log.exception("could not push event %s/%s", event.hall_id, event.seq)
+
+    def _route(self, event: PublishedEvent) -> None:
+        full = event.to_json()
+        skip = {"seq": event.seq, "type": "skip", "at": full["at"]}
+        self.sio.emit("event", full, to=staff_room(event.hall_id), namespace=NAMESPACE)
+        self.sio.emit("event", full, to=kiosk_room(event.hall_id), namespace=NAMESPACE)
+        area = event.payload.get("area") if isinstance(event.payload, dict) else None
+        for display_area in self.areas_of(event.hall_id):
+            visible = area is None or display_area == "all" or display_area == area
+            payload = full if visible else skip
+            self.sio.emit(
+                "event", payload, to=display_room(event.hall_id, display_area), namespace=NAMESPACE
+            )

@@ -1,0 +1,125 @@
+"""Socket.IO with Flask-SocketIO's test client: auth, snapshots, ordering, gaps, room isolation."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from backend.app import create_app
+from backend.live.publisher import NAMESPACE, socketio
+from tests.support import HallClient, hall_config, setup_hall
+
+
+def two_area_hall():
+    data = hall_config("town")
+    for w in data["windows"]:
+        w["area"] = "east" if w["number"] in (1, 2) else "west"
+    data["devices"] = [
+        {"code": "kiosk-1", "kind": "kiosk", "name": "取号机"},
+        {"code": "display-east", "kind": "display", "name": "东区大屏", "area": "east"},
+        {"code": "display-west", "kind": "display", "name": "西区大屏", "area": "west"},
+    ]
+    return data
+
+
+@pytest.fixture
+def live_app(db_url, clock):
+    app = create_app({"ONESTOP_DATABASE_URL": db_url, "ONESTOP_CLOCK": clock, "TESTING": True})
+    yield app
+    app.extensions["onestop"].db.dispose()
+
+
+@pytest.fixture
+def hall(live_app, db_url, clock):
+    return HallClient(live_app, "town", setup_hall(db_url, copy.deepcopy(two_area_hall()), clock()))
+
+
+def connect(app, token):
+    return socketio.test_client(app, namespace=NAMESPACE, auth={"token": token} if token else None)
+
+
+def received(client, name=None):
+    return [m for m in client.get_received(NAMESPACE) if name is None or m["name"] == name]
+
+
+def test_connection_without_a_valid_token_is_refused(live_app, hall):
+    assert not connect(live_app, None).is_connected(NAMESPACE)
+    assert not connect(live_app, "forged").is_connected(NAMESPACE)
+
+
+def test_connect_gets_a_snapshot_with_the_current_sequence(live_app, hall):
+    hall.issue("MZ-01")
+    display = connect(live_app, hall.devices["display-east"])
+    (snap,) = received(display, "snapshot")
+    data = snap["args"][0]
+    assert data["kind"] == "display" and data["area"] == "east"
+    assert data["seq"] == hall.get("/queue", hall.staff("boss")).json["seq"]
+    assert {w["number"] for w in data["windows"]} == {1, 2}
+    assert {i["code"]: i["waiting"] for i in data["items"]}["MZ-01"] == 1
+
+
+def test_events_arrive_in_sequence_after_the_snapshot(live_app, hall):
+    staff = connect(live_app, hall.staff("boss")["Authorization"][7:])
+    start = received(staff, "snapshot")[0]["args"][0]["seq"]
+    hall.issue("MZ-01")
+    hall.open_window(2, "clerk1")
+    hall.window(2, "call-next", "clerk1")
+    events = [m["args"][0] for m in received(staff, "event")]
+    assert [e["seq"] for e in events] == [start + 1, start + 2, start + 3]
+    assert [e["type"] for e in events] == ["ticket.issued", "window.opened", "ticket.called"]
+    assert events[2]["data"]["number"] == "A001" and events[2]["data"]["window"] == 2
+
+
+def test_a_display_of_one_area_does_not_get_another_areas_calls(live_app, hall):
+    east = connect(live_app, hall.devices["display-east"])
+    west = connect(live_app, hall.devices["display-west"])
+    received(east), received(west)
+    hall.issue("MZ-01")
+    hall.open_window(2, "clerk1")  # window 2 is in the east wing
+    hall.window(2, "call-next", "clerk1")
+    east_events = [m["args"][0] for m in received(east, "event")]
+    west_events = [m["args"][0] for m in received(west, "event")]
+    assert [e["seq"] for e in east_events] == [e["seq"] for e in west_events]  # no gap for either
+    called_east = [e for e in east_events if e["type"] == "ticket.called"]
+    assert called_east and called_east[0]["data"]["number"] == "A001"
+    assert not [e for e in west_events if e["type"] == "ticket.called"]
+    assert west_events[-1] == {
+        "seq": east_events[-1]["seq"],
+        "type": "skip",
+        "at": east_events[-1]["at"],
+    }
+    assert all(
+        "clerk" not in str(e.get("data", {})) for e in east_events if e["type"].startswith("ticket")
+    )
+
+
+def test_resync_returns_a_fresh_snapshot(live_app, hall):
+    display = connect(live_app, hall.devices["display-west"])
+    received(display)
+    hall.issue("RS-01")
+    hall.open_window(3, "clerk1")
+    hall.window(3, "call-next", "clerk1")
+    received(display)
+    display.emit("resync", namespace=NAMESPACE)
+    (snap,) = received(display, "snapshot")
+    data = snap["args"][0]
+    assert data["recent_calls"][0] == data["recent_calls"][0] | {"number": "B001", "window": 3}
+    assert data["windows"][0]["current"] == {"number": "B001", "state": "called"}
+
+
+def test_manager_gets_the_board_and_a_clerk_the_queue(live_app, hall):
+    board = connect(live_app, hall.staff("boss")["Authorization"][7:])
+    assert received(board, "snapshot")[0]["args"][0]["kind"] == "board"
+    clerk = connect(live_app, hall.staff("clerk1")["Authorization"][7:])
+    assert received(clerk, "snapshot")[0]["args"][0]["kind"] == "staff"
+
+
+def test_halls_do_not_hear_each_other(live_app, hall, db_url, clock):
+    other = HallClient(
+        live_app, "county", setup_hall(db_url, hall_config("county"), clock(), clerks=("c1",))
+    )
+    listener = connect(live_app, hall.staff("boss")["Authorization"][7:])
+    received(listener)
+    other.issue("MZ-01")
+    assert received(listener, "event") == []
