@@ -25,7 +25,7 @@ from .db.uow import Publisher
 from .domain.errors import DomainError
 from .live import handlers as _live_handlers  # noqa: F401  (registers Socket.IO handlers)
 from .live.publisher import SocketIOPublisher, socketio
-from .web import status_page
+from .web import pages, status_page
 
 log = logging.getLogger("onestop")
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         window_views.bp,
         openapi.bp,
         status_page.bp,
+        pages.bp,
     ):
         app.register_blueprint(bp)
     _register_errors(app)

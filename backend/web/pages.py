@@ -1,0 +1,110 @@
+"""The waiting-hall display, the managers' board, their static assets, fonts and voice clips.
+
+Everything is served by this server: the Socket.IO client comes from the npm package installed at
+set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, redirect, send_file, send_from_directory
+from sqlalchemy import select
+
+from ..api.framework import read
+from ..db.models import Hall, Window
+from ..domain.numbering import parse_number
+from ..live.voice import VoiceUnavailable, call_text, chime, synthesize
+
+bp = Blueprint("pages", __name__)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DISPLAY_DIR = ROOT / "display"
+SOCKET_IO_JS = DISPLAY_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+FONTS = {
+    "cjk-bold": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    "cjk-regular": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+}
+ASSET = re.compile(r"^[a-z0-9_-]+\.(html|js|css|svg|png)$")
+
+
+@bp.get("/display/<hall>/<device>")
+def display_page(hall: str, device: str):
+    """One URL per display device; the device token follows in the fragment (#token=...)."""
+    return send_from_directory(DISPLAY_DIR, "display.html", max_age=0)
+
+
+@bp.get("/board")
+def board_page():
+    return send_from_directory(DISPLAY_DIR, "board.html", max_age=0)
+
+
+@bp.get("/")
+def index():
+    return redirect("/board")
+
+
+@bp.get("/assets/<name>")
+def asset(name: str):
+    if not ASSET.match(name):
+        abort(404)
+    return send_from_directory(DISPLAY_DIR, name, max_age=60)
+
+
+@bp.get("/vendor/socket.io.min.js")
+def socket_io_client():
+    if not SOCKET_IO_JS.exists():
+        abort(503, "socket.io client not installed: run `make install` (npm ci in display/)")
+    return send_file(SOCKET_IO_JS, mimetype="text/javascript", max_age=3600)
+
+
+@bp.get("/fonts/<name>.ttc")
+def font(name: str):
+    path = FONTS.get(name)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="font/collection", max_age=86400)
+
+
+@bp.get("/voice/chime.wav")
+def voice_chime():
+    return Response(_chime(), mimetype="audio/wav", headers={"Cache-Control": "max-age=86400"})
+
+
+@cache
+def _chime() -> bytes:
+    return chime()
+
+
+@bp.get("/voice/<hall>/call/<number>/<int:window>.wav")
+def voice_call(hall: str, number: str, window: int):
+    """「请 A012 号，到 3号窗口 办理」 for a real window of a real hall; nothing else can be spoken."""
+    try:
+        parse_number(number)
+    except ValueError:
+        abort(404)
+
+    def find(uow):
+        hall_row = uow.session.scalar(select(Hall).where(Hall.code == hall))
+        if hall_row is None:
+            return None
+        row = uow.session.scalar(
+            select(Window).where(Window.hall_id == hall_row.id, Window.number == window)
+        )
+        return (
+            (row.name_zh.split()[0], hall_row.config.get("display", {}).get("voice", "cmn"))
+            if row
+            else None
+        )
+
+    found = read(find)
+    if found is None:
+        abort(404)
+    window_name, voice = found
+    cache_dir = Path(current_app.config.get("ONESTOP_VOICE_CACHE", ROOT / "var" / "voice"))
+    try:
+        audio = synthesize(call_text(number.upper(), window_name), cache_dir, voice=voice)
+    except VoiceUnavailable as exc:
+        abort(503, str(exc))
+    return Response(audio, mimetype="audio/wav", headers={"Cache-Control": "max-age=3600"})
