@@ -22,7 +22,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev,clients,printing]"
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+NODE_STAMP := display/node_modules/.installed
+
+$(NODE_STAMP): display/package.json display/package-lock.json
+	@command -v npm >/dev/null || bash scripts/system-packages.sh nodejs npm
+	npm ci --prefix display --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 system-test:
 	@bash scripts/system-packages.sh $(TEST_PACKAGES)
