@@ -33,7 +33,9 @@ class LiveServer:
         database_url: str | None = None,
         env: dict[str, str] | None = None,
         port: int | None = None,
+        gunicorn: bool = False,
     ):
+        self.gunicorn = gunicorn
         self.dir = Path(tmp_path)
         self.database_url = database_url or f"sqlite:///{self.dir / 'live.db'}"
         self.port = port or free_port()
@@ -63,12 +65,23 @@ class LiveServer:
 
     def start(self, timeout: float = 20.0) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        if self.gunicorn:  # production shape: one worker process with threads
+            gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+            command = [
+                gunicorn,
+                "-w",
+                "1",
+                "--threads",
+                "32",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "backend.wsgi:app",
+            ]
+        else:
+            command = [*ONESTOP, "--database", self.database_url, "serve", "--port", str(self.port)]
+        env = self.env | {"ONESTOP_DATABASE_URL": self.database_url}
         self.process = subprocess.Popen(
-            [*ONESTOP, "--database", self.database_url, "serve", "--port", str(self.port)],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
