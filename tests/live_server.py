@@ -34,8 +34,9 @@ class LiveServer:
         env: dict[str, str] | None = None,
         port: int | None = None,
         gunicorn: bool = False,
+        threads: int = 32,
     ):
-        self.gunicorn = gunicorn
+        self.gunicorn, self.threads = gunicorn, threads
         self.dir = Path(tmp_path)
         self.database_url = database_url or f"sqlite:///{self.dir / 'live.db'}"
         self.port = port or free_port()
