@@ -38,7 +38,7 @@ system-run:
 	@bash scripts/system-packages.sh $(RUN_PACKAGES)
 
 demo: install system-run
-	$(BIN)/onestop demo
+	$(BIN)/onestop demo --base-url http://127.0.0.1:$(PORT)
 
 run: demo
 	@echo "Demo hall: staff passwords and device tokens are in var/demo-credentials.toml"

@@ -201,6 +201,16 @@ def cmd_demo(args) -> int:
     print(
         f"demo hall {hall} ready in {_safe(url)}; staff passwords and device tokens: {credentials}"
     )
+    base = args.base_url.rstrip("/")
+    tokens = _read_credentials(credentials)
+    print("open in a browser:")
+    print(
+        f"  managers' board   {base}/board   (hall {hall}, user manager, password {DEMO_USERS[1][3]})"
+    )
+    for code, kind, _ in devices:
+        if kind == "display":
+            print(f"  hall display      {base}/display/{hall}/{code}#token={tokens[code]}")
+    print(f"  API description   {base}/api/v1/openapi.json")
     return 0
 
 
@@ -315,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="migrate and load the demo hall with demo staff and device tokens"
     )
     demo.add_argument("--config", default=str(DEMO_CONFIG))
+    demo.add_argument(
+        "--base-url", default="http://127.0.0.1:5000", help="where the server will listen"
+    )
     demo.add_argument(
         "--credentials",
         default=str(DEMO_CREDENTIALS),
