@@ -94,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hall_views.bp,
         hall_views.status_bp,
         window_views.bp,
+        window_views.messages_bp,
         openapi.bp,
         status_page.bp,
         pages.bp,

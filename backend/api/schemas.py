@@ -73,3 +73,8 @@ class DeviceStatus(Command):
 
     printer: PrinterReport | None = None
     version: str = Field(default="", max_length=40)
+
+
+class ManagerMessage(Command):
+    window: int | None = Field(default=None, ge=1, le=999, description="omit for every window")
+    text: str = Field(min_length=1, max_length=200)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, g, jsonify
 
-from ..services import counter
-from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx
-from .schemas import CallSpecific, Command, Pause, Staffing, Transfer
+from ..services import counter, counter_view
+from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx, now, read
+from .schemas import CallSpecific, Command, ManagerMessage, Pause, Staffing, Transfer
 
 bp = Blueprint("windows", __name__, url_prefix="/api/v1/halls/<hall>/windows/<int:number>")
 
@@ -28,6 +28,11 @@ def _simple(name: str, summary: str, fn):
 
 _simple("sign-in", "Sign in to the window (签到); it opens", counter.sign_in)
 _simple("sign-out", "Sign out; the window closes", counter.sign_out)
+_simple(
+    "take-over",
+    "Take over a window paused for handover (交接班), keeping its current ticket",
+    counter.take_over,
+)
 _simple("resume", "Resume after a pause", counter.resume)
 _simple("call-next", "Call the next ticket by the window's policy (叫号)", counter.call_next)
 _simple("recall", "Repeat the call of the current ticket (重呼)", counter.recall)
@@ -94,3 +99,39 @@ def transfer(hall: str, number: int, body: Transfer):
 )
 def staff(hall: str, number: int, body: Staffing):
     return _run(hall, body, counter.assign_staff, number, body.primary, body.backup)
+
+
+@endpoint(
+    bp,
+    "",
+    summary="The counter's state: window, current ticket with materials and history, the line, today's figures",
+    roles=STAFF,
+    tag="windows",
+)
+def state(hall: str, number: int):
+    ctx = hall_ctx(hall)
+    user_id = g.principal.id if g.principal.kind == "user" else None
+    return jsonify(
+        read(lambda uow: counter_view.counter_state(uow.session, ctx, number, user_id, now()))
+    )
+
+
+messages_bp = Blueprint("messages", __name__, url_prefix="/api/v1/halls/<hall>")
+
+
+@endpoint(
+    messages_bp,
+    "/messages",
+    methods=("POST",),
+    summary="A manager's message to a window's clerk (or all windows)",
+    roles=MANAGERS,
+    body=ManagerMessage,
+    tag="windows",
+)
+def message(hall: str, body: ManagerMessage):
+    ctx = hall_ctx(hall)
+    return command(
+        ctx,
+        lambda uow, rid: counter.message_window(uow, ctx, g.principal, body.window, body.text, rid),
+        body,
+    )

@@ -433,3 +433,75 @@ def assign_staff(
     return _window_changed(
         uow, ctx, window, "staffed", who, rid, {"primary": primary, "backup": backup}
     )
+
+
+def take_over(
+    uow: UnitOfWork, ctx: HallContext, who: Principal, number: int, rid
+) -> dict[str, Any]:
+    """Shift handover (交接班) or A/B cover: the incoming clerk takes a window that its clerk paused
+    for handover, keeping the current ticket. A manager may hand any open window over."""
+    if who.kind != "user":
+        raise Forbidden("staff_only", "only staff take over windows")
+    window = load_window(uow, ctx, number)
+    if window.state == "closed":
+        raise Conflict("window_closed", f"window {number} is closed; sign in instead", "window")
+    if window.clerk_id == who.id:
+        raise Conflict("already_yours", f"you are already at window {number}", "window")
+    paused_for_handover = window.state == "paused" and (window.pause_reason or "").startswith(
+        "handover"
+    )
+    if who.role == "clerk":
+        if not paused_for_handover:
+            raise Conflict("no_handover", f"window {number} was not paused for handover", "window")
+        if not may_sign_in(who.id, window.primary_clerk_id, window.backup_clerk_id):
+            raise Forbidden(
+                "not_assigned", f"window {number} is staffed by its A/B clerks", "window"
+            )
+    elsewhere = uow.session.scalar(
+        select(Window.number).where(
+            Window.hall_id == ctx.id, Window.clerk_id == who.id, Window.id != window.id
+        )
+    )
+    if elsewhere is not None:
+        raise Conflict(
+            "signed_in_elsewhere",
+            f"you are signed in to window {elsewhere}; sign out there first",
+            "window",
+        )
+    previous = uow.session.get(User, window.clerk_id) if window.clerk_id else None
+    window.clerk_id, window.state, window.state_since, window.pause_reason = (
+        who.id,
+        "open",
+        uow.now,
+        None,
+    )
+    if window.current_ticket_id:
+        uow.session.get(Ticket, window.current_ticket_id).clerk_id = who.id
+    return _window_changed(
+        uow,
+        ctx,
+        window,
+        "handed_over",
+        who,
+        rid,
+        {"from": previous.username if previous else None, "to": who.name},
+    )
+
+
+def message_window(
+    uow: UnitOfWork, ctx: HallContext, who: Principal, number: int | None, text: str, rid
+) -> dict[str, Any]:
+    """A manager's message to one window's clerk (or to every window when ``number`` is None)."""
+    if number is not None:
+        load_window(uow, ctx, number)
+    uow.audit(
+        ctx.id,
+        who.actor(),
+        "manager.message",
+        "window",
+        number if number is not None else "all",
+        {"text": text},
+        rid,
+    )
+    uow.emit(ctx.id, "manager.message", {"window": number, "text": text, "from": who.name})
+    return {"sent": True}

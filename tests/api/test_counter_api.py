@@ -210,3 +210,63 @@ def test_queue_snapshot_agrees_with_what_happened(hall):
         and window2["clerk"] == "clerk1"
     )
     assert snap["seq"] > 0 and snap["waiting_total"] == 2
+
+
+def test_counter_state_shows_current_ticket_line_and_today(hall, clock):
+    hall.issue("MZ-01")
+    hall.issue("MZ-02")
+    hall.issue("MZ-01", priority="green", priority_reason="disabled")
+    hall.open_window(2, "clerk1")
+    clock.advance(minutes=4)
+    hall.window(2, "call-next", "clerk1")
+    state = hall.get("/windows/2", hall.staff("clerk1")).json
+    assert (
+        state["current"]["number"] == "A003" and state["current"]["priority_reason"] == "disabled"
+    )
+    assert (
+        state["current"]["materials"] == ["居民身份证", "户口簿"]
+        and state["current"]["waited_minutes"] == 4
+    )
+    assert [t["number"] for t in state["line"]["next"]] == ["A001", "A002"]
+    assert (
+        state["line"]["per_item"] == {"MZ-01": 1, "MZ-02": 1}
+        and state["line"]["oldest_wait_minutes"] == 4
+    )
+    clock.advance(minutes=6)
+    hall.window(2, "finish", "clerk1")
+    today = hall.get("/windows/2", hall.staff("clerk1")).json["today"]
+    assert today["window"]["served"] == today["clerk"]["served"] == 1
+    assert today["window"]["avg_service_minutes"] == 6.0
+
+
+def test_handover_keeps_the_current_ticket(hall):
+    hall.issue("MZ-01")
+    hall.open_window(2, "clerk1")
+    hall.window(2, "call-next", "clerk1")
+    hall.window(2, "start", "clerk1")
+    assert hall.window(2, "take-over", "clerk2").json["error"]["code"] == "no_handover"
+    hall.window(2, "pause", "clerk1", reason="handover", note="交班")
+    r = hall.window(2, "take-over", "clerk2")
+    assert (
+        r.status_code == 200
+        and r.json["window"]["clerk"] == "clerk2"
+        and r.json["window"]["state"] == "open"
+    )
+    assert r.json["window"]["current"]["number"] == "A001"
+    assert (
+        hall.window(2, "finish", "clerk1").status_code == 403
+    )  # the old clerk is no longer at the window
+    assert hall.window(2, "finish", "clerk2").json["ticket"]["state"] == "finished"
+
+
+def test_manager_message_reaches_the_live_stream(hall, publisher):
+    r = hall.post("/messages", {"window": 2, "text": "请尽快处理 A005 的投诉"}, hall.staff("boss"))
+    assert r.status_code == 200
+    assert (
+        publisher.events[-1].type == "manager.message"
+        and publisher.events[-1].payload["window"] == 2
+    )
+    assert hall.post("/messages", {"text": "x"}, hall.staff("clerk1")).status_code == 403
+    assert (
+        hall.post("/messages", {"window": 99, "text": "x"}, hall.staff("boss")).status_code == 404
+    )
