@@ -9,11 +9,14 @@ from ..api.framework import now
 from ..db.models import Device, Hall
 from ..db.uow import UnitOfWork
 from ..services.auth import Principal, authenticate
+from ..services.devices import device_view
 from ..services.halls import context_of
 from .publisher import NAMESPACE, display_room, kiosk_room, socketio, staff_room
 from .snapshots import board_snapshot, display_snapshot, staff_snapshot
 
-_clients: dict[str, tuple[Principal, str | None]] = {}  # sid -> (principal, display area)
+def _clients() -> dict[str, tuple[Principal, str | None]]:
+    """Connected clients of this app: sid -> (principal, display area)."""
+    return current_app.extensions.setdefault("onestop_live_clients", {})
 
 
 def _db():
@@ -50,22 +53,55 @@ def on_connect(auth=None):
         join_room(staff_room(principal.hall_id))
     else:
         raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
-    _clients[request.sid] = (principal, area)
+    _clients()[request.sid] = (principal, area)
+    if principal.kind == "device":
+        _mark_presence(principal, online=True)
     emit("snapshot", _snapshot(principal, area))
 
 
 @socketio.on("resync", namespace=NAMESPACE)
 def on_resync(_data=None):
-    client = _clients.get(request.sid)
+    client = _clients().get(request.sid)
     if client is None:
         return
     emit("snapshot", _snapshot(*client))
 
 
+@socketio.on("heartbeat", namespace=NAMESPACE)
+def on_heartbeat(_data=None):
+    client = _clients().get(request.sid)
+    if client is not None and client[0].kind == "device":
+        _mark_presence(client[0], online=True)
+
+
 @socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*_args):
-    _clients.pop(request.sid, None)
+    client = _clients().pop(request.sid, None)
+    if client is not None and client[0].kind == "device":
+        still_connected = any(p.key == client[0].key for p, _ in _clients().values())
+        if not still_connected:
+            _mark_presence(client[0], online=False)
+
+
+def _mark_presence(principal: Principal, online: bool) -> None:
+    """Record that a display/kiosk socket is (dis)connected; managers see the change live."""
+    with UnitOfWork(_db(), now()) as uow:
+        device = uow.session.get(Device, principal.id)
+        was_online = (device.status or {}).get("online")
+        device.last_seen_at = uow.now
+        device.status = (device.status or {}) | {"online": online}
+        if was_online != online:
+            ctx = context_of(uow.session.get(Hall, principal.hall_id))
+            uow.audit(
+                ctx.id,
+                principal.actor(),
+                "device.online" if online else "device.offline",
+                "device",
+                principal.name,
+            )
+            uow.emit(ctx.id, "device.status", device_view(device))
+        uow.commit(current_app.extensions["onestop"].publisher)
 
 
 def connected_count() -> int:
-    return len(_clients)
+    return len(_clients())

@@ -178,7 +178,9 @@ def alerts(items, windows, devices, now: datetime, limits) -> list[dict[str, Any
                 )
     for d in devices:
         seen = datetime.fromisoformat(d["last_seen_at"]) if d["last_seen_at"] else None
-        if seen is None or (now - seen).total_seconds() > limits.device_offline_seconds:
+        online = (d["status"] or {}).get("online")
+        stale = seen is None or (now - seen).total_seconds() > limits.device_offline_seconds
+        if stale and online is not True:
             out.append({"kind": "device_offline", "device": d["code"], "text": f"{d['name']} 离线"})
         printer = (d["status"] or {}).get("printer") or {}
         if printer.get("condition") in ("paper_out", "cover_open", "error", "offline"):

@@ -123,3 +123,29 @@ def test_halls_do_not_hear_each_other(live_app, hall, db_url, clock):
     received(listener)
     other.issue("MZ-01")
     assert received(listener, "event") == []
+
+
+def test_display_presence_is_pushed_to_managers(live_app, hall, clock):
+    board = connect(live_app, hall.staff("boss")["Authorization"][7:])
+    alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
+    assert {"device_offline"} <= {a["kind"] for a in alerts if a.get("device") == "display-east"}
+    display = connect(live_app, hall.devices["display-east"])
+    online = [
+        m["args"][0] for m in received(board, "event") if m["args"][0]["type"] == "device.status"
+    ]
+    assert (
+        online[-1]["data"]["code"] == "display-east"
+        and online[-1]["data"]["status"]["online"] is True
+    )
+    board.emit("resync", namespace=NAMESPACE)
+    alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
+    assert not [a for a in alerts if a.get("device") == "display-east"]
+    display.disconnect(namespace=NAMESPACE)
+    clock.advance(minutes=5)
+    offline = [
+        m["args"][0] for m in received(board, "event") if m["args"][0]["type"] == "device.status"
+    ]
+    assert offline[-1]["data"]["status"]["online"] is False
+    board.emit("resync", namespace=NAMESPACE)
+    alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
+    assert [a["kind"] for a in alerts if a.get("device") == "display-east"] == ["device_offline"]
