@@ -87,8 +87,11 @@ def run(server: LiveServer, clients: int, calls: int) -> dict:
         latencies += [(at - sent) * 1000 for at in arrivals]
         clerk.window_action(window, "finish")
     held = sum(1 for d in displays if d.sio.connected)
-    for d in displays:
-        d.sio.disconnect()
+    closers = [threading.Thread(target=d.sio.disconnect, daemon=True) for d in displays]
+    for t in closers:  # a websocket close waits for the peer's close frame: do them all at once
+        t.start()
+    for t in closers:
+        t.join(timeout=10)
     return {
         "bench": "push_latency",
         "clients": clients,
