@@ -14,6 +14,7 @@ from ..services.halls import context_of
 from .publisher import NAMESPACE, display_room, kiosk_room, socketio, staff_room
 from .snapshots import board_snapshot, display_snapshot, staff_snapshot
 
+
 def _clients() -> dict[str, tuple[Principal, str | None]]:
     """Connected clients of this app: sid -> (principal, display area)."""
     return current_app.extensions.setdefault("onestop_live_clients", {})

@@ -47,13 +47,26 @@ class SocketIOPublisher:
 
     def _route(self, event: PublishedEvent) -> None:
         full = event.to_json()
+        public = {**full, "data": public_view(full["data"])}
         skip = {"seq": event.seq, "type": "skip", "at": full["at"]}
         self.sio.emit("event", full, to=staff_room(event.hall_id), namespace=NAMESPACE)
         self.sio.emit("event", full, to=kiosk_room(event.hall_id), namespace=NAMESPACE)
         area = event.payload.get("area") if isinstance(event.payload, dict) else None
         for display_area in self.areas_of(event.hall_id):
             visible = area is None or display_area == "all" or display_area == area
-            payload = full if visible else skip
+            payload = public if visible else skip
             self.sio.emit(
                 "event", payload, to=display_room(event.hall_id, display_area), namespace=NAMESPACE
             )
+
+
+STAFF_ONLY_KEYS = frozenset({"clerk", "from", "priority_reason", "note"})
+
+
+def public_view(data):
+    """What a public screen may receive: no staff names, notes or green-channel reasons."""
+    if isinstance(data, dict):
+        return {k: public_view(v) for k, v in data.items() if k not in STAFF_ONLY_KEYS}
+    if isinstance(data, list):
+        return [public_view(v) for v in data]
+    return data

@@ -14,8 +14,6 @@ from ..services.board import board
 from ..services.halls import HallContext
 from ..services.queue import snapshot
 
-RECENT_CALLS = 8
-
 
 def hall_header(ctx: HallContext) -> dict[str, Any]:
     return {
@@ -46,7 +44,7 @@ def display_snapshot(
             Ticket.called_at.is_not(None),
         )
         .order_by(Ticket.called_at.desc())
-        .limit(RECENT_CALLS * 4)
+        .limit(ctx.config.display.recent_calls * 4)
     ).all()
     calls = []
     for t in recent:
@@ -63,7 +61,7 @@ def display_snapshot(
                 "state": t.state,
             }
         )
-        if len(calls) == RECENT_CALLS:
+        if len(calls) == ctx.config.display.recent_calls:
             break
     for w in windows:  # public screens show the number only
         if w["current"]:

@@ -149,3 +149,18 @@ def test_display_presence_is_pushed_to_managers(live_app, hall, clock):
     board.emit("resync", namespace=NAMESPACE)
     alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
     assert [a["kind"] for a in alerts if a.get("device") == "display-east"] == ["device_offline"]
+
+
+def test_public_screens_never_receive_staff_names(live_app, hall):
+    display = connect(live_app, hall.devices["display-east"])
+    staff = connect(live_app, hall.staff("boss")["Authorization"][7:])
+    received(display), received(staff)
+    hall.open_window(2, "clerk1")
+    staff_view = [
+        m["args"][0] for m in received(staff, "event") if m["args"][0]["type"] == "window.opened"
+    ]
+    public = [
+        m["args"][0] for m in received(display, "event") if m["args"][0]["type"] == "window.opened"
+    ]
+    assert staff_view[0]["data"]["clerk"] == "clerk1"
+    assert "clerk" not in public[0]["data"] and public[0]["seq"] == staff_view[0]["seq"]

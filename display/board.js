@@ -1,0 +1,640 @@
+/* Managers' live board: /board
+ *
+ * Login (hall, username, password) -> token in sessionStorage. The board snapshot (managers and
+ * admins only) carries everything; on every event we ask for a fresh one (debounced), so there is
+ * no polling loop. Time-based figures tick locally: time on the current ticket every second, the
+ * time-based alerts (long wait, long pause, device offline) every 10 seconds.
+ */
+(function () {
+  "use strict";
+
+  var O = window.Onestop;
+  var el = O.el;
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+
+  var STORAGE = "onestop.board";
+  var HALL_MEMORY = "onestop.board.hall";
+  var RESYNC_DEBOUNCE_MS = 300;
+  var ALERT_RECHECK_MS = 10000;
+  var BOARD_ROLES = { manager: true, admin: true };
+  var TIME_BASED = { wait_long: true, paused_long: true, device_offline: true };
+  var ALERT_ORDER = [
+    "queue_long",
+    "wait_long",
+    "idle_with_queue",
+    "paused_long",
+    "device_offline",
+    "printer_fault",
+  ];
+
+  var STATE_TEXT = {
+    serving: ["服务中", "Serving"],
+    idle: ["空闲", "Idle"],
+    paused: ["暂停", "Paused"],
+    closed: ["关闭", "Closed"],
+  };
+  var PAUSE_REASON = { break: "休息", meeting: "会议", handover: "交接班", other: "其他" };
+  var TICKET_STATE = { called: "已叫号", serving: "办理中" };
+  var PRINTER_TEXT = {
+    ready: "正常",
+    paper_near_end: "纸将用尽",
+    paper_out: "缺纸",
+    cover_open: "仓盖打开",
+    error: "故障",
+    offline: "离线",
+    unknown: "未知",
+  };
+
+  var session = null; // {token, hall, user}
+  var live = null;
+  var state = {
+    snap: null,
+    offset: 0, // server clock minus browser clock, from the snapshot's "at"
+    alerts: [],
+    snapshots: 0,
+  };
+
+  // ---------------------------------------------------------------- session
+  function loadSession() {
+    try {
+      return JSON.parse(sessionStorage.getItem(STORAGE) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveSession(value) {
+    try {
+      if (value) sessionStorage.setItem(STORAGE, JSON.stringify(value));
+      else sessionStorage.removeItem(STORAGE);
+    } catch (e) {
+      /* storage unavailable: the session lasts as long as the page */
+    }
+  }
+
+  function showLogin(message) {
+    stopLive();
+    $("board").hidden = true;
+    $("login").hidden = false;
+    var err = $("login-error");
+    if (message) {
+      err.textContent = "";
+      err.appendChild(el("div", null, message[0]));
+      if (message[1]) err.appendChild(el("div", "en", message[1]));
+      err.hidden = false;
+    } else {
+      err.hidden = true;
+    }
+    var hall = $("login-hall");
+    if (!hall.value) {
+      try {
+        hall.value = localStorage.getItem(HALL_MEMORY) || "";
+      } catch (e) {
+        /* ignore */
+      }
+    }
+    (hall.value ? $("login-user") : hall).focus();
+    document.body.dataset.view = "login";
+  }
+
+  function refuse(reasonZh, reasonEn, token) {
+    // A token that must not stay usable here: revoke it and go back to the form.
+    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
+    saveSession(null);
+    session = null;
+    showLogin([reasonZh, reasonEn]);
+  }
+
+  var CLERK_REFUSED = [
+    "窗口工作人员账号不能查看大厅看板，请使用大厅管理员账号登录。",
+    "The board is for hall managers: clerk accounts are refused.",
+  ];
+
+  $("login-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var hall = $("login-hall").value.trim();
+    var username = $("login-user").value.trim();
+    var password = $("login-password").value;
+    if (!hall || !username || !password) {
+      showLogin(["请填写大厅代码、用户名和密码。", "Hall code, username and password are required."]);
+      return;
+    }
+    $("login-submit").disabled = true;
+    O.api("POST", "/api/v1/auth/login", {
+      body: { hall: hall, username: username, password: password, client: "board-web" },
+    })
+      .then(function (result) {
+        $("login-password").value = "";
+        try {
+          localStorage.setItem(HALL_MEMORY, hall);
+        } catch (e) {
+          /* ignore */
+        }
+        var user = result.user || {};
+        if (!BOARD_ROLES[user.role]) {
+          refuse(CLERK_REFUSED[0], CLERK_REFUSED[1], result.token);
+          return;
+        }
+        session = { token: result.token, hall: user.hall || hall, user: user };
+        saveSession(session);
+        startBoard();
+      })
+      .catch(function (err) {
+        var msg =
+          err.status === 401 || err.status === 403 || err.status === 404
+            ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
+            : err.status
+              ? [err.message, "Sign-in failed (" + err.status + ")"]
+              : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
+        showLogin(msg);
+      })
+      .then(function () {
+        $("login-submit").disabled = false;
+      });
+  });
+
+  $("logout").addEventListener("click", function () {
+    var token = session && session.token;
+    saveSession(null);
+    session = null;
+    state.snap = null;
+    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
+    showLogin(null);
+  });
+
+  // ---------------------------------------------------------------- live connection
+  var resyncTimer = null;
+  function resyncSoon() {
+    clearTimeout(resyncTimer);
+    resyncTimer = setTimeout(function () {
+      if (live) live.resync("event");
+    }, RESYNC_DEBOUNCE_MS);
+  }
+
+  function stopLive() {
+    clearTimeout(resyncTimer);
+    if (live) live.close();
+    live = null;
+    window.onestopBoard.live = null;
+  }
+
+  function startBoard() {
+    stopLive();
+    $("login").hidden = true;
+    $("board").hidden = false;
+    document.body.dataset.view = "board";
+    $("who").textContent = (session.user && (session.user.display_name || session.user.username)) || "";
+    setConn("connecting");
+    live = O.connectLive({
+      token: session.token,
+      onSnapshot: onSnapshot,
+      onEvent: resyncSoon,
+      onStatus: function (status, detail) {
+        if (status === "refused") {
+          saveSession(null);
+          session = null;
+          showLogin(["登录已失效，请重新登录。", "Your session has ended; please sign in again."]);
+          return;
+        }
+        setConn(status);
+      },
+    });
+    window.onestopBoard.live = live;
+  }
+
+  function setConn(status) {
+    var c = $("conn");
+    c.className = "conn conn-" + status;
+    c.textContent = "";
+    if (status === "connected") {
+      c.appendChild(document.createTextNode("● 实时 "));
+      c.appendChild(el("span", "en", "live"));
+    } else {
+      c.appendChild(document.createTextNode("连接中… "));
+      c.appendChild(el("span", "en", "reconnecting"));
+    }
+    document.body.dataset.conn = status;
+  }
+
+  function onSnapshot(snap) {
+    if (snap.kind !== "board") {
+      stopLive();
+      refuse(CLERK_REFUSED[0], CLERK_REFUSED[1], session && session.token);
+      return;
+    }
+    state.snap = snap;
+    state.snapshots += 1;
+    state.offset = Date.parse(snap.at) - Date.now();
+    render();
+    document.body.dataset.seq = snap.seq;
+    document.body.dataset.snapshots = state.snapshots;
+  }
+
+  // ---------------------------------------------------------------- time helpers
+  function serverNow() {
+    return Date.now() + state.offset;
+  }
+
+  function minutesSince(iso) {
+    if (!iso) return null;
+    return (serverNow() - Date.parse(iso)) / 60000;
+  }
+
+  function duration(iso) {
+    if (!iso) return "";
+    var s = Math.max(0, Math.floor((serverNow() - Date.parse(iso)) / 1000));
+    var h = Math.floor(s / 3600);
+    var m = Math.floor((s % 3600) / 60);
+    var sec = s % 60;
+    return (h ? h + ":" + O.pad(m) : m) + ":" + O.pad(sec);
+  }
+
+  function minutesText(value) {
+    return value === null || value === undefined ? "–" : Math.round(value) + " 分";
+  }
+
+  // ---------------------------------------------------------------- alerts
+  function computeAlerts() {
+    var snap = state.snap;
+    if (!snap) return [];
+    var limits = snap.thresholds || {};
+    var local = [];
+    snap.items.forEach(function (i) {
+      var longest = i.oldest_waiting_since ? minutesSince(i.oldest_waiting_since) : 0;
+      if (i.waiting > 0 && longest > limits.wait_minutes) {
+        local.push({
+          kind: "wait_long",
+          item: i.code,
+          text: i.name.zh + " 最长等候 " + Math.floor(longest) + " 分钟",
+        });
+      }
+    });
+    snap.windows.forEach(function (w) {
+      if (w.state === "paused" && w.state_since) {
+        var paused = minutesSince(w.state_since);
+        if (paused > limits.pause_minutes) {
+          local.push({
+            kind: "paused_long",
+            window: w.number,
+            text: w.name.zh + " 暂停 " + Math.floor(paused) + " 分钟",
+          });
+        }
+      }
+    });
+    snap.devices.forEach(function (d) {
+      var seen = d.last_seen_at ? (serverNow() - Date.parse(d.last_seen_at)) / 1000 : null;
+      if (seen === null || seen > limits.device_offline_seconds) {
+        local.push({ kind: "device_offline", device: d.code, text: d.name + " 离线" });
+      }
+    });
+    var kept = (snap.alerts || []).filter(function (a) {
+      return !TIME_BASED[a.kind];
+    });
+    var all = kept.concat(local);
+    var rank = function (a) {
+      var r = ALERT_ORDER.indexOf(a.kind);
+      return r < 0 ? ALERT_ORDER.length : r;
+    };
+    return all
+      .map(function (a, n) {
+        return { a: a, n: n };
+      })
+      .sort(function (x, y) {
+        return rank(x.a) - rank(y.a) || x.n - y.n;
+      })
+      .map(function (x) {
+        return x.a;
+      });
+  }
+
+  var ALERT_KIND_TEXT = {
+    queue_long: "排队过长",
+    wait_long: "等候过久",
+    idle_with_queue: "窗口空闲",
+    paused_long: "暂停过久",
+    device_offline: "设备离线",
+    printer_fault: "打印机",
+  };
+
+  function renderAlerts() {
+    state.alerts = computeAlerts();
+    var list = $("alerts");
+    list.textContent = "";
+    state.alerts.forEach(function (a) {
+      var li = el("li", "alert alert-" + a.kind);
+      li.dataset.kind = a.kind;
+      li.appendChild(el("span", "a-kind", ALERT_KIND_TEXT[a.kind] || a.kind));
+      li.appendChild(el("span", "a-text", a.text));
+      list.appendChild(li);
+    });
+    if (!state.alerts.length) list.appendChild(el("li", "alert-none", "暂无告警 · No alerts"));
+    $("alert-count").textContent = state.alerts.length;
+    $("alerts-panel").classList.toggle("has-alerts", state.alerts.length > 0);
+    markAlerted();
+  }
+
+  function markAlerted() {
+    var items = {};
+    var windows = {};
+    var devices = {};
+    state.alerts.forEach(function (a) {
+      if (a.item) items[a.item] = true;
+      if (a.window !== undefined) windows[a.window] = true;
+      if (a.device) devices[a.device] = true;
+    });
+    document.querySelectorAll("#items tr[data-item]").forEach(function (tr) {
+      tr.classList.toggle("alerted", !!items[tr.dataset.item]);
+    });
+    document.querySelectorAll("#items tr[data-department]").forEach(function (tr) {
+      var any = false;
+      (tr.dataset.items || "").split(",").forEach(function (code) {
+        if (items[code]) any = true;
+      });
+      tr.classList.toggle("alerted", any);
+    });
+    document.querySelectorAll("#windows tr[data-window]").forEach(function (tr) {
+      tr.classList.toggle("alerted", !!windows[tr.dataset.window]);
+    });
+    document.querySelectorAll("#devices li[data-device]").forEach(function (li) {
+      li.classList.toggle("alerted", !!devices[li.dataset.device]);
+    });
+  }
+
+  // ---------------------------------------------------------------- rendering
+  function render() {
+    var snap = state.snap;
+    $("hall-name").textContent = snap.hall ? snap.hall.name.zh : "大厅看板";
+    document.title = (snap.hall ? snap.hall.name.zh + " · " : "") + "大厅看板";
+    $("day").textContent = snap.day || "";
+    renderTotals();
+    renderWindows();
+    renderItems();
+    renderDevices();
+    renderChart();
+    renderAlerts();
+    tick();
+  }
+
+  function renderTotals() {
+    var t = state.snap.totals || {};
+    $("t-issued").textContent = t.issued;
+    $("t-served").textContent = t.served;
+    $("t-waiting").textContent = t.waiting;
+    $("t-no-show").textContent = t.no_show;
+    $("t-avg-wait").textContent = t.avg_wait_minutes === null ? "–" : t.avg_wait_minutes + " 分";
+  }
+
+  function renderWindows() {
+    var body = document.querySelector("#windows tbody");
+    body.textContent = "";
+    state.snap.windows.forEach(function (w) {
+      var tr = el("tr", "w-row st-" + w.state);
+      tr.dataset.window = w.number;
+      tr.dataset.state = w.state;
+
+      var name = el("td", "w-name");
+      name.appendChild(el("b", null, O.shortWindowName(w.name, w.number)));
+      var rest = O.restWindowName(w.name);
+      if (rest) name.appendChild(el("span", "muted", " " + rest));
+      tr.appendChild(name);
+
+      var st = el("td", "w-state");
+      var label = STATE_TEXT[w.state] || [w.state, ""];
+      var badge = el("span", "badge badge-" + w.state, label[0]);
+      st.appendChild(badge);
+      if (w.state === "paused") {
+        var why = PAUSE_REASON[w.pause_reason] || w.pause_reason || "";
+        var since = el("span", "muted paused-for", (why ? why + " · " : "") + duration(w.state_since));
+        since.dataset.since = w.state_since || "";
+        st.appendChild(since);
+      }
+      tr.appendChild(st);
+
+      tr.appendChild(el("td", "w-clerk", w.clerk || "—"));
+
+      var cur = el("td", "w-current");
+      if (w.current) {
+        cur.appendChild(el("b", "ticket", w.current.number));
+        cur.appendChild(el("span", "muted", " " + (TICKET_STATE[w.current.state] || w.current.state)));
+      } else {
+        cur.textContent = "—";
+      }
+      tr.appendChild(cur);
+
+      var timer = el("td", "num w-timer", w.current ? duration(w.current.since) : "");
+      timer.dataset.since = w.current ? w.current.since : "";
+      tr.appendChild(timer);
+      tr.appendChild(el("td", "num w-served", w.served_today));
+      body.appendChild(tr);
+    });
+  }
+
+  function renderItems() {
+    var body = document.querySelector("#items tbody");
+    body.textContent = "";
+    var groups = [];
+    var byDept = {};
+    state.snap.items.forEach(function (i) {
+      var g = byDept[i.department];
+      if (!g) {
+        g = byDept[i.department] = { code: i.department, name: i.department_name || i.department, items: [] };
+        groups.push(g);
+      }
+      g.items.push(i);
+    });
+    groups.forEach(function (g) {
+      var waiting = 0;
+      var longest = 0;
+      g.items.forEach(function (i) {
+        waiting += i.waiting;
+        longest = Math.max(longest, liveLongest(i));
+      });
+      var tr = el("tr", "dept-row" + (waiting ? "" : " quiet"));
+      tr.dataset.department = g.code;
+      tr.dataset.items = g.items
+        .map(function (i) {
+          return i.code;
+        })
+        .join(",");
+      tr.dataset.waiting = waiting;
+      tr.appendChild(el("td", "d-name", g.name));
+      tr.appendChild(el("td", "num d-waiting", waiting));
+      var l = el("td", "num d-longest", waiting ? minutesText(longest) : "–");
+      tr.appendChild(l);
+      tr.appendChild(el("td", "num", ""));
+      tr.appendChild(el("td", "num", ""));
+      body.appendChild(tr);
+      g.items.forEach(function (i) {
+        var active = i.waiting || i.avg_wait_minutes !== null || i.avg_service_minutes !== null;
+        var row = el("tr", "item-row" + (i.waiting ? "" : " quiet") + (active ? "" : " inactive"));
+        row.dataset.item = i.code;
+        row.dataset.waiting = i.waiting;
+        row.appendChild(el("td", "i-name", i.name.zh));
+        row.appendChild(el("td", "num i-waiting", i.waiting));
+        var longestCell = el("td", "num i-longest", i.waiting ? minutesText(liveLongest(i)) : "–");
+        longestCell.dataset.since = i.oldest_waiting_since || "";
+        row.appendChild(longestCell);
+        row.appendChild(el("td", "num", minutesText(i.avg_wait_minutes)));
+        row.appendChild(el("td", "num", minutesText(i.avg_service_minutes)));
+        body.appendChild(row);
+      });
+    });
+  }
+
+  function liveLongest(item) {
+    if (!item.waiting) return 0;
+    var m = item.oldest_waiting_since ? minutesSince(item.oldest_waiting_since) : null;
+    return m === null ? item.longest_wait_minutes || 0 : Math.max(0, m);
+  }
+
+  function renderDevices() {
+    var list = $("devices");
+    list.textContent = "";
+    var limit = (state.snap.thresholds || {}).device_offline_seconds || 120;
+    state.snap.devices.forEach(function (d) {
+      var seen = d.last_seen_at ? (serverNow() - Date.parse(d.last_seen_at)) / 1000 : null;
+      var online = seen !== null && seen <= limit;
+      var li = el("li", "device " + (online ? "online" : "offline"));
+      li.dataset.device = d.code;
+      li.appendChild(el("span", "dot", ""));
+      li.appendChild(el("span", "dev-name", d.name));
+      li.appendChild(el("span", "muted", online ? "在线" : "离线"));
+      var printer = (d.status || {}).printer;
+      if (printer) {
+        var bad = ["paper_out", "cover_open", "error", "offline"].indexOf(printer.condition) >= 0;
+        li.appendChild(
+          el(
+            "span",
+            "printer" + (bad ? " bad" : ""),
+            "打印机：" + (printer.message || PRINTER_TEXT[printer.condition] || printer.condition)
+          )
+        );
+      }
+      list.appendChild(li);
+    });
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      node.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+
+  function renderChart() {
+    var box = $("chart");
+    box.textContent = "";
+    var slots = state.snap.half_hours || [];
+    if (!slots.length) {
+      box.appendChild(el("p", "muted", "今日尚无取号 · No tickets yet today"));
+      return;
+    }
+    var max = 1;
+    slots.forEach(function (s) {
+      max = Math.max(max, s.arrivals, s.served);
+    });
+    var step = max <= 5 ? 1 : max <= 10 ? 2 : max <= 25 ? 5 : max <= 50 ? 10 : Math.ceil(max / 50) * 10;
+    var top = Math.ceil(max / step) * step;
+    var left = 34;
+    var right = 10;
+    var height = 190;
+    var plotTop = 28;
+    var plotBottom = height - 28;
+    var room = Math.max(320, box.clientWidth || 600);
+    var slotW = Math.max(30, Math.min(64, (room - left - right) / slots.length));
+    var width = Math.max(room, left + right + slots.length * slotW);
+    var chart = svg("svg", {
+      viewBox: "0 0 " + width + " " + height,
+      width: width,
+      height: height,
+      role: "img",
+      "aria-label": "每半小时取号与办结",
+      class: "half-hours",
+    });
+    var y = function (v) {
+      return plotBottom - (v / top) * (plotBottom - plotTop);
+    };
+    for (var v = 0; v <= top; v += step) {
+      chart.appendChild(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "gridline" }));
+      chart.appendChild(svg("text", { x: left - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, v));
+    }
+    slots.forEach(function (s, n) {
+      var x = left + n * slotW;
+      var bw = Math.min(18, (slotW - 10) / 2);
+      x += (slotW - 2 * bw - 10) / 2;
+      var g = svg("g", { class: "slot", "data-slot": s.slot });
+      g.appendChild(svg("title", {}, s.slot + " 取号 " + s.arrivals + " · 办结 " + s.served));
+      g.appendChild(svg("rect", { x: x + 4, y: y(s.arrivals), width: bw, height: plotBottom - y(s.arrivals), class: "bar-arrivals" }));
+      g.appendChild(svg("rect", { x: x + 4 + bw + 2, y: y(s.served), width: bw, height: plotBottom - y(s.served), class: "bar-served" }));
+      if (slots.length <= 16 || n % 2 === 0) {
+        g.appendChild(svg("text", { x: x + 5 + bw, y: height - 10, class: "axis", "text-anchor": "middle" }, s.slot));
+      }
+      chart.appendChild(g);
+    });
+    chart.appendChild(svg("rect", { x: left, y: 6, width: 10, height: 10, class: "bar-arrivals" }));
+    chart.appendChild(svg("text", { x: left + 14, y: 15, class: "legend" }, "取号 arrivals"));
+    chart.appendChild(svg("rect", { x: left + 120, y: 6, width: 10, height: 10, class: "bar-served" }));
+    chart.appendChild(svg("text", { x: left + 134, y: 15, class: "legend" }, "办结 served"));
+    box.appendChild(chart);
+  }
+
+  // ---------------------------------------------------------------- ticking
+  function tick() {
+    $("clock").textContent = O.clockText(
+      new Date(serverNow()),
+      state.snap && state.snap.hall && state.snap.hall.timezone,
+      true
+    );
+    if (!state.snap) return;
+    document.querySelectorAll("#windows .w-timer").forEach(function (td) {
+      td.textContent = td.dataset.since ? duration(td.dataset.since) : "";
+    });
+    document.querySelectorAll("#windows .paused-for").forEach(function (span) {
+      var text = span.textContent;
+      var i = text.lastIndexOf(" · ");
+      span.textContent = (i >= 0 ? text.slice(0, i + 3) : "") + duration(span.dataset.since);
+    });
+  }
+
+  function recheck() {
+    if (!state.snap) return;
+    document.querySelectorAll("#items .i-longest").forEach(function (td) {
+      var item = null;
+      var code = td.parentNode.dataset.item;
+      state.snap.items.forEach(function (i) {
+        if (i.code === code) item = i;
+      });
+      if (item && item.waiting) td.textContent = minutesText(liveLongest(item));
+    });
+    renderDevices();
+    renderAlerts();
+  }
+
+  $("show-all-items").addEventListener("change", function (ev) {
+    $("items").classList.toggle("show-all", ev.target.checked);
+  });
+
+  setInterval(tick, 1000);
+  setInterval(recheck, ALERT_RECHECK_MS);
+
+  window.onestopBoard = {
+    live: null,
+    state: state,
+    recheck: recheck, // test hook: run the 10-second checks now
+  };
+
+  // ---------------------------------------------------------------- start
+  session = loadSession();
+  if (typeof window.io !== "function") {
+    showLogin(["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js)."]);
+  } else if (session && session.token) {
+    startBoard();
+  } else {
+    showLogin(null);
+  }
+})();
