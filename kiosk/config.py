@@ -1,0 +1,221 @@
+"""Kiosk configuration (TOML): load, validate, and name the file and key of every problem.
+
+    backend_url = "http://127.0.0.1:5000"
+    hall = "qingshan"
+    kiosk = "kiosk-1"
+    token_file = "var/demo-credentials.toml"   # or: token = "..."
+
+    [printer]
+    type = "network"
+    host = "192.168.1.50"
+    paper = 80
+
+Relative paths (token_file) are taken from the directory the kiosk is started in.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from clientlib.printing import open_printer
+
+LANGUAGES = ("zh", "en")
+PAPER_WIDTHS = (58, 80)
+
+
+class ConfigError(ValueError):
+    """A bad kiosk config; the message reads ``file: key: reason``."""
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    type: str = "dummy"
+    paper: int = 80
+    native_qr: bool = True  # False for printers without GS ( k QR support: the QR goes as an image
+    job_timeout: float = 10.0  # a whole print job, status checks included, never takes longer
+    status_timeout: float = 2.0
+    options: dict[str, Any] = field(default_factory=lambda: {"type": "dummy"})  # for open_printer
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    backend_url: str
+    hall: str
+    kiosk: str
+    token: str
+    public_url: str = ""  # base of the QR status link; empty = backend_url
+    language: str = "zh"
+    idle_seconds: float = 60.0
+    confirm_seconds: float = 8.0
+    retry_seconds: float = 5.0  # reconnect attempts while the backend is unreachable
+    heartbeat_seconds: float = 30.0
+    catalog_refresh_seconds: float = 300.0
+    api_timeout: float = 5.0
+    api_retries: int = 2
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    source: str = "<config>"
+
+    @property
+    def status_base(self) -> str:
+        return (self.public_url or self.backend_url).rstrip("/")
+
+
+_TOP_KEYS = {
+    "backend_url",
+    "public_url",
+    "hall",
+    "kiosk",
+    "token",
+    "token_file",
+    "language",
+    "idle_seconds",
+    "confirm_seconds",
+    "retry_seconds",
+    "heartbeat_seconds",
+    "catalog_refresh_seconds",
+    "api_timeout",
+    "api_retries",
+    "printer",
+}
+_SECONDS = (
+    "idle_seconds",
+    "confirm_seconds",
+    "retry_seconds",
+    "heartbeat_seconds",
+    "catalog_refresh_seconds",
+    "api_timeout",
+)
+
+
+class _Reader:
+    def __init__(self, source: str, data: dict[str, Any], prefix: str = ""):
+        self.source, self.data, self.prefix = source, data, prefix
+
+    def fail(self, key: str, reason: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {self.prefix}{key}: {reason}")
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise self.fail(key, "is required")
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def url(self, key: str, default: str | None = None) -> str:
+        value = self.text(key, default)
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise self.fail(key, f"must be an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    def number(self, key: str, default: float) -> float:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.fail(key, f"must be a positive number, got {value!r}")
+        return float(value)
+
+    def choice(self, key: str, default: Any, choices: tuple) -> Any:
+        value = self.data.get(key, default)
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(map(str, choices))}, got {value!r}")
+        return value
+
+    def unknown(self, allowed: set[str]) -> None:
+        extra = sorted(set(self.data) - allowed)
+        if extra:
+            raise self.fail(extra[0], "unknown key")
+
+
+def load_config(path: str | Path) -> KioskConfig:
+    """Read and validate a kiosk config file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, str(path))
+
+
+def parse_config(data: dict[str, Any], source: str = "<config>") -> KioskConfig:
+    r = _Reader(source, data)
+    r.unknown(_TOP_KEYS)
+    kiosk = r.text("kiosk")
+    retries = data.get("api_retries", 2)
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 10:
+        raise r.fail("api_retries", f"must be a whole number 0-10, got {retries!r}")
+    backend = r.url("backend_url")
+    return KioskConfig(
+        backend_url=backend,
+        public_url=r.url("public_url", backend),
+        hall=r.text("hall"),
+        kiosk=kiosk,
+        token=_token(r, kiosk),
+        language=r.choice("language", "zh", LANGUAGES),
+        api_retries=retries,
+        printer=_printer(source, data.get("printer", {"type": "dummy"})),
+        source=source,
+        **{key: r.number(key, getattr(KioskConfig, key)) for key in _SECONDS},
+    )
+
+
+def _token(r: _Reader, kiosk: str) -> str:
+    if ("token" in r.data) == ("token_file" in r.data):
+        raise r.fail("token", "give exactly one of token or token_file")
+    if "token" in r.data:
+        return r.text("token")
+    path = Path(r.text("token_file"))
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise r.fail("token_file", f"cannot read {path}: {exc.strerror or exc}") from None
+    return _token_from_file(raw, kiosk, lambda reason: r.fail("token_file", f"{path}: {reason}"))
+
+
+def _token_from_file(raw: str, kiosk: str, fail) -> str:
+    """A credentials TOML with a [devices] table (as `onestop demo` writes), or a bare token."""
+    try:
+        parsed = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError:
+        parsed = None
+    if isinstance(parsed, dict) and "devices" in parsed:
+        token = parsed["devices"].get(kiosk)
+        if not isinstance(token, str) or not token:
+            raise fail(f"[devices] has no token for {kiosk!r}")
+        return token
+    token = raw.strip()
+    if not token or len(token.split()) != 1:
+        raise fail("expected a [devices] table or a file holding only the token")
+    return token
+
+
+def _printer(source: str, data: Any) -> PrinterConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: printer: must be a table, got {data!r}")
+    r = _Reader(source, data, "printer.")
+    native_qr = data.get("native_qr", True)
+    if not isinstance(native_qr, bool):
+        raise r.fail("native_qr", f"must be true or false, got {native_qr!r}")
+    options = {
+        k: v
+        for k, v in data.items()
+        if k not in ("paper", "native_qr", "job_timeout", "status_timeout")
+    }
+    try:
+        open_printer(options)  # validates every type-specific key; connects nothing
+    except (ValueError, RuntimeError) as exc:
+        raise ConfigError(f"{source}: printer: {exc}") from None
+    return PrinterConfig(
+        type=options["type"],
+        paper=r.choice("paper", 80, PAPER_WIDTHS),
+        native_qr=native_qr,
+        job_timeout=r.number("job_timeout", 10.0),
+        status_timeout=r.number("status_timeout", 2.0),
+        options=options,
+    )

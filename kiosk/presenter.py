@@ -1,0 +1,440 @@
+"""All kiosk behaviour, without widgets: navigation, search, green channel and appointments,
+taking a ticket exactly once, idle reset and what each screen shows. Printing and the link to
+the backend are in kiosk.printflow and kiosk.backendlink; collaborators in kiosk.ports.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from clientlib.api import ApiError, ApiUnavailable, new_request_id
+from clientlib.printing import Condition
+
+from . import builders as b
+from .backendlink import BackendLink
+from .catalog import Catalog, Item
+from .config import KioskConfig
+from .i18n import pick, tr
+from .ports import Runner, Scheduler, View, touch
+from .printflow import PrintFlow
+from .screens import AppointmentScreen, CaseQueryScreen, Chrome, GuideScreen
+
+log = logging.getLogger(__name__)
+
+APPOINTMENT_DIGITS = (4, 12)
+MAX_QUERY = 12
+
+
+@dataclass
+class Intent:
+    """One "take a ticket" for one item and priority: one request id, reused by every retry,
+    so the backend can never issue it twice."""
+
+    item_code: str
+    priority: str
+    reason: str | None
+    request_id: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.item_code, self.priority, self.reason)
+
+
+class Presenter(PrintFlow, BackendLink):
+    """The kiosk's behaviour; the views only show what it hands them and report taps."""
+
+    def __init__(
+        self,
+        view: View,
+        api: Any,
+        printer: Any,
+        scheduler: Scheduler,
+        config: KioskConfig,
+        runner: Runner,
+        print_runner: Runner | None = None,
+    ):
+        self.view, self.api, self.printer = view, api, printer
+        self.scheduler, self.config = scheduler, config
+        self.runner, self.print_runner = runner, print_runner or runner
+        self.language = config.language
+        self.state = "starting"  # starting | ready | offline
+        self.offline_reason = ""
+        self.catalog: Catalog | None = None
+        self.nav: list[tuple] = [("home",)]
+        self.mode: b.Mode | None = None
+        self.query = ""
+        self.appointment_code = ""
+        self.appointment_notice = ""
+        self.details: dict[str, dict | None] = {}  # item code -> GET /items/<code>
+        self.intent: Intent | None = None
+        self.issuing = False
+        self.notice: Callable[[str], str] | None = None  # why the last ticket request failed
+        self.guide_print: tuple[str, tuple[str, str]] | None = None  # state, cause
+        self.issued: b.Issued | None = None
+        self.printing_ticket = False
+        self.printing_guide = False
+        self.leave_after_print = False
+        self.printer_condition = Condition.UNKNOWN
+        self.printer_message = ""
+        self.screen: Any = None
+        self._checking_printer = False
+        self._catalog_loading = False
+        self._timers: dict[str, Any] = {}
+        self._stopped = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._render()
+        self._load_catalog()
+        self._check_printer()
+        self._start_timer("heartbeat", self.config.heartbeat_seconds, self._heartbeat, True)
+        self._start_timer(
+            "refresh", self.config.catalog_refresh_seconds, self._refresh_catalog, True
+        )
+
+    def stop(self) -> None:
+        """Cancel every timer and ignore answers still on their way."""
+        self._stopped = True
+        for name in list(self._timers):
+            self._stop_timer(name)
+
+    # -- navigation --------------------------------------------------------------------------
+    @property
+    def top(self) -> tuple:
+        return self.nav[-1]
+
+    @touch
+    def go_home(self) -> None:
+        self._home()
+
+    @touch
+    def back(self) -> None:
+        if len(self.nav) > 1 and self.top[0] != "confirmation":
+            self.nav.pop()
+            if self.top == ("home",):
+                self.mode = None
+            self._navigated()
+
+    @touch
+    def toggle_language(self) -> None:
+        self.language = "en" if self.language == "zh" else "zh"
+        self._render()
+
+    @touch
+    def open_department(self, code: str) -> None:
+        if self.catalog and self.catalog.department(code):
+            self._push("items", code)
+
+    @touch
+    def open_item(self, code: str) -> None:
+        if not (self.catalog and self.catalog.item(code)):
+            return
+        self.details.pop(code, None)
+        self._push("guide", code)
+        self._call(
+            lambda: self.api.item(code),
+            lambda data: self._detail_loaded(code, data),
+            lambda exc: self._detail_failed(code, exc),
+        )
+
+    # -- search by pinyin initials or Chinese text --------------------------------------------
+    @touch
+    def open_search(self) -> None:
+        self.query = ""
+        self._push("search")
+
+    @touch
+    def search(self, query: str) -> None:
+        """Set the whole query (the on-screen keypad types letter by letter instead)."""
+        self.query = query.strip()[:MAX_QUERY]
+        if self.top[0] == "search":
+            self._render()
+        else:
+            self._push("search")
+
+    @touch
+    def type_letter(self, letter: str) -> None:
+        letter = letter.lower()
+        if len(letter) == 1 and letter.isascii() and letter.isalpha():
+            self.query = (self.query + letter)[:MAX_QUERY]
+            self._render()
+
+    @touch
+    def erase_letter(self) -> None:
+        self.query = self.query[:-1]
+        self._render()
+
+    @touch
+    def clear_search(self) -> None:
+        self.query = ""
+        self._render()
+
+    # -- green channel and appointments -------------------------------------------------------
+    @touch
+    def open_green_channel(self) -> None:
+        self._push("green")
+
+    @touch
+    def choose_green_reason(self, reason: str) -> None:
+        if reason in b.GREEN_REASONS:
+            self.mode = b.Mode("green", reason)
+            self._push("departments")
+
+    @touch
+    def open_appointment(self) -> None:
+        """我有预约: the resident types the code from the booking message, then picks the
+        booked item. No booking system exists yet, so the code is not checked here: it goes
+        to the backend as the ticket's priority_reason for the clerk to verify."""
+        self.appointment_code = ""
+        self.appointment_notice = ""
+        self._push("appointment")
+
+    @touch
+    def appointment_digit(self, digit: str) -> None:
+        if len(digit) == 1 and digit.isdigit() and len(self.appointment_code) < 12:
+            self.appointment_code += digit
+            self.appointment_notice = ""
+            self._render()
+
+    @touch
+    def appointment_erase(self) -> None:
+        self.appointment_code = self.appointment_code[:-1]
+        self._render()
+
+    @touch
+    def appointment_clear(self) -> None:
+        self.appointment_code = ""
+        self._render()
+
+    @touch
+    def submit_appointment(self) -> None:
+        low, high = APPOINTMENT_DIGITS
+        if not low <= len(self.appointment_code) <= high:
+            self.appointment_notice = "appointment_too_short"
+            self._render()
+            return
+        self.mode = b.Mode("appointment", self.appointment_code)
+        self._push("departments")
+
+    # -- case query ---------------------------------------------------------------------------
+    @touch
+    def open_case_query(self) -> None:
+        """办件查询 by acceptance number + last 4 phone digits. The backend has no case API
+        yet, so this screen says the service is not yet available and gives the phone."""
+        self._push("case")
+
+    # -- taking a ticket ------------------------------------------------------------------------
+    @touch
+    def take_ticket(self) -> None:
+        """Issue a ticket for the item on screen. Taps while a request is in flight are
+        ignored; a new tap after a failure reuses the same request id."""
+        if self.issuing or self.state != "ready" or self.top[0] != "guide":
+            return
+        code = self.top[1]
+        priority, reason = (self.mode.priority, self.mode.reason) if self.mode else ("normal", None)
+        if self.intent is None or self.intent.key != (code, priority, reason):
+            self.intent = Intent(code, priority, reason, new_request_id())
+        intent, lang = self.intent, self.language
+        self.issuing = True
+        self.notice = None
+        self._render()
+        self._call(
+            lambda: self.api.issue_ticket(
+                intent.item_code, intent.request_id, intent.priority, intent.reason, lang
+            ),
+            lambda result: self._issued(intent, result),
+            lambda exc: self._issue_failed(intent, exc),
+        )
+
+    def _issued(self, intent: Intent, result: dict) -> None:
+        self.issuing = False
+        if self.intent is intent:
+            self.intent = None
+        item = self.catalog.item(intent.item_code) if self.catalog else None
+        if item is None:  # catalog reloaded without it meanwhile: still show the number
+            name = result["ticket"].get("item_name", {})
+            item = Item(intent.item_code, name.get("zh", ""), name.get("en", ""), "", "", None, "")
+        mode = b.Mode(intent.priority, intent.reason or "") if intent.priority != "normal" else None
+        url = self.config.status_base + result["status_path"]
+        receipt = b.ticket_receipt(self.catalog, result, item, mode, url) if self.catalog else None
+        self._leave_confirmation()
+        self.issued = b.Issued(result, item, mode, url, receipt)
+        self.nav = [("home",), ("confirmation",)]
+        self.mode, self.query, self.notice = None, "", None
+        self.leave_after_print = False
+        self._start_timer("confirm", self.config.confirm_seconds, self._confirm_elapsed)
+        self.user_activity()
+        self._render()
+        self._print_ticket()
+
+    def _issue_failed(self, intent: Intent, exc: Exception) -> None:
+        self.issuing = False
+        if isinstance(exc, ApiUnavailable):
+            self._go_offline(exc)
+            return
+        if not isinstance(exc, ApiError):
+            log.error("issuing a ticket failed", exc_info=exc)
+        self.notice = _error_text(exc)
+        if isinstance(exc, ApiError) and exc.code == "item_not_found":
+            self._load_catalog()
+        self._render()
+
+    def _confirm_elapsed(self) -> None:
+        if self.issued is None:
+            return
+        if self.printing_ticket:
+            self.leave_after_print = True
+        elif self.issued.print_state == "printed":
+            self._reset()
+        # after a printer fault the number stays until Done or the idle timeout
+
+    def _detail_loaded(self, code: str, data: dict) -> None:
+        self.details[code] = data
+        if self.top == ("guide", code):
+            self._render()
+
+    def _detail_failed(self, code: str, exc: Exception) -> None:
+        self.details[code] = None
+        if isinstance(exc, ApiUnavailable):
+            self._go_offline(exc)
+        elif self.top == ("guide", code):
+            self._render()
+
+    # -- idle ---------------------------------------------------------------------------------
+    def user_activity(self) -> None:
+        """Any touch on the screen: restart the idle countdown."""
+        if not self._stopped:
+            self._start_timer("idle", self.config.idle_seconds, self._idle)
+
+    def _idle(self) -> None:
+        if self.issuing:  # the answer is on its way; show it first
+            self.user_activity()
+            return
+        pristine = self.nav == [("home",)] and self.mode is None and not self.query
+        if not (pristine and self.language == self.config.language):
+            self._reset()
+
+    def _reset(self) -> None:
+        """Back to the home screen in the kiosk's own language, as for the next resident."""
+        self.language = self.config.language
+        self._home()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _home(self) -> None:
+        self.nav = [("home",)]
+        self.mode, self.query, self.intent = None, "", None
+        self.appointment_code = ""
+        self._leave_confirmation()
+        self._navigated()
+
+    def _push(self, *entry) -> None:
+        self.nav.append(entry)
+        self._navigated()
+
+    def _navigated(self) -> None:
+        self.notice, self.guide_print = None, None
+        self._render()
+
+    def _leave_confirmation(self) -> None:
+        self.issued = None
+        self._stop_timer("confirm")
+        self._stop_timer("printer_poll")
+
+    # -- rendering ------------------------------------------------------------------------------
+    def _render(self) -> None:
+        if self._stopped:
+            return
+        screen = self._build()
+        self.screen = screen
+        kind = self.top[0]
+        on_service = self.state == "ready" or kind == "confirmation"
+        hall = self.catalog.hall_name(self.language) if self.catalog else ""
+        self.view.set_chrome(
+            Chrome(
+                hall_name=hall or tr("default_hall", self.language),
+                language=self.language,
+                can_go_home=on_service and kind != "home",
+                can_go_back=on_service and len(self.nav) > 1 and kind != "confirmation",
+            )
+        )
+        self.view.show_screen(screen)
+
+    def _build(self):
+        lang, catalog, top = self.language, self.catalog, self.top
+        if top[0] == "confirmation" and self.issued is not None:
+            return b.confirmation_screen(self.issued, lang)
+        if self.state != "ready" or catalog is None:
+            phone = catalog.supervision_phone if catalog else ""
+            return b.offline_screen(self.state == "starting", lang, phone)
+        kind = top[0]
+        if kind == "items":
+            return b.items_screen(catalog, top[1], lang, self.mode)
+        if kind == "search":
+            return b.search_screen(catalog, self.query, lang, self.mode)
+        if kind == "guide" and catalog.item(top[1]):
+            return self._guide_screen(top[1])
+        if kind == "green":
+            return b.green_screen(lang)
+        if kind == "appointment":
+            notice = tr(self.appointment_notice, lang) if self.appointment_notice else ""
+            low = APPOINTMENT_DIGITS[0]
+            return AppointmentScreen(
+                title=tr("appointment_title", lang),
+                hint=tr("appointment_hint", lang),
+                code=self.appointment_code,
+                can_submit=len(self.appointment_code) >= low,
+                notice=notice,
+            )
+        if kind == "case":
+            phone = catalog.supervision_phone
+            return CaseQueryScreen(
+                tr("case_title", lang),
+                tr("case_unavailable", lang),
+                tr("case_detail", lang, phone=phone),
+            )
+        if kind != "departments":
+            self.nav = [("home",)]  # the item vanished from the catalog, or a stale entry
+        return b.home_screen(catalog, lang, self.mode if kind == "departments" else None)
+
+    def _guide_screen(self, code: str):
+        lang, catalog = self.language, self.catalog
+        item = catalog.item(code)
+        dept = catalog.department(item.department)
+        state, cause = self.guide_print or ("", ("", ""))
+        cause_text = cause[1 if lang == "en" else 0]
+        print_message = {
+            "printing": tr("printing_guide", lang),
+            "printed": tr("guide_printed", lang),
+            "fault": tr("guide_not_printed", lang, cause=cause_text),
+        }.get(state, "")
+        return GuideScreen(
+            code=code,
+            title=item.name(lang),
+            kind_label=b.kind_label(item, lang),
+            department=dept.name(lang) if dept else "",
+            waiting=b.waiting_text(self.details.get(code), code not in self.details, lang),
+            sections=b.guide_sections(catalog, item, lang),
+            take_label=tr("taking", lang) if self.issuing else b.take_label(self.mode, lang),
+            busy=self.issuing,
+            notice=self.notice(lang) if self.notice else "",
+            print_message=print_message,
+            print_failed=state == "fault",
+            printing=state == "printing",
+            banner=self.mode.banner(lang) if self.mode else "",
+        )
+
+
+def _error_text(exc: Exception) -> Callable[[str], str]:
+    """What the resident reads when the backend refused a ticket, in either language."""
+    if not isinstance(exc, ApiError) or exc.status >= 500:
+        return lambda lang: tr("server_error", lang)
+    if exc.status in (401, 403):
+        return lambda lang: tr("not_authorised", lang)
+    if exc.code == "item_not_found":
+        return lambda lang: tr("item_gone", lang)
+    if exc.code == "hall_closed":
+        return lambda lang: pick(exc.message, lang)
+    return lambda lang: tr("issue_failed", lang, message=pick(exc.message, lang))

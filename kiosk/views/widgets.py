@@ -1,0 +1,206 @@
+"""Building blocks: big tile buttons, tile grids that scroll by touch, keypads, labels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..screens import Tile
+from .style import TARGET, set_role
+
+# Longer tile titles (English names) get a smaller font, so tiles need not grow or scroll.
+TITLE_SIZES = ((16, "title"), (30, "long-title"))
+
+
+def label(text: str = "", role: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        widget.setProperty("role", role)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def button(text: str, name: str, role: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    widget.setObjectName(name)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if role:
+        widget.setProperty("role", role)
+    return widget
+
+
+def show_text(widget: QLabel, text: str, role: str | None = None) -> None:
+    """Set a label's text, hide it when empty, and switch its style role."""
+    widget.setText(text)
+    widget.setVisible(bool(text))
+    if role is not None:
+        set_role(widget, role)
+
+
+class TileButton(QPushButton):
+    """A large button with a wrapped title and an optional smaller subtitle."""
+
+    def __init__(self, key: str, role: str = "tile", centered: bool = True):
+        super().__init__()
+        self.key = key
+        self.setProperty("role", role)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        align = Qt.AlignmentFlag.AlignCenter if centered else Qt.AlignmentFlag.AlignLeft
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 8, 20, 8)
+        layout.setSpacing(2)
+        layout.addStretch(1)
+        self.title = QLabel()
+        self.subtitle = QLabel()
+        for part, kind in ((self.title, "title"), (self.subtitle, "subtitle")):
+            part.setWordWrap(True)
+            part.setTextFormat(Qt.TextFormat.PlainText)
+            part.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+            part.setProperty("tile", kind)
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(part)
+        layout.addStretch(1)
+
+    def set_text(self, title: str, subtitle: str = "") -> None:
+        size = next((role for limit, role in TITLE_SIZES if len(title) <= limit), "longer-title")
+        set_role(self.title, size, "tile")
+        self.title.setText(title)
+        self.subtitle.setText(subtitle)
+        self.subtitle.setVisible(bool(subtitle))
+        self.setAccessibleName(f"{title} {subtitle}".strip())
+
+    def text_shown(self) -> str:
+        return self.title.text()
+
+    def sizeHint(self) -> QSize:
+        return self.layout().sizeHint().expandedTo(QSize(2 * TARGET, TARGET + 20))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.layout().minimumSize().expandedTo(QSize(TARGET, TARGET))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(TARGET + 20, self.layout().totalHeightForWidth(width))
+
+
+class TileGrid(QWidget):
+    """Tiles in `columns` columns; tapping one emits its key."""
+
+    chosen = Signal(str)
+
+    def __init__(
+        self,
+        prefix: str,
+        role: str = "tile",
+        centered: bool = True,
+        fill: bool = False,
+        roles: dict[str, str] | None = None,
+    ):
+        super().__init__()
+        self.prefix, self.role, self.centered, self.fill = prefix, role, centered, fill
+        self.roles = roles or {}  # key -> style role, for tiles that differ
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(14)
+        self.columns = 1
+        self.tiles: tuple[Tile, ...] = ()
+        self.buttons: dict[str, TileButton] = {}
+
+    def set_tiles(self, tiles: tuple[Tile, ...], columns: int | None = None) -> None:
+        columns = columns or self.columns
+        if tiles == self.tiles and columns == self.columns:
+            return
+        if [t.key for t in tiles] != [t.key for t in self.tiles]:
+            self._rebuild(tiles)
+        self.tiles, self.columns = tiles, columns
+        for tile in tiles:
+            self.buttons[tile.key].set_text(tile.title, tile.subtitle)
+        self._place()
+
+    def set_columns(self, columns: int) -> None:
+        if columns != self.columns:
+            self.columns = columns
+            self._place()
+
+    def _rebuild(self, tiles: tuple[Tile, ...]) -> None:
+        for old in self.buttons.values():
+            old.setParent(None)
+            old.deleteLater()
+        self.buttons = {}
+        for tile in tiles:
+            btn = TileButton(tile.key, self.roles.get(tile.key, self.role), self.centered)
+            btn.setObjectName(f"{self.prefix}{tile.key}")
+            if self.fill:
+                btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            btn.clicked.connect(lambda _=False, key=tile.key: self.chosen.emit(key))
+            self.buttons[tile.key] = btn
+
+    def _place(self) -> None:
+        for btn in self.buttons.values():
+            self.grid.removeWidget(btn)
+        for n, tile in enumerate(self.tiles):
+            self.grid.addWidget(self.buttons[tile.key], n // self.columns, n % self.columns)
+            self.buttons[tile.key].show()  # at once, not on the next event loop pass
+        for col in range(4):
+            self.grid.setColumnStretch(col, 1 if col < self.columns else 0)
+
+
+class TouchScroll(QScrollArea):
+    """A scroll area a finger can drag (kinetic), with a wide scroll bar for the mouse."""
+
+    def __init__(self, content: QWidget, stretch: bool = True):
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 12 if stretch else 0, 0)
+        layout.addWidget(content, 0 if stretch else 1)
+        if stretch:  # content keeps its natural height; otherwise it fills the view
+            layout.addStretch(1)
+        self.setWidget(holder)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+
+class Keypad(QWidget):
+    """Big keys in a grid; emits the key's name. Keys not in `set_enabled` are greyed out."""
+
+    pressed = Signal(str)
+
+    def __init__(self, keys: list[tuple[str, str]], columns: int, prefix: str = "key_"):
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(12)
+        self.buttons: dict[str, QPushButton] = {}
+        for n, (key, text) in enumerate(keys):
+            btn = button(text, f"{prefix}{key}", "key")
+            btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            btn.setMinimumSize(TARGET, TARGET + 8)
+            btn.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
+            grid.addWidget(btn, n // columns, n % columns)
+            self.buttons[key] = btn
+
+    def set_enabled(self, keys: set[str] | frozenset[str], only: set[str]) -> None:
+        """Enable the keys of `only` that are in `keys`; other keys are left alone."""
+        for key in only:
+            self.buttons[key].setEnabled(key in keys)
+
+    def set_text(self, key: str, text: str) -> None:
+        self.buttons[key].setText(text)

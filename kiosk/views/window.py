@@ -1,0 +1,199 @@
+"""The kiosk window: a top bar and one page per screen. Signals out, setters in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from ..i18n import tr
+from ..screens import (
+    AppointmentScreen,
+    CaseQueryScreen,
+    Chrome,
+    ConfirmationScreen,
+    GreenScreen,
+    GuideScreen,
+    HomeScreen,
+    ItemListScreen,
+    OfflineScreen,
+    SearchScreen,
+)
+from .confirm import ConfirmPage
+from .guide import GuidePage
+from .home import HomePage
+from .lists import ItemsPage, SearchPage
+from .simple import AppointmentPage, CasePage, GreenPage, OfflinePage
+from .style import STYLE
+from .widgets import button, label
+
+ACTIVITY_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class _ActivityFilter(QObject):
+    """Sees every touch, click or key in the application."""
+
+    def __init__(self, notify):
+        super().__init__()
+        self.notify = notify
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() in ACTIVITY_EVENTS:
+            self.notify()
+        return False
+
+
+class KioskWindow(QWidget):
+    home_requested = Signal()
+    back_requested = Signal()
+    language_toggled = Signal()
+    department_chosen = Signal(str)
+    item_chosen = Signal(str)
+    search_opened = Signal()
+    letter_typed = Signal(str)
+    letter_erased = Signal()
+    search_cleared = Signal()
+    green_opened = Signal()
+    green_reason_chosen = Signal(str)
+    appointment_opened = Signal()
+    appointment_digit = Signal(str)
+    appointment_erased = Signal()
+    appointment_cleared = Signal()
+    appointment_submitted = Signal()
+    case_query_opened = Signal()
+    take_ticket_requested = Signal()
+    print_guide_requested = Signal()
+    reprint_requested = Signal()
+    done_requested = Signal()
+    activity = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("kioskRoot")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(STYLE)
+        self.setWindowTitle("取号机 · Kiosk")
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addWidget(self._top_bar())
+        self.stack = QStackedWidget()
+        self.stack.setMinimumSize(1, 1)  # hidden pages must not dictate the window's size
+        root.addWidget(self.stack, 1)
+        self.pages = {
+            HomeScreen: HomePage(),
+            ItemListScreen: ItemsPage(),
+            SearchScreen: SearchPage(),
+            GuideScreen: GuidePage(),
+            GreenScreen: GreenPage(),
+            AppointmentScreen: AppointmentPage(),
+            CaseQueryScreen: CasePage(),
+            ConfirmationScreen: ConfirmPage(),
+            OfflineScreen: OfflinePage(),
+        }
+        for page in self.pages.values():
+            page.layout().setContentsMargins(36, 28, 36, 28)
+            self.stack.addWidget(page)
+        self._connect()
+        self.language = ""
+        self.landscape: bool | None = None
+        self.screen = None
+        self._filter = _ActivityFilter(self.activity.emit)
+        QApplication.instance().installEventFilter(self._filter)
+        self.set_chrome(Chrome("", "zh", False, False))
+
+    def _top_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        bar.setMinimumHeight(130)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(24, 14, 24, 14)
+        layout.setSpacing(18)
+        self.home_button = button("", "homeButton")
+        self.back_button = button("", "backButton")
+        self.hall_label = label(name="hallName")
+        self.hall_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.language_button = button("", "languageToggle")
+        self.home_button.clicked.connect(self.home_requested)
+        self.back_button.clicked.connect(self.back_requested)
+        self.language_button.clicked.connect(self.language_toggled)
+        layout.addWidget(self.home_button)
+        layout.addWidget(self.back_button)
+        layout.addWidget(self.hall_label, 1)
+        layout.addWidget(self.language_button)
+        return bar
+
+    def _connect(self) -> None:
+        p = self.pages
+        home: HomePage = p[HomeScreen]
+        home.department_chosen.connect(self.department_chosen)
+        home.action_chosen.connect(self._action)
+        p[ItemListScreen].item_chosen.connect(self.item_chosen)
+        search: SearchPage = p[SearchScreen]
+        search.item_chosen.connect(self.item_chosen)
+        search.letter.connect(self.letter_typed)
+        search.erase.connect(self.letter_erased)
+        search.clear.connect(self.search_cleared)
+        guide: GuidePage = p[GuideScreen]
+        guide.take_ticket.connect(self.take_ticket_requested)
+        guide.print_guide.connect(self.print_guide_requested)
+        p[GreenScreen].reason_chosen.connect(self.green_reason_chosen)
+        appointment: AppointmentPage = p[AppointmentScreen]
+        appointment.digit.connect(self.appointment_digit)
+        appointment.erase.connect(self.appointment_erased)
+        appointment.clear.connect(self.appointment_cleared)
+        appointment.submit.connect(self.appointment_submitted)
+        confirm: ConfirmPage = p[ConfirmationScreen]
+        confirm.reprint.connect(self.reprint_requested)
+        confirm.done.connect(self.done_requested)
+
+    def _action(self, key: str) -> None:
+        {
+            "search": self.search_opened,
+            "green": self.green_opened,
+            "appointment": self.appointment_opened,
+            "case": self.case_query_opened,
+        }[key].emit()
+
+    # -- setters ------------------------------------------------------------------------------
+    def set_chrome(self, chrome: Chrome) -> None:
+        if chrome.language != self.language:
+            self.language = chrome.language
+            self.home_button.setText(tr("home", chrome.language))
+            self.back_button.setText(tr("back", chrome.language))
+            self.language_button.setText(tr("language", chrome.language))
+            for page in self.pages.values():
+                page.retranslate(chrome.language)
+        self.hall_label.setText(chrome.hall_name)
+        self.home_button.setVisible(chrome.can_go_home)
+        self.back_button.setVisible(chrome.can_go_back)
+
+    def show_screen(self, screen) -> None:
+        page = self.pages[type(screen)]
+        page.set_screen(screen)
+        self.stack.setCurrentWidget(page)
+        self.screen = screen
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    # -- layout -------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        landscape = self.width() > self.height()
+        if landscape != self.landscape:
+            self.landscape = landscape
+            for page in self.pages.values():
+                page.set_landscape(landscape)
+
+    def release(self) -> None:
+        """Stop watching the application's input (before the window goes away)."""
+        app = QApplication.instance()
+        if app is not None and self._filter is not None:
+            app.removeEventFilter(self._filter)
+            self._filter = None

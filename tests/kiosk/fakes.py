@@ -1,0 +1,287 @@
+"""Test doubles for the kiosk: a fake backend, printer, runner and clock-driven scheduler."""
+
+from __future__ import annotations
+
+import threading
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from clientlib.api import ApiError, ApiUnavailable
+from clientlib.printing import Condition, Fault, PrinterStatus, PrintResult
+from kiosk.config import KioskConfig, parse_config
+from kiosk.printer import READY, fault_result
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_HALL = ROOT / "config" / "demo-hall.toml"
+
+
+def make_config(**overrides) -> KioskConfig:
+    data: dict[str, Any] = {
+        "backend_url": "http://127.0.0.1:9",
+        "public_url": "https://q.example.cn",
+        "hall": "qingshan",
+        "kiosk": "kiosk-1",
+        "token": "test-token",
+        "idle_seconds": 60,
+        "confirm_seconds": 8,
+        "retry_seconds": 5,
+        "heartbeat_seconds": 30,
+    }
+    data.update(overrides)
+    return parse_config(data, "test.toml")
+
+
+def demo_catalog() -> dict:
+    """GET /catalog of the demo hall, built from config/demo-hall.toml."""
+    cfg = tomllib.loads(DEMO_HALL.read_text(encoding="utf-8"))
+    hall = cfg["hall"]
+    served: dict[str, list[int]] = {}
+    for w in cfg["windows"]:
+        for code in w["items"]:
+            served.setdefault(code, []).append(w["number"])
+    return {
+        "hall": {
+            "code": hall["code"],
+            "name": hall["name"],
+            "timezone": hall["timezone"],
+            "supervision_phone": hall["supervision_phone"],
+        },
+        "departments": [{"code": d["code"], "name": d["name"]} for d in cfg["departments"]],
+        "items": [
+            {
+                "code": i["code"],
+                "name": i["name"],
+                "department": i["department"],
+                "kind": i["kind"],
+                "promised_days": i.get("promised_days"),
+                "pinyin": i.get("pinyin"),
+                "prefix": i["prefix"],
+                "guide": {
+                    "materials": i.get("materials", []),
+                    "conditions": i.get("conditions", []),
+                    "legal_basis": i.get("legal_basis", ""),
+                    "fees": i.get("fees", ""),
+                    "procedure": i.get("procedure", []),
+                    "supervision_phone": hall["supervision_phone"],
+                },
+                "windows": served.get(i["code"], []),
+            }
+            for i in cfg["items"]
+        ],
+        "windows": [{"number": w["number"], "name": w["name"]} for w in cfg["windows"]],
+    }
+
+
+class FakeApi:
+    """An in-memory backend with the ApiClient methods the kiosk uses; thread-safe.
+
+    `down` makes every call raise ApiUnavailable; `gate` (an Event) holds issue_ticket until
+    set; `refuse` is an ApiError every issue_ticket raises.
+    """
+
+    def __init__(self):
+        self.catalog_data = demo_catalog()
+        self.prefixes = {i["code"]: i["prefix"] for i in self.catalog_data["items"]}
+        self.down = False
+        self.gate: threading.Event | None = None
+        self.refuse: ApiError | None = None
+        self.lock = threading.Lock()
+        self.issue_calls: list[dict] = []
+        self.tickets: dict[str, dict] = {}  # request id -> answer
+        self.counters: dict[str, int] = {}
+        self.reports: list[dict] = []
+        self.waiting: dict[str, int] = {}
+        self.main_thread_calls = 0  # a Qt kiosk must never call the backend on the GUI thread
+
+    def _check(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.main_thread_calls += 1
+        if self.down:
+            raise ApiUnavailable("服务器无法连接 / server unreachable: fake is down")
+
+    def catalog(self) -> dict:
+        self._check()
+        return self.catalog_data
+
+    def item(self, code: str) -> dict:
+        self._check()
+        item = next(i for i in self.catalog_data["items"] if i["code"] == code)
+        waiting = self.waiting.get(code, 0)
+        return item | {"waiting": waiting, "estimated_wait_minutes": waiting * 8}
+
+    def issue_ticket(
+        self, item_code, request_id, priority="normal", priority_reason=None, language="zh"
+    ):
+        call = {
+            "item_code": item_code,
+            "request_id": request_id,
+            "priority": priority,
+            "priority_reason": priority_reason,
+            "language": language,
+        }
+        with self.lock:
+            self.issue_calls.append(call)
+        if self.gate is not None:
+            self.gate.wait(10)
+        self._check()
+        if self.refuse is not None:
+            raise self.refuse
+        with self.lock:
+            if request_id in self.tickets:
+                return self.tickets[request_id]
+            prefix = self.prefixes[item_code]
+            self.counters[prefix] = self.counters.get(prefix, 0) + 1
+            number = f"{prefix}{self.counters[prefix]:03d}"
+            ahead = self.waiting.get(item_code, 0)
+            self.waiting[item_code] = ahead + 1
+            item = next(i for i in self.catalog_data["items"] if i["code"] == item_code)
+            windows = [w for w in self.catalog_data["windows"] if w["number"] in item["windows"]]
+            answer = {
+                "ticket": {
+                    "number": number,
+                    "item": item_code,
+                    "item_name": item["name"],
+                    "priority": priority,
+                    "state": "waiting",
+                    "issued_at": datetime(2026, 6, 1, 1, 30, tzinfo=UTC).isoformat(),
+                },
+                "people_ahead": ahead,
+                "estimated_wait_minutes": ahead * 8,
+                "windows": windows,
+                "status_token": f"tok{number}",
+                "status_path": f"/t/tok{number}",
+            }
+            self.tickets[request_id] = answer
+            return answer
+
+    def report_device_status(self, device, printer=None, version="") -> dict:
+        self._check()
+        with self.lock:
+            self.reports.append({"device": device, "printer": printer, "version": version})
+        return {"device": {"code": device}}
+
+    @property
+    def issued(self) -> list[dict]:
+        return list(self.tickets.values())
+
+
+class FakePrinterService:
+    """Scripted printer: `results` are handed out in turn (then `default`), calls recorded."""
+
+    def __init__(self, *results: PrintResult, status: PrinterStatus = READY):
+        self.results = list(results)
+        self.default = ok_result()
+        self.status_value = status
+        self.tickets: list = []
+        self.guides: list = []
+        self.main_thread_calls = 0
+
+    def _next(self) -> PrintResult:
+        if threading.current_thread() is threading.main_thread():
+            self.main_thread_calls += 1
+        return self.results.pop(0) if self.results else self.default
+
+    def print_ticket(self, receipt) -> PrintResult:
+        self.tickets.append(receipt)
+        return self._next()
+
+    def print_guide(self, receipt) -> PrintResult:
+        self.guides.append(receipt)
+        return self._next()
+
+    def status(self) -> PrinterStatus:
+        if threading.current_thread() is threading.main_thread():
+            self.main_thread_calls += 1
+        return self.status_value
+
+
+def ok_result() -> PrintResult:
+    return PrintResult(True, None, "打印完成", "printed", READY, READY, 100)
+
+
+def paper_out_result() -> PrintResult:
+    status = PrinterStatus(
+        online=False, paper_near_end=True, paper_out=True, cover_open=False, error=False
+    )
+    assert status.condition is Condition.PAPER_OUT
+    return fault_result(Fault.PAPER_OUT, before=status)
+
+
+PAPER_OUT = PrinterStatus(
+    online=False, paper_near_end=True, paper_out=True, cover_open=False, error=False
+)
+
+
+class ManualRunner:
+    """Queues calls; `settle()` runs them (and any they start) in order, in this thread."""
+
+    def __init__(self):
+        self.jobs: list[tuple[Callable, Callable | None, Callable | None]] = []
+
+    def run(self, fn, on_done=None, on_error=None) -> None:
+        self.jobs.append((fn, on_done, on_error))
+
+    def step(self) -> None:
+        fn, on_done, on_error = self.jobs.pop(0)
+        try:
+            result = fn()
+        except Exception as exc:
+            if on_error:
+                on_error(exc)
+        else:
+            if on_done:
+                on_done(result)
+
+    def settle(self, limit: int = 100) -> None:
+        for _ in range(limit):
+            if not self.jobs:
+                return
+            self.step()
+        raise AssertionError("runner did not settle")
+
+
+class _Timer:
+    def __init__(self, scheduler: FakeScheduler, due: float, fn, interval: float | None):
+        self.scheduler, self.due, self.fn, self.interval = scheduler, due, fn, interval
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class FakeScheduler:
+    """Timers on a fake clock; `advance(seconds)` fires what falls due, in order."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.timers: list[_Timer] = []
+
+    def after(self, seconds: float, fn) -> _Timer:
+        timer = _Timer(self, self.now + seconds, fn, None)
+        self.timers.append(timer)
+        return timer
+
+    def every(self, seconds: float, fn) -> _Timer:
+        timer = _Timer(self, self.now + seconds, fn, seconds)
+        self.timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float, runner: ManualRunner | None = None) -> None:
+        end = self.now + seconds
+        while True:
+            live = [t for t in self.timers if not t.cancelled and t.due <= end]
+            if not live:
+                break
+            timer = min(live, key=lambda t: t.due)
+            self.now = timer.due
+            if timer.interval is None:
+                timer.cancelled = True
+            else:
+                timer.due += timer.interval
+            timer.fn()
+            if runner is not None:
+                runner.settle()
+        self.now = end

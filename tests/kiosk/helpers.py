@@ -1,0 +1,30 @@
+"""Finding and tapping kiosk widgets in tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+
+def find(kiosk, name: str, cls=QWidget):
+    widget = kiosk.window.findChild(cls, name)
+    assert widget is not None, f"no widget named {name!r}"
+    return widget
+
+
+def text(kiosk, name: str) -> str:
+    return find(kiosk, name, QLabel).text()
+
+
+def tap(qtbot, kiosk, name: str) -> None:
+    widget = find(kiosk, name, QPushButton)
+    assert widget.isVisible() and widget.isEnabled(), f"{name} cannot be tapped"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def screen_is(kiosk, kind) -> bool:
+    return isinstance(kiosk.window.screen, kind)
+
+
+def visible_buttons(kiosk) -> list[QPushButton]:
+    return [b for b in kiosk.window.findChildren(QPushButton) if b.isVisible()]

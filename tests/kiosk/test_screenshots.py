@@ -1,0 +1,28 @@
+"""PNGs of every main screen in portrait and landscape, from a real backend, for review."""
+
+from pathlib import Path
+
+from kiosk.screenshots import capture
+
+from .fakes import FakePrinterService, ok_result, paper_out_result
+
+OUT = Path(__file__).resolve().parents[1] / "artifacts" / "kiosk"
+NAMES = ("home", "search", "guide", "confirmation-printed", "confirmation-fault", "offline")
+
+
+def test_screenshots_portrait_and_landscape(live_server, kiosk_factory):
+    printer = FakePrinterService(ok_result(), paper_out_result(), ok_result(), paper_out_result())
+    kiosk = kiosk_factory(
+        printer=printer,
+        backend_url=live_server.url,
+        token=live_server.kiosk_token,
+        api_retries=0,
+        api_timeout=2,
+    )
+    saved = capture(kiosk, OUT)
+    names = {p.name for p in saved}
+    for orientation in ("portrait", "landscape"):
+        for name in NAMES:
+            assert f"{name}-{orientation}.png" in names
+    for path in saved:
+        assert path.stat().st_size > 10_000, path
