@@ -6,6 +6,7 @@ dropped connection can never act twice: the server replays its first answer.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -53,7 +54,18 @@ class ApiClient:
         self.timeout = timeout
         self.retries = retries
         self.retry_delay = retry_delay
-        self.http = session or requests.Session()
+        self._shared_session = session
+        self._local = threading.local()
+
+    @property
+    def http(self) -> requests.Session:
+        """One HTTP session per thread: requests does not promise a Session is thread-safe."""
+        if self._shared_session is not None:
+            return self._shared_session
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
 
     # -- plumbing ---------------------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
