@@ -14,7 +14,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng
 RUN_PACKAGES := espeak-ng
 
-.PHONY: install run demo test lint bench clean system-test system-run
+.PHONY: install run demo test lint bench clean system-test system-run kiosk counter
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ demo: install system-run
 run: demo
 	@echo "Demo hall: staff passwords and device tokens are in var/demo-credentials.toml"
 	$(BIN)/onestop serve --host $(HOST) --port $(PORT)
+
+# The clients, against a hall started with `make run` in another terminal.
+kiosk: install
+	$(BIN)/onestop kiosk --config config/kiosk-demo.toml --windowed
+
+counter: install
+	$(BIN)/onestop counter --config config/counter-demo.toml
 
 test: install system-test
 	@bash scripts/test-services.sh $(PG_TEST_URL) $(REDIS_TEST_URL) > .test-env

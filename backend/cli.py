@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import os
 import sys
 from datetime import UTC, datetime
@@ -334,10 +335,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write demo passwords and device tokens",
     )
     demo.set_defaults(func=cmd_demo)
+
+    for client, what in CLIENTS.items():
+        sub.add_parser(client, help=f"run the {what} (needs the .[clients,printing] extras)")
     return p
 
 
+CLIENTS = {"kiosk": "touchscreen kiosk", "counter": "counter terminal for window clerks"}
+
+
+def run_client(name: str, argv: list[str]) -> int:
+    """`onestop kiosk|counter ...` hands its arguments to the client (`python -m kiosk ...`)."""
+    try:
+        module = importlib.import_module(f"{name}.__main__")
+    except ImportError as exc:
+        print(
+            f"error: the {name} needs the client extras: pip install -e '.[clients,printing]'"
+            f" ({exc})",
+            file=sys.stderr,
+        )
+        return 1
+    return module.main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in CLIENTS:
+        return run_client(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -38,6 +38,13 @@ def test_demo_is_repeatable_and_its_credentials_work(tmp_path, capsys):
     assert login.status_code == 200
 
 
+@pytest.mark.parametrize("client", ["kiosk", "counter"])
+def test_onestop_runs_the_clients_and_they_name_a_bad_config(client, tmp_path, capsys):
+    missing = tmp_path / "nowhere.toml"
+    assert main([client, "--config", str(missing)]) == 2
+    assert f"{missing}: file not found" in capsys.readouterr().err
+
+
 def test_backup_copies_a_live_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     main(["--database", url, "demo", "--credentials", str(tmp_path / "c.toml")])

@@ -54,6 +54,7 @@ def current_detail(session: Session, ticket: Ticket, now: datetime) -> dict[str,
         "priority_reason": ticket.priority_reason if ticket.priority != "appointment" else None,
         "waited_minutes": int(((ticket.called_at or now) - ticket.issued_at).total_seconds() // 60),
         "issued_at": ticket.issued_at.isoformat(),
+        "note": ticket.note,  # the transfer note that brought the ticket to this window
         "materials": ticket.item.guide.get("materials", []),
         "kind": ticket.item.kind,
         "promised_days": ticket.item.promised_days,

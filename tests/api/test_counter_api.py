@@ -270,3 +270,16 @@ def test_manager_message_reaches_the_live_stream(hall, publisher):
     assert (
         hall.post("/messages", {"window": 99, "text": "x"}, hall.staff("boss")).status_code == 404
     )
+
+
+def test_the_next_window_sees_the_transfer_history_and_note(hall):
+    hall.issue("MZ-01")
+    hall.open_window(2, "clerk1")
+    hall.open_window(1, "clerk2")
+    hall.window(2, "call-next", "clerk1")
+    r = hall.window(2, "transfer", "clerk1", to_window=1, note="需综合窗口一并办理")
+    assert r.status_code == 200, r.json
+    hall.window(1, "call-next", "clerk2")
+    current = hall.get("/windows/1", hall.staff("clerk2")).json["current"]
+    assert current["number"] == "A001" and current["note"] == "需综合窗口一并办理"
+    assert [(h["window"], h["state"]) for h in current["history"]] == [(2, "transferred")]

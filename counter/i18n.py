@@ -1,0 +1,200 @@
+"""Counter texts: Chinese first with English second (or the other way round for language "en")."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("窗口叫号终端", "Counter terminal"),
+    # login
+    "login_title": ("窗口工作人员登录", "Clerk sign-in"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "window": ("窗口", "Window"),
+    "sign_in": ("登录签到", "Sign in"),
+    "take_over": ("接班", "Take over"),
+    "signing_in": ("正在登录…", "Signing in…"),
+    "need_username": ("请输入用户名", "Enter your username"),
+    "need_password": ("请输入密码", "Enter your password"),
+    "need_window": ("请选择窗口", "Choose a window"),
+    "catalog_loading": ("正在读取窗口列表…", "Loading windows…"),
+    "handover_offer": (
+        "{window}号窗口由 {clerk} 暂停交接班{ticket}。点“接班”继续办理。",
+        "Window {window} was paused for handover by {clerk}{ticket_en}. Press Take over.",
+    ),
+    "handover_ticket": ("（正在办理 {number}）", " (serving {number})"),
+    "window_taken": (
+        "{window}号窗口已由 {clerk} 签到使用",
+        "Window {window} is in use by {clerk}",
+    ),
+    "handover_done": (
+        "已暂停交接班。接班人员请登录并点“接班”。",
+        "Paused for handover. The incoming clerk logs in and presses Take over.",
+    ),
+    "signed_out": ("已签退", "Signed out"),
+    # window states
+    "state_open": ("服务中", "Open"),
+    "state_paused": ("暂停", "Paused"),
+    "state_closed": ("未签到", "Closed"),
+    "reason_break": ("休息", "Break"),
+    "reason_meeting": ("会议", "Meeting"),
+    "reason_handover": ("交接班", "Handover"),
+    "reason_other": ("其他", "Other"),
+    # actions (buttons, notices)
+    "call_next": ("叫号", "Call next"),
+    "recall": ("重呼", "Recall"),
+    "start": ("开始办理", "Start"),
+    "finish": ("办结", "Finish"),
+    "no_show": ("过号", "No-show"),
+    "transfer": ("转办", "Transfer"),
+    "call_number": ("指定叫号", "Call number"),
+    "requeue": ("过号重排", "Re-queue"),
+    "pause": ("暂停", "Pause"),
+    "resume": ("恢复", "Resume"),
+    "sign_out": ("签退", "Sign out"),
+    "accept_case": ("受理", "Accept case"),
+    "notice": ("一次性告知", "Missing materials"),
+    "evaluate": ("评价", "Evaluation"),
+    "case_not_ready": (
+        "案件受理功能将在限时办结模块提供",
+        "Not yet available: comes with the case-tracking module",
+    ),
+    # results
+    "called": ("已叫号 {number}", "Called {number}"),
+    "recalled": ("已重呼 {number}", "Recalled {number}"),
+    "started": ("开始办理 {number}", "Serving {number}"),
+    "finished": ("已办结 {number}", "Finished {number}"),
+    "marked_no_show": ("{number} 已过号", "{number} marked no-show"),
+    "transferred": ("{number} 已转办", "{number} transferred"),
+    "requeued": ("{number} 已重新排队", "{number} re-queued"),
+    "paused": ("窗口已暂停", "Window paused"),
+    "resumed": ("窗口已恢复服务", "Window open again"),
+    "nobody_waiting": ("暂无等候", "Nobody is waiting"),
+    "busy": ("正在处理上一操作，请稍候", "Still working on the last action"),
+    "pending_first": (
+        "“{action}”尚未完成，网络恢复后自动重试",
+        "“{action}” pending; retried when the network returns",
+    ),
+    # connection
+    "offline": ("网络中断…正在重连", "Connection lost… reconnecting"),
+    "live_down": ("实时连接中断…正在重连", "Live updates lost… reconnecting"),
+    "pending_retry": (
+        "待重试：{action}（同一请求，不会重复办理）",
+        "To retry: {action} (same request, never done twice)",
+    ),
+    "retry": ("重试", "Retry"),
+    "unreachable": ("无法连接服务器，请检查网络", "Cannot reach the server; check the network"),
+    # dialogs and validation
+    "reason_required": ("指定叫号必须填写原因", "Calling out of order needs a reason"),
+    "number_required": ("请输入票号", "Enter a ticket number"),
+    "target_required": ("请选择转办事项或窗口", "Choose an item or a window"),
+    "no_ticket": ("当前没有正在办理的号", "No current ticket"),
+    "dismiss": ("知道了", "OK"),
+    "manager_message": ("管理员消息 · {sender}：{text}", "Manager's message from {sender}"),
+    # ticket panel
+    "current": ("当前办理", "Current ticket"),
+    "idle": ("当前无办理中的号，按 F1 叫号", "No current ticket; press F1 to call the next"),
+    "paused_idle": ("窗口暂停中，按 F9 恢复", "Window paused; press F9 to resume"),
+    "waited": ("已等 {minutes} 分钟", "waited {minutes} min"),
+    "call_count": ("第 {count} 次呼叫", "call {count}"),
+    "ticket_called": ("已叫号", "Called"),
+    "ticket_serving": ("办理中", "Serving"),
+    "kind_immediate": ("即办件", "Immediate"),
+    "kind_promised": ("承诺件 {days} 个工作日", "Promised, {days} working days"),
+    "history": ("转办记录", "Transfer history"),
+    "history_line": ("{window}号窗口 {item}：已转办{note}", "window {window}, {item}: transferred"),
+    "materials": ("材料清单", "Materials checklist"),
+    "materials_count": ("已核 {done}/{total}", "{done}/{total} checked"),
+    "no_materials": ("本事项无需材料", "No materials listed"),
+    # priority
+    "priority_normal": ("普通", "Normal"),
+    "priority_green": ("绿色通道", "Green channel"),
+    "priority_appointment": ("预约", "Appointment"),
+    "green_elderly": ("70岁以上老人", "elderly 70+"),
+    "green_disabled": ("残疾人", "disabled"),
+    "green_pregnant": ("孕妇", "pregnant"),
+    "green_serviceman": ("现役军人", "serviceman"),
+    # line and figures
+    "line": ("本窗口等候", "Waiting here"),
+    "line_summary": (
+        "等候 {waiting} 人 · 最久 {oldest} 分钟",
+        "{waiting} waiting · oldest {oldest} min",
+    ),
+    "line_empty": ("暂无等候", "Nobody waiting"),
+    "transferred_here": ("转来", "transferred"),
+    "col_number": ("票号", "No."),
+    "col_item": ("事项", "Item"),
+    "col_class": ("类别", "Class"),
+    "col_waited": ("已等", "Waited"),
+    "per_item": ("分事项", "By item"),
+    "minutes": ("{minutes} 分钟", "{minutes} min"),
+    "today": ("今日", "Today"),
+    "me": ("本人", "Me"),
+    "this_window": ("本窗口", "Window"),
+    "served": ("办结", "Served"),
+    "avg": ("平均用时", "Avg"),
+    "no_shows": ("过号", "No-show"),
+    "transfers": ("转办", "Transferred"),
+    # dialog titles and fields
+    "transfer_title": ("转办 {number}", "Transfer {number}"),
+    "to_item": ("转到事项", "To item"),
+    "to_window": ("转到窗口", "To window"),
+    "same_item": ("（事项不变）", "(same item)"),
+    "any_window": ("（任一可办窗口）", "(any window)"),
+    "note": ("备注", "Note"),
+    "call_number_title": ("指定叫号", "Call a specific number"),
+    "ticket_number": ("票号", "Ticket number"),
+    "reason": ("原因（必填）", "Reason (required)"),
+    "requeue_title": ("过号重排：群众回来了", "Re-queue a returning no-show"),
+    "pause_title": ("暂停窗口", "Pause the window"),
+    "ok": ("确定", "OK"),
+    "cancel": ("取消", "Cancel"),
+}
+
+ERRORS: dict[str, tuple[str, str]] = {
+    "ticket_in_progress": (
+        "请先办结、转办或过号当前的号",
+        "Finish, transfer or mark no-show the current ticket first",
+    ),
+    "window_taken": ("该窗口已有人签到", "The window is already open"),
+    "signed_in_elsewhere": ("您已在其他窗口签到，请先在那里签退", "You are signed in elsewhere"),
+    "no_handover": ("该窗口未暂停交接班，不能接班", "The window was not paused for handover"),
+    "not_your_window": ("您未在本窗口签到", "You are not signed in to this window"),
+    "not_assigned": ("该窗口由指定的A/B岗人员值守", "This window is staffed by its A/B clerks"),
+    "window_not_open": ("窗口未开放（暂停或未签到）", "The window is not open"),
+    "no_current_ticket": ("当前没有正在办理的号", "No current ticket"),
+    "not_waiting": ("该号不在等候中", "That ticket is not waiting"),
+    "item_not_served": ("该窗口不办理此事项", "That window does not serve the item"),
+    "reserved_for_other_window": ("该号已转给其他窗口", "Transferred to another window"),
+    "ticket_not_found": ("今天没有这个号", "No such ticket today"),
+    "ticket_expired": ("不是今天的号，请重新取号", "Not today's ticket; take a new one"),
+    "bad_number": ("票号格式不对，例如 A012", "Not a ticket number, e.g. A012"),
+    "reason_required": TEXT["reason_required"],
+    "invalid_transition": ("当前状态不能这样操作", "Not possible in the current state"),
+    "invalid_window_transition": ("窗口当前状态不能这样操作", "Not possible for the window now"),
+    "same_window": ("不能转到本窗口", "Transfer to another window"),
+    "same_item": ("请选择其他事项或指定窗口", "Choose another item or a window"),
+    "window_closed": ("该窗口未签到，请直接签到", "The window is closed; sign in"),
+    "already_yours": ("您已在该窗口", "You are already at this window"),
+    "bad_credentials": ("用户名或密码错误", "Wrong username or password"),
+    "unauthenticated": ("登录已失效，请重新登录", "Logged out; please log in again"),
+}
+
+
+def tr(key: str, lang: str = "zh", **values) -> str:
+    """Both languages on one line: the primary first."""
+    first, second = pair(key, lang, **values)
+    return f"{first}  {second}"
+
+
+def pair(key: str, lang: str = "zh", **values) -> tuple[str, str]:
+    """(primary, secondary) text for `key`."""
+    zh, en = TEXT[key]
+    zh, en = zh.format(**values), en.format(**values)
+    return (zh, en) if lang == "zh" else (en, zh)
+
+
+def error_text(code: str, message: str, lang: str = "zh") -> str:
+    """A refusal from the backend in both languages; unknown codes show the server's message."""
+    if code in ERRORS:
+        zh, en = ERRORS[code]
+        return f"{zh}  {en}" if lang == "zh" else f"{en}  {zh}"
+    return message

@@ -1,0 +1,1 @@
+"""Qt widgets of the counter: they expose signals and setters, and decide nothing."""

@@ -1,0 +1,608 @@
+"""Test doubles for the counter: an in-memory backend with the window rules, a live client,
+a view that records what it was told, a runner and a clock-driven scheduler."""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from clientlib.api import ApiError, ApiUnavailable
+from counter.config import CounterConfig, parse_config
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_HALL = ROOT / "config" / "demo-hall.toml"
+PASSWORD = "secret-pw-123"
+USERS = {"clerk1": "李敏", "clerk2": "张伟", "clerk3": "刘洋", "manager": "王主任"}
+
+
+def make_config(**overrides) -> CounterConfig:
+    data: dict[str, Any] = {"backend_url": "http://127.0.0.1:9", "hall": "qingshan"}
+    data.update(overrides)
+    return parse_config(data, "test.toml")
+
+
+def demo_catalog() -> dict:
+    """GET /catalog of the demo hall (the parts the counter uses), from config/demo-hall.toml."""
+    cfg = tomllib.loads(DEMO_HALL.read_text(encoding="utf-8"))
+    return {
+        "hall": {"code": "qingshan", "name": cfg["hall"]["name"]},
+        "items": [
+            {
+                "code": i["code"],
+                "name": i["name"],
+                "prefix": i["prefix"],
+                "kind": i["kind"],
+                "promised_days": i.get("promised_days"),
+                "guide": {"materials": i.get("materials", [])},
+            }
+            for i in cfg["items"]
+        ],
+        "windows": [
+            {"number": w["number"], "name": w["name"], "items": w["items"]} for w in cfg["windows"]
+        ],
+    }
+
+
+def _conflict(code: str, message: str = "") -> ApiError:
+    return ApiError(409, code, message or code, "window")
+
+
+class FakeApi:
+    """The ApiClient methods the counter uses, over an in-memory hall with the server's rules
+    for windows and tickets, request-id replay, and an audit list.
+
+    `down` makes every call raise ApiUnavailable; `lose_answers` = n makes the next n changes
+    happen but their answers get lost (ApiUnavailable), as when the network drops mid-reply.
+    """
+
+    def __init__(self):
+        self.hall = "qingshan"
+        self.token: str | None = None
+        self.catalog_data = demo_catalog()
+        self.items = {i["code"]: i for i in self.catalog_data["items"]}
+        self.windows = {
+            w["number"]: {
+                "number": w["number"],
+                "name": w["name"],
+                "items": w["items"],
+                "state": "closed",
+                "clerk": None,
+                "pause_reason": None,
+                "current": None,
+            }
+            for w in self.catalog_data["windows"]
+        }
+        self.tickets: list[dict] = []
+        self.sessions: dict[str, str] = {}  # token -> username
+        self.replies: dict[tuple[str, str], tuple[tuple, dict]] = {}
+        self.calls: list[tuple[str, Any, str | None, dict]] = []  # action, target, rid, body
+        self.audit: list[tuple[str, str]] = []  # action, number
+        self.logins: list[str] = []
+        self.state_loads = 0
+        self.down = False
+        self.lose_answers = 0
+        self.lock = threading.RLock()
+
+    # -- plumbing --------------------------------------------------------------------------------
+    def _check(self) -> None:
+        if self.down:
+            raise ApiUnavailable("服务器无法连接 / server unreachable: fake is down")
+
+    def _user(self) -> str:
+        user = self.sessions.get(self.token or "")
+        if user is None:
+            raise ApiError(401, "unauthenticated", "a valid token is required", "Authorization")
+        return user
+
+    def hall_path(self, path: str) -> str:
+        return f"/api/v1/halls/{self.hall}{path}"
+
+    # -- calls -----------------------------------------------------------------------------------
+    def login(self, username: str, password: str, client: str = "") -> dict:
+        self._check()
+        with self.lock:
+            if username not in USERS or password != PASSWORD:
+                raise ApiError(403, "bad_credentials", "用户名或密码错误", "password")
+            self.logins.append(username)
+            token = f"token-{username}-{len(self.logins)}"
+            self.sessions[token] = username
+            self.token = token
+        return {
+            "token": token,
+            "user": {"username": username, "display_name": USERS[username], "role": "clerk"},
+        }
+
+    def logout(self) -> None:
+        self._check()
+        with self.lock:
+            self.sessions.pop(self.token or "", None)
+            self.token = None
+
+    def catalog(self) -> dict:
+        self._check()
+        return self.catalog_data
+
+    def get(self, path: str) -> dict:
+        self._check()
+        match = re.fullmatch(r"/api/v1/halls/qingshan/windows/(\d+)", path)
+        assert match, path
+        with self.lock:
+            self._user()
+            self.state_loads += 1
+            return self.counter_state(int(match.group(1)))
+
+    def window_action(self, window: int, action: str, request_id: str | None = None, **body):
+        return self._command(action, window, request_id, body)
+
+    def ticket_action(self, number: str, action: str, request_id: str | None = None):
+        return self._command(action, number, request_id, {})
+
+    def _command(self, action: str, target, request_id: str | None, body: dict) -> dict:
+        with self.lock:
+            self.calls.append((action, target, request_id, dict(body)))
+        self._check()
+        with self.lock:
+            user = self._user()
+            key = (user, request_id or f"auto-{len(self.calls)}")
+            fingerprint = (action, target, tuple(sorted(body.items())))
+            if key in self.replies:
+                first, answer = self.replies[key]
+                if first != fingerprint:
+                    raise _conflict("idempotency_mismatch")
+                return answer
+            handler = getattr(self, "_do_" + action.replace("-", "_"))
+            answer = handler(user, target, **body)
+            self.replies[key] = (fingerprint, answer)
+            if self.lose_answers:
+                self.lose_answers -= 1
+                raise ApiUnavailable("服务器无法连接 / the answer was lost")
+            return answer
+
+    # -- the hall ----------------------------------------------------------------------------------
+    def add_ticket(self, item: str, priority: str = "normal", reason: str | None = None) -> str:
+        with self.lock:
+            prefix = self.items[item]["prefix"]
+            seq = 1 + sum(1 for t in self.tickets if t["prefix"] == prefix and not t["parent"])
+            ticket = {
+                "id": len(self.tickets) + 1,
+                "number": f"{prefix}{seq:03d}",
+                "prefix": prefix,
+                "item": item,
+                "priority": priority,
+                "priority_reason": reason,
+                "state": "waiting",
+                "window": None,
+                "clerk": None,
+                "call_count": 0,
+                "target_window": None,
+                "parent": None,
+                "note": None,
+            }
+            self.tickets.append(ticket)
+            return ticket["number"]
+
+    def audited(self, action: str, number: str | None = None) -> int:
+        return sum(1 for a, n in self.audit if a == action and (number is None or n == number))
+
+    def sent(self, action: str) -> list[tuple]:
+        return [c for c in self.calls if c[0] == action]
+
+    def _window(self, number: int, user: str, operator: bool = True) -> dict:
+        w = self.windows.get(number)
+        if w is None:
+            raise ApiError(404, "window_not_found", f"no window {number}", "window")
+        if operator and w["clerk"] != user:
+            raise ApiError(403, "not_your_window", f"not signed in to {number}", "window")
+        return w
+
+    def _ticket(self, w: dict) -> dict:
+        if w["current"] is None:
+            raise _conflict("no_current_ticket")
+        return next(t for t in self.tickets if t["id"] == w["current"])
+
+    def _brief(self, t: dict) -> dict:
+        return {
+            "id": t["id"],
+            "number": t["number"],
+            "item": t["item"],
+            "item_name": self.items[t["item"]]["name"],
+            "state": t["state"],
+            "priority": t["priority"],
+            "call_count": t["call_count"],
+        }
+
+    def _view(self, w: dict) -> dict:
+        current = self._ticket(w) if w["current"] else None
+        return {
+            "number": w["number"],
+            "name": w["name"],
+            "state": w["state"],
+            "pause_reason": w["pause_reason"],
+            "clerk": USERS.get(w["clerk"]) if w["clerk"] else None,
+            "items": w["items"],
+            "current": self._brief(current) if current else None,
+        }
+
+    def _answer(self, w: dict, ticket: dict | None = None, **extra) -> dict:
+        return {"ticket": self._brief(ticket) if ticket else None, "window": self._view(w)} | extra
+
+    def _do_sign_in(self, user, number):
+        w = self._window(number, user, operator=False)
+        if w["state"] != "closed" and w["clerk"] == user:
+            return {"window": self._view(w)}
+        if any(o["clerk"] == user for o in self.windows.values()):
+            raise _conflict("signed_in_elsewhere")
+        if w["state"] != "closed":
+            raise _conflict("window_taken")
+        w.update(state="open", clerk=user, pause_reason=None)
+        self.audit.append(("window.opened", str(number)))
+        return {"window": self._view(w)}
+
+    def _do_sign_out(self, user, number):
+        w = self._window(number, user)
+        if w["current"]:
+            raise _conflict("ticket_in_progress")
+        w.update(state="closed", clerk=None, pause_reason=None)
+        return {"window": self._view(w)}
+
+    def _do_take_over(self, user, number):
+        w = self._window(number, user, operator=False)
+        if w["state"] == "closed":
+            raise _conflict("window_closed")
+        if not (w["state"] == "paused" and (w["pause_reason"] or "").startswith("handover")):
+            raise _conflict("no_handover")
+        w.update(state="open", clerk=user, pause_reason=None)
+        self.audit.append(("window.handed_over", str(number)))
+        return {"window": self._view(w)}
+
+    def _do_pause(self, user, number, reason, note=None):
+        w = self._window(number, user)
+        if w["state"] != "open":
+            raise _conflict("invalid_window_transition")
+        w.update(state="paused", pause_reason=f"{reason}: {note}" if note else reason)
+        self.audit.append(("window.paused", str(number)))
+        return {"window": self._view(w)}
+
+    def _do_resume(self, user, number):
+        w = self._window(number, user)
+        if w["state"] != "paused":
+            raise _conflict("invalid_window_transition")
+        w.update(state="open", pause_reason=None)
+        return {"window": self._view(w)}
+
+    def _ready(self, w: dict) -> None:
+        if w["state"] != "open":
+            raise _conflict("window_not_open")
+        if w["current"]:
+            raise _conflict("ticket_in_progress")
+
+    def _call(self, w: dict, t: dict) -> dict:
+        t.update(state="called", window=w["number"], clerk=w["clerk"], call_count=1)
+        w["current"] = t["id"]
+        self.audit.append(("ticket.called", t["number"]))
+        return self._answer(w, t)
+
+    def line(self, w: dict) -> list[dict]:
+        waiting = [
+            t
+            for t in self.tickets
+            if t["state"] == "waiting"
+            and t["item"] in w["items"]
+            and t["target_window"] in (None, w["number"])
+        ]
+        rank = {"green": 0, "appointment": 1, "normal": 2}
+        return sorted(
+            waiting,
+            key=lambda t: (t["target_window"] != w["number"], rank[t["priority"]], t["id"]),
+        )
+
+    def _do_call_next(self, user, number):
+        w = self._window(number, user)
+        self._ready(w)
+        line = self.line(w)
+        if not line:
+            return self._answer(w, None, message="暂无等候 / nobody is waiting")
+        return self._call(w, line[0])
+
+    def _do_call(self, user, window, number, reason):
+        """Call `number` (the ticket) at `window` out of order."""
+        w = self._window(window, user)
+        if not reason.strip():
+            raise ApiError(400, "reason_required", "calling out of order needs a reason", "reason")
+        self._ready(w)
+        legs = [t for t in self.tickets if t["number"] == number]
+        if not legs:
+            raise ApiError(404, "ticket_not_found", f"no ticket {number} today", "number")
+        if legs[-1]["state"] != "waiting":
+            raise _conflict("not_waiting")
+        answer = self._call(w, legs[-1])
+        self.audit.append(("out_of_order", reason))
+        return answer
+
+    def _do_recall(self, user, number):
+        w = self._window(number, user)
+        t = self._ticket(w)
+        if t["state"] != "called":
+            raise _conflict("invalid_transition")
+        t["call_count"] += 1
+        self.audit.append(("ticket.recalled", t["number"]))
+        return self._answer(w, t)
+
+    def _do_start(self, user, number):
+        w = self._window(number, user)
+        t = self._ticket(w)
+        if t["state"] != "called":
+            raise _conflict("invalid_transition")
+        t["state"] = "serving"
+        self.audit.append(("ticket.started", t["number"]))
+        return self._answer(w, t)
+
+    def _end(self, w: dict, t: dict, state: str, event: str) -> None:
+        t["state"] = state
+        w["current"] = None
+        self.audit.append((event, t["number"]))
+
+    def _do_finish(self, user, number):
+        w = self._window(number, user)
+        t = self._ticket(w)
+        self._end(w, t, "finished", "ticket.finished")
+        return self._answer(w, t)
+
+    def _do_no_show(self, user, number):
+        w = self._window(number, user)
+        t = self._ticket(w)
+        if t["state"] != "called":
+            raise _conflict("invalid_transition")
+        self._end(w, t, "no_show", "ticket.no_show")
+        return self._answer(w, t)
+
+    def _do_transfer(self, user, number, to_item=None, to_window=None, note=None):
+        w = self._window(number, user)
+        t = self._ticket(w)
+        if to_item is None and to_window is None:
+            raise ApiError(400, "transfer_target_required", "name a target", "to_item")
+        self._end(w, t, "transferred", "ticket.transferred")
+        leg = dict(t)
+        leg.update(
+            id=len(self.tickets) + 1,
+            item=to_item or t["item"],
+            state="waiting",
+            window=None,
+            call_count=0,
+            target_window=to_window,
+            parent=t["id"],
+            note=note,
+        )
+        self.tickets.append(leg)
+        return self._answer(w, t, new_leg=self._brief(leg))
+
+    def _do_requeue(self, user, number):
+        legs = [t for t in self.tickets if t["number"] == number]
+        if not legs:
+            raise ApiError(404, "ticket_not_found", f"no ticket {number} today", "number")
+        t = legs[-1]
+        if t["state"] != "no_show":
+            raise _conflict("invalid_transition")
+        t.update(state="waiting", window=None)
+        self.audit.append(("ticket.requeued", number))
+        return {"ticket": self._brief(t), "people_ahead": 0}
+
+    # -- GET /windows/<n> ---------------------------------------------------------------------------
+    def counter_state(self, number: int) -> dict:
+        w = self.windows[number]
+        current = None
+        if w["current"]:
+            t = self._ticket(w)
+            item = self.items[t["item"]]
+            history = [
+                {
+                    "item": o["item"],
+                    "item_name": self.items[o["item"]]["name"]["zh"],
+                    "window": o["window"],
+                    "state": o["state"],
+                    "note": o["note"],
+                }
+                for o in self.tickets
+                if o["number"] == t["number"] and o["id"] != t["id"]
+            ]
+            current = self._brief(t) | {
+                "priority_reason": t["priority_reason"],
+                "waited_minutes": 7,
+                "materials": item["guide"]["materials"],
+                "kind": item["kind"],
+                "promised_days": item["promised_days"],
+                "note": t["note"],
+                "history": history,
+            }
+        line = self.line(w)
+        per_item: dict[str, int] = {}
+        for t in line:
+            per_item[t["item"]] = per_item.get(t["item"], 0) + 1
+        mine = [t for t in self.tickets if t["window"] == number]
+        figures = {
+            "served": sum(1 for t in mine if t["state"] == "finished"),
+            "no_show": sum(1 for t in mine if t["state"] == "no_show"),
+            "transferred": sum(1 for t in mine if t["state"] == "transferred"),
+            "avg_service_minutes": 6.5 if any(t["state"] == "finished" for t in mine) else None,
+        }
+        return {
+            "window": self._view(w),
+            "current": current,
+            "line": {
+                "waiting": len(line),
+                "per_item": per_item,
+                "oldest_wait_minutes": 12 if line else 0,
+                "next": [
+                    {
+                        "id": t["id"],
+                        "number": t["number"],
+                        "item": t["item"],
+                        "priority": t["priority"],
+                        "waited_minutes": 12 - i,
+                        "transferred_here": t["target_window"] == number,
+                    }
+                    for i, t in enumerate(line)
+                ],
+            },
+            "today": {"window": figures, "clerk": figures},
+        }
+
+
+class FakeLive:
+    def __init__(self, factory: FakeLiveFactory, token, on_snapshot, on_event, on_connection):
+        self.factory, self.token = factory, token
+        self.on_snapshot, self.on_event, self.on_connection = on_snapshot, on_event, on_connection
+        self.connected = False
+        self.closed = False
+
+    def connect(self) -> None:
+        if self.factory.refuse:
+            raise ConnectionError("fake live refused")
+        self.connected = True
+
+    def close(self) -> None:
+        self.closed, self.connected = True, False
+
+    # what the server does
+    def up(self, seq: int = 1) -> None:
+        self.on_connection(True)
+        self.on_snapshot({"seq": seq, "kind": "staff"})
+
+    def drop(self) -> None:
+        self.connected = False
+        self.on_connection(False)
+
+    def event(self, type_: str, data: dict | None = None, seq: int = 2) -> None:
+        self.on_event({"seq": seq, "type": type_, "data": data or {}})
+
+
+class FakeLiveFactory:
+    def __init__(self):
+        self.made: list[FakeLive] = []
+        self.refuse = False
+
+    def __call__(self, token, on_snapshot, on_event, on_connection) -> FakeLive:
+        live = FakeLive(self, token, on_snapshot, on_event, on_connection)
+        self.made.append(live)
+        return live
+
+    @property
+    def latest(self) -> FakeLive:
+        return self.made[-1]
+
+
+class FakeView:
+    """Records what the presenter shows; dialogs are recorded, not opened."""
+
+    def __init__(self):
+        self.page = ""
+        self.login = None
+        self.main = None
+        self.connection = None
+        self.message = ""
+        self.notices: list[tuple[str, str]] = []
+        self.dialogs: list[tuple[str, Any]] = []
+
+    def show_login(self, screen) -> None:
+        self.page, self.login = "login", screen
+
+    def show_main(self, screen) -> None:
+        self.page, self.main = "main", screen
+
+    def set_connection(self, connection) -> None:
+        self.connection = connection
+
+    def show_message(self, text: str) -> None:
+        self.message = text
+
+    def show_notice(self, text: str, level: str) -> None:
+        self.notices.append((text, level))
+
+    @property
+    def notice(self) -> str:
+        return self.notices[-1][0] if self.notices else ""
+
+    def open_transfer(self, choices) -> None:
+        self.dialogs.append(("transfer", choices))
+
+    def open_call_number(self, suggestions) -> None:
+        self.dialogs.append(("call_number", suggestions))
+
+    def open_requeue(self) -> None:
+        self.dialogs.append(("requeue", None))
+
+    def open_pause(self, choices) -> None:
+        self.dialogs.append(("pause", choices))
+
+
+class ManualRunner:
+    """Queues calls; `settle()` runs them (and any they start) in order, in this thread."""
+
+    def __init__(self):
+        self.jobs: list[tuple[Callable, Callable | None, Callable | None]] = []
+
+    def run(self, fn, on_done=None, on_error=None) -> None:
+        self.jobs.append((fn, on_done, on_error))
+
+    def settle(self, limit: int = 200) -> None:
+        for _ in range(limit):
+            if not self.jobs:
+                return
+            fn, on_done, on_error = self.jobs.pop(0)
+            try:
+                result = fn()
+            except Exception as exc:
+                if on_error:
+                    on_error(exc)
+            else:
+                if on_done:
+                    on_done(result)
+        raise AssertionError("runner did not settle")
+
+
+class _Timer:
+    def __init__(self, due: float, fn, interval: float | None):
+        self.due, self.fn, self.interval = due, fn, interval
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class FakeScheduler:
+    """Timers on a fake clock; `advance(seconds)` fires what falls due, in order."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.timers: list[_Timer] = []
+
+    def after(self, seconds: float, fn) -> _Timer:
+        timer = _Timer(self.now + seconds, fn, None)
+        self.timers.append(timer)
+        return timer
+
+    def every(self, seconds: float, fn) -> _Timer:
+        timer = _Timer(self.now + seconds, fn, seconds)
+        self.timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float, runner: ManualRunner | None = None) -> None:
+        end = self.now + seconds
+        while True:
+            due = [t for t in self.timers if not t.cancelled and t.due <= end]
+            if not due:
+                break
+            timer = min(due, key=lambda t: t.due)
+            self.now = timer.due
+            if timer.interval is None:
+                timer.cancelled = True
+            else:
+                timer.due += timer.interval
+            timer.fn()
+            if runner is not None:
+                runner.settle()
+        self.now = end

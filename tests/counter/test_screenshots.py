@@ -1,0 +1,94 @@
+"""PNGs of the counter for review, from a real backend: login, idle, serving (materials checklist,
+transfer history, a line of waiting tickets), the transfer dialog and the red connection bar, at
+1366x768 and 1920x1080. Saved to tests/artifacts/counter/ (not committed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+
+from clientlib.api import ApiClient
+
+from .test_live import WINDOW, line_numbers, log_in, press, real_counter, shown
+
+pytestmark = pytest.mark.slow
+OUT = Path(__file__).resolve().parents[1] / "artifacts" / "counter"
+SIZES = ((1366, 768), (1920, 1080))
+
+
+def save(window, name: str, size: tuple[int, int], dialog=None) -> Path:
+    """The window, with `dialog` (a separate top-level window) drawn centred on it."""
+    QApplication.processEvents()
+    pixmap = window.grab()
+    if dialog is not None:
+        dialog.adjustSize()
+        QApplication.processEvents()
+        shot = dialog.grab()
+        painter = QPainter(pixmap)
+        painter.fillRect(pixmap.rect(), QColor(0, 0, 0, 90))  # the modal shade
+        painter.drawPixmap(
+            QPoint((pixmap.width() - shot.width()) // 2, (pixmap.height() - shot.height()) // 2),
+            shot,
+        )
+        painter.end()
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}-{size[0]}x{size[1]}.png"
+    pixmap.save(str(path))
+    return path
+
+
+def test_screenshots(live_server, counter_factory, qtbot):
+    kiosk = ApiClient(live_server.url, live_server.hall, live_server.kiosk_token)
+    # A ticket that window 1 transfers to window 3 with a note, and a line behind it.
+    moved = kiosk.issue_ticket(
+        "MZ-01", request_id="s-moved", priority="green", priority_reason="elderly"
+    )["ticket"]["number"]
+    for n, item in enumerate(("MZ-02", "MZ-01", "MZ-04", "MZ-03", "MZ-01", "MZ-05")):
+        kiosk.issue_ticket(item, request_id=f"s-{n}")
+    other = ApiClient(live_server.url, live_server.hall)
+    other.login("clerk2", live_server.password("clerk2"))
+    other.window_action(1, "sign-in")
+    other.window_action(1, "call", number=moved, reason="绿色通道优先")
+    other.window_action(1, "transfer", to_window=WINDOW, note="低保申请由民政窗口受理")
+
+    saved: list[Path] = []
+    counter = real_counter(counter_factory, live_server, size=SIZES[0])
+    w = counter.window
+
+    def each_size(name: str, dialog=None) -> None:
+        for size in SIZES:
+            w.resize(*size)
+            qtbot.waitUntil(lambda s=size: (w.width(), w.height()) == s)
+            saved.append(save(w, name, size, dialog))
+
+    qtbot.waitUntil(lambda: w.login_page.window.count() == 12)
+    each_size("login")
+    w.resize(*SIZES[0])
+    log_in(counter, qtbot, live_server)
+    qtbot.waitUntil(lambda: len(line_numbers(counter)) == 7)
+    each_size("idle")
+    press(qtbot, counter, Qt.Key.Key_F1, lambda: shown(counter) == moved)
+    press(qtbot, counter, Qt.Key.Key_F3, lambda: "办理中" in w.main_page.ticket.state.text())
+    for box in w.main_page.ticket.checkboxes[:2]:
+        box.click()
+    message = {"window": None, "text": "15:00 大厅例会，请各窗口做好交接", "from": "王主任"}
+    counter.presenter.on_event({"seq": 0, "type": "manager.message", "data": message})
+    each_size("serving")
+    w.main_page.buttons["transfer"].click()
+    qtbot.waitUntil(lambda: w.dialog is not None and w.dialog.isVisible())
+    to_window = w.dialog.findChild(QComboBox, "toWindow")
+    to_window.setCurrentIndex(to_window.findData(1))
+    w.dialog.findChild(QLineEdit, "note").insert("需综合窗口一并办理高龄津贴")
+    each_size("transfer-dialog", w.dialog)
+    w.dialog.reject()
+    qtbot.waitUntil(lambda: w.dialog is None)
+    counter.presenter.on_connection(False)  # as when the socket drops
+    qtbot.waitUntil(w.connection_bar.isVisible)
+    each_size("offline")
+    assert len(saved) == 5 * len(SIZES)
+    for path in saved:
+        assert path.stat().st_size > 10_000, path
