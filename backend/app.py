@@ -13,7 +13,7 @@ from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from .api import auth_views, hall_views, openapi, window_views
+from .api import auth_views, case_views, hall_views, openapi, window_views
 from .api.framework import (
     ApiError,
     domain_error_response,
@@ -21,10 +21,13 @@ from .api.framework import (
     validation_error_response,
 )
 from .db.engine import Database, open_database
+from .db.protect import Protector, load_protector
 from .db.uow import Publisher
 from .domain.errors import DomainError
+from .jobs import Scheduler
 from .live import handlers as _live_handlers  # noqa: F401  (registers Socket.IO handlers)
 from .live.publisher import SocketIOPublisher, socketio
+from .services.notify import LogNotifier, Notifier
 from .web import pages, status_page
 
 log = logging.getLogger("onestop")
@@ -37,6 +40,9 @@ MAX_BODY_BYTES = 64 * 1024
 class OneStop:
     db: Database
     publisher: Publisher
+    protector: Protector
+    notifier: Notifier
+    scheduler: Scheduler | None = None
 
 
 class DisplayAreas:
@@ -87,7 +93,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     publisher = app.config.get("ONESTOP_PUBLISHER") or SocketIOPublisher(
         socketio, DisplayAreas(database)
     )
-    app.extensions["onestop"] = OneStop(db=database, publisher=publisher)
+    key_file = Path(app.config.get("ONESTOP_DATA_KEY_FILE") or ROOT / "var" / "data.key")
+    app.extensions["onestop"] = ext = OneStop(
+        db=database,
+        publisher=publisher,
+        protector=load_protector(key_file),
+        notifier=app.config.get("ONESTOP_NOTIFIER") or LogNotifier(),
+    )
 
     for bp in (
         auth_views.bp,
@@ -95,6 +107,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hall_views.status_bp,
         window_views.bp,
         window_views.messages_bp,
+        case_views.bp,
+        case_views.window_bp,
         openapi.bp,
         status_page.bp,
         pages.bp,
@@ -106,6 +120,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["ONESTOP_CALENDAR_WARNINGS"] = calendar_warnings(_now(app))
     for warning in app.config["ONESTOP_CALENDAR_WARNINGS"]:
         log.warning(warning)
+
+    if app.config.get("ONESTOP_SCHEDULER", not app.config.get("TESTING")):
+        ext.scheduler = Scheduler(
+            database,
+            publisher,
+            lambda: _now(app),
+            float(app.config.get("ONESTOP_SWEEP_SECONDS", 60)),
+        )
+        ext.scheduler.start()
 
     @app.get("/healthz")
     def healthz():

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .domain.hours import OpeningHours
 from .domain.queue_policy import QueuePolicy
@@ -101,6 +108,38 @@ class Display(Strict):
     recent_calls: int = Field(default=6, ge=1, le=20)
 
 
+class Cases(Strict):
+    """Time-limited completion (限时办结): how deadlines count, warn and may be extended."""
+
+    accepted_day_counts: bool = (
+        False  # the acceptance day is day 1 (default: counting starts next working day)
+    )
+    yellow_within_days: float = Field(
+        default=3, gt=0, le=30
+    )  # 黄: at most this many working days left
+    orange_within_days: float = Field(
+        default=1, gt=0, le=30
+    )  # 橙: due within this many working days
+    supplement: Literal["resume", "restart"] = "resume"  # after 补正 the clock resumes or restarts
+    extension_min_days: int = Field(default=1, ge=1, le=30)
+    extension_max_days: int = Field(default=3, ge=1, le=30)
+    max_extensions: int = Field(default=1, ge=0, le=5)
+    repeat_visit_days: int = Field(default=30, ge=0, le=365)  # 重访: same applicant and item within
+    rectification_days: int = Field(default=5, ge=1, le=30)  # 差评整改 deadline, working days
+    callback_share: float = Field(
+        default=1.0, ge=0, le=1
+    )  # 回访: share of finished cases called back
+    sweep_seconds: int = Field(default=60, ge=5, le=3600)  # how often colours are recomputed
+
+    @model_validator(mode="after")
+    def _order(self) -> Cases:
+        if self.orange_within_days > self.yellow_within_days:
+            raise ValueError("orange_within_days must not exceed yellow_within_days")
+        if self.extension_min_days > self.extension_max_days:
+            raise ValueError("extension_min_days must not exceed extension_max_days")
+        return self
+
+
 class HallInfo(Strict):
     code: Annotated[str, Field(pattern=CODE)]
     name: Name
@@ -167,6 +206,7 @@ class HallConfig(Strict):
     queue: Queue = Queue()
     thresholds: Thresholds = Thresholds()
     display: Display = Display()
+    cases: Cases = Cases()
     departments: list[Department] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
     windows: list[Window] = Field(min_length=1)

@@ -81,10 +81,11 @@ def publisher():
 
 
 @pytest.fixture
-def app(db_url, clock, publisher):
+def app(db_url, clock, publisher, tmp_path):
     app = create_app(
         {
             "ONESTOP_DATABASE_URL": db_url,
+            "ONESTOP_DATA_KEY_FILE": tmp_path / "data.key",
             "ONESTOP_CLOCK": clock,
             "ONESTOP_PUBLISHER": publisher,
             "TESTING": True,

@@ -111,6 +111,7 @@ SMALL_HALL: dict[str, Any] = {
     "devices": [
         {"code": "kiosk-1", "kind": "kiosk", "name": "取号机"},
         {"code": "display-1", "kind": "display", "name": "大屏"},
+        {"code": "pad-1", "kind": "rating_pad", "name": "评价器"},
     ],
 }
 
@@ -173,6 +174,11 @@ class HallClient:
             assert r.status_code == 200, r.json
             self._staff[username] = r.json["token"]
         return {"Authorization": f"Bearer {self._staff[username]}"}
+
+    def next_day(self, clock, days: int = 1, **more) -> None:
+        """Move the clock on; staff log in again (their tokens last one working day)."""
+        clock.advance(days=days, **more)
+        self._staff.clear()
 
     def device(self, code: str = "kiosk-1") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.devices[code]}"}

@@ -94,6 +94,14 @@ def publisher():
     return current_app.extensions["onestop"].publisher
 
 
+def protector():
+    return current_app.extensions["onestop"].protector
+
+
+def notifier():
+    return current_app.extensions["onestop"].notifier
+
+
 def current_principal() -> Principal | None:
     if "principal" in g:
         return g.principal

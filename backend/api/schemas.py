@@ -78,3 +78,107 @@ class DeviceStatus(Command):
 class ManagerMessage(Command):
     window: int | None = Field(default=None, ge=1, le=999, description="omit for every window")
     text: str = Field(min_length=1, max_length=200)
+
+
+# --- cases (受理件) -------------------------------------------------------------------------------
+
+Text = Field(min_length=1, max_length=400)
+
+
+class ApplicantIn(Body):
+    name: str = Field(default="", max_length=40)
+    phone: str = Field(default="", max_length=20)
+    id_number: str = Field(default="", max_length=18)
+
+
+class AcceptCase(Command):
+    applicant: ApplicantIn = ApplicantIn()
+    materials_received: list[str] = Field(default=[], max_length=40)
+    decision: Literal["done_now", "proxy", "coordinated"] = "done_now"
+    handling_unit: str | None = Field(default=None, max_length=32, description="department code")
+    note: str | None = Field(default=None, max_length=400)
+
+
+class Suspend(Command):
+    missing: list[str] = Field(
+        min_length=1, max_length=40, description="一次性告知: every missing material"
+    )
+    note: str | None = Field(default=None, max_length=400)
+
+
+class Supplement(Command):
+    received: list[str] = Field(default=[], max_length=40)
+
+
+class ExtensionRequest(Command):
+    days: int = Field(ge=1, le=30)
+    reason: str = Text
+
+
+class Decision(Command):
+    approve: bool
+    note: str | None = Field(default=None, max_length=400)
+
+
+class CaseTransfer(Command):
+    to_unit: str = Field(min_length=1, max_length=32, description="department code")
+    note: str | None = Field(default=None, max_length=400)
+
+
+class Escalate(Command):
+    to_unit: str = Field(min_length=1, max_length=80, description="the higher unit, e.g. 县民政局")
+    reason: str = Text
+
+
+class Reply(Command):
+    reply: str = Text
+
+
+class FinishCase(Command):
+    result: str = Text
+
+
+class RefuseCase(Command):
+    reason: str = Text
+
+
+class OverdueHandling(Command):
+    reason: str = Text
+    action: str = Text
+
+
+class Rate(Command):
+    ticket: str = Field(min_length=2, max_length=12, description="today's ticket number")
+    rating: Literal[
+        "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"
+    ]
+    comment: str = Field(default="", max_length=400)
+
+
+class RectificationStepIn(Command):
+    step: Literal["callback", "verify", "fix", "inform"]
+    note: str = Text
+
+
+class Appeal(Command):
+    reason: str = Text
+
+
+class AppealDecision(Command):
+    upheld: bool
+    note: str = Text
+
+
+class FollowUpIn(Command):
+    state: Literal["done", "unreachable"]
+    result: (
+        Literal[
+            "very_satisfied",
+            "satisfied",
+            "basically_satisfied",
+            "dissatisfied",
+            "very_dissatisfied",
+        ]
+        | None
+    ) = None
+    note: str = Field(default="", max_length=400)

@@ -258,3 +258,174 @@ class IdempotentRequest(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+
+
+# --- cases (受理件) and what hangs off them ------------------------------------------------------
+
+
+class Case(Base):
+    """An accepted matter with a deadline in working days. Personal data is sealed (encrypted)
+    with masked copies for display; ``id_digest`` matches repeat visits without decrypting."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("hall_id", "number"),
+        Index("ix_cases_open", "hall_id", "state", "colour"),
+        Index("ix_cases_applicant", "hall_id", "id_digest", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    number: Mapped[str] = mapped_column(String(40))  # 受理编号
+    status_token: Mapped[str] = mapped_column(String(40), unique=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # immediate | promised
+    state: Mapped[str] = mapped_column(String(16))  # open | suspended | finished | refused
+    decision: Mapped[str] = mapped_column(String(16), default="done_now")
+    handling_unit: Mapped[str] = mapped_column(String(80))  # department code or outside unit
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    name_sealed: Mapped[str] = mapped_column(String(400), default="")
+    name_masked: Mapped[str] = mapped_column(String(40), default="")
+    phone_sealed: Mapped[str] = mapped_column(String(400), default="")
+    phone_masked: Mapped[str] = mapped_column(String(24), default="")
+    phone_last4: Mapped[str] = mapped_column(String(4), default="")
+    id_sealed: Mapped[str] = mapped_column(String(400), default="")
+    id_masked: Mapped[str] = mapped_column(String(24), default="")
+    id_digest: Mapped[str] = mapped_column(String(64), default="")
+    materials_received: Mapped[list[Any]] = mapped_column(default=list)
+    missing_materials: Mapped[list[Any]] = mapped_column(default=list)  # the latest 一次性告知
+    suspensions: Mapped[list[Any]] = mapped_column(default=list)  # [[since, until|null], ...]
+    accepted_at: Mapped[datetime]
+    working_days: Mapped[int] = mapped_column(Integer, default=0)  # promised days
+    extended_days: Mapped[int] = mapped_column(Integer, default=0)
+    deadline_at: Mapped[datetime]
+    colour: Mapped[str | None] = mapped_column(String(8))
+    finished_at: Mapped[datetime | None]
+    result: Mapped[str | None] = mapped_column(String(400))
+    refuse_reason: Mapped[str | None] = mapped_column(String(400))
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    note: Mapped[str | None] = mapped_column(String(400))
+    item: Mapped[ServiceItem] = relationship(lazy="joined")
+    ticket: Mapped[Ticket | None] = relationship(lazy="joined", foreign_keys=[ticket_id])
+
+
+class CaseExtension(Base):
+    """延期: asked for with a reason, approved or refused by a manager."""
+
+    __tablename__ = "case_extensions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(400))
+    state: Mapped[str] = mapped_column(String(16), default="requested")  # approved | refused
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(String(400))
+
+
+class CaseEscalation(Base):
+    """A matter beyond the hall's remit, reported upward the same day (上报), with the reply."""
+
+    __tablename__ = "case_escalations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    to_unit: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(400))
+    reported_at: Mapped[datetime]
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reply: Mapped[str | None] = mapped_column(String(400))
+    replied_at: Mapped[datetime | None]
+
+
+class OverdueRecord(Base):
+    """超期督办: created when a case turns red; the duty officer records reason and action."""
+
+    __tablename__ = "overdue_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    handling_unit: Mapped[str] = mapped_column(String(80))
+    deadline_at: Mapped[datetime]
+    detected_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(String(400))  # the reason the unit gave
+    action: Mapped[str | None] = mapped_column(String(400))  # what the duty officer ordered
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None]
+
+
+class Evaluation(Base):
+    """好差评: one rating per service (the ticket's first leg), never changed by staff."""
+
+    __tablename__ = "evaluations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rating: Mapped[str] = mapped_column(String(24))
+    comment: Mapped[str] = mapped_column(String(400), default="")
+    channel: Mapped[str] = mapped_column(String(16))  # counter | qr | pad
+    at: Mapped[datetime]
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)  # appeal upheld
+
+
+class Rectification(Base):
+    """差评整改: callback, verify, fix, inform, by a deadline; or an appeal decided by a manager."""
+
+    __tablename__ = "rectifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), unique=True)
+    opened_at: Mapped[datetime]
+    deadline_at: Mapped[datetime]
+    steps: Mapped[list[Any]] = mapped_column(default=list)  # [{step, at, by, note}]
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | done | void
+    appeal_state: Mapped[str | None] = mapped_column(String(16))  # pending | upheld | rejected
+    appeal_reason: Mapped[str | None] = mapped_column(String(400))
+    appeal_decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    appeal_note: Mapped[str | None] = mapped_column(String(400))
+    closed_at: Mapped[datetime | None]
+
+
+class FollowUp(Base):
+    """回访 of a finished case."""
+
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # done | unreachable
+    result: Mapped[str | None] = mapped_column(String(24))  # a rating level
+    note: Mapped[str | None] = mapped_column(String(400))
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    done_at: Mapped[datetime | None]
+
+
+class Notification(Base):
+    """A message to a resident (SMS gateway or, by default, only this log)."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    to_masked: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime]
+
+
+class JobLease(Base):
+    """Which server process runs a periodic job: the holder renews its lease, others wait."""
+
+    __tablename__ = "job_leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80))
+    until: Mapped[datetime]
+    runs: Mapped[int] = mapped_column(Integer, default=0)

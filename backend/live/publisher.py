@@ -49,17 +49,25 @@ class SocketIOPublisher:
         full = event.to_json()
         public = {**full, "data": public_view(full["data"])}
         skip = {"seq": event.seq, "type": "skip", "at": full["at"]}
+        staff_only = event.type.startswith(STAFF_ONLY_TYPES)
         self.sio.emit("event", full, to=staff_room(event.hall_id), namespace=NAMESPACE)
-        self.sio.emit("event", full, to=kiosk_room(event.hall_id), namespace=NAMESPACE)
+        self.sio.emit(
+            "event", skip if staff_only else full, to=kiosk_room(event.hall_id), namespace=NAMESPACE
+        )
         area = event.payload.get("area") if isinstance(event.payload, dict) else None
         for display_area in self.areas_of(event.hall_id):
-            visible = area is None or display_area == "all" or display_area == area
+            visible = not staff_only and (
+                area is None or display_area == "all" or display_area == area
+            )
             payload = public if visible else skip
             self.sio.emit(
                 "event", payload, to=display_room(event.hall_id, display_area), namespace=NAMESPACE
             )
 
 
+# Case work (cases, ratings, rectifications, overdue records) is for staff only: public screens
+# and kiosks get these as skips, which keeps their sequence gap-free.
+STAFF_ONLY_TYPES = ("case.", "evaluation.", "rectification.", "overdue.", "follow_up.", "rating.")
 STAFF_ONLY_KEYS = frozenset({"clerk", "from", "priority_reason", "note"})
 
 

@@ -300,6 +300,9 @@ def finish(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
     require_operator(window, who)
     ticket = _current(uow, window)
     _end(uow, ctx, who, window, ticket, Action.FINISH, "ticket.finished", rid)
+    from .cases import close_immediate_service  # cases builds on this module
+
+    close_immediate_service(uow, ctx, who, ticket)
     return {"ticket": ticket_brief(ticket), "window": _view(uow, window)}
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Department, Device, Hall, ServiceItem, Window
 from ..db.uow import Actor, UnitOfWork
+from ..domain.cases import DeadlineRule
 from ..domain.errors import NotFound
 from ..domain.hours import DayKindOf
 from ..domain.queue_policy import QueuePolicy
@@ -46,6 +47,21 @@ class HallContext:
         """National holidays and make-up working days plus this hall's overrides."""
         cal = self.config.calendar
         return WorkCalendar(extra_closed=cal.extra_closed, extra_working=cal.extra_working)
+
+    @cached_property
+    def deadline_rule(self) -> DeadlineRule:
+        """Office hours for deadlines (first opening to last closing of a working day) and the
+        hall's counting and warning choices."""
+        periods = self.config.hours.to_domain().working_days
+        cases = self.config.cases
+        return DeadlineRule(
+            office_open=min(a for a, _ in periods),
+            office_close=max(b for _, b in periods),
+            accepted_day_counts=cases.accepted_day_counts,
+            restart_on_supplement=cases.supplement == "restart",
+            yellow_within_days=cases.yellow_within_days,
+            orange_within_days=cases.orange_within_days,
+        )
 
     @property
     def day_kinds(self) -> DayKindOf:

@@ -1,0 +1,173 @@
+"""Reading cases: the filtered list for managers, one case with its history, the resident's
+view (plain wording, no personal data), and the kiosk's query by number + phone digits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.models import (
+    AuditEntry,
+    Case,
+    CaseEscalation,
+    CaseExtension,
+    OverdueRecord,
+    ServiceItem,
+    User,
+)
+from ..domain.cases import STATE_ZH, CaseState
+from ..domain.errors import InvalidInput, NotFound
+from .cases import case_view, escalation_view, extension_view
+from .deadlines import overdue_view
+from .halls import HallContext
+
+COLOUR_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3, None: 4}
+FILTERS = ("state", "colour", "unit", "clerk", "item")
+
+
+def list_cases(
+    session: Session, ctx: HallContext, now: datetime, filters: dict[str, str]
+) -> dict[str, Any]:
+    """Cases by colour (red first), then deadline; open and suspended ones unless ``state``."""
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise InvalidInput("unknown_filter", f"unknown filter {unknown[0]!r}", unknown[0])
+    stmt = select(Case).where(Case.hall_id == ctx.id)
+    state = filters.get("state")
+    if state and state != "all":
+        if state not in {s.value for s in CaseState}:
+            raise InvalidInput("invalid_filter", f"no case state {state!r}", "state")
+        stmt = stmt.where(Case.state == state)
+    elif not state:
+        stmt = stmt.where(Case.state.in_([CaseState.OPEN.value, CaseState.SUSPENDED.value]))
+    if filters.get("unit"):
+        stmt = stmt.where(Case.handling_unit == filters["unit"])
+    if filters.get("item"):
+        stmt = stmt.join(ServiceItem, Case.item_id == ServiceItem.id).where(
+            ServiceItem.code == filters["item"]
+        )
+    clerks = {u.id: u for u in session.scalars(select(User).where(User.hall_id == ctx.id))}
+    if filters.get("clerk"):
+        ids = [i for i, u in clerks.items() if u.username == filters["clerk"]]
+        stmt = stmt.where(Case.clerk_id.in_(ids))
+    views = []
+    for case in session.scalars(stmt.limit(2000)):
+        view = case_view(case, ctx, now)
+        clerk = clerks.get(case.clerk_id)
+        view["clerk"] = clerk.display_name if clerk else None
+        views.append(view)
+    if filters.get("colour"):
+        views = [v for v in views if v["colour"] == filters["colour"]]
+    views.sort(key=lambda v: (COLOUR_ORDER.get(v["colour"], 4), v["deadline_at"]))
+    counts: dict[str, int] = {"red": 0, "orange": 0, "yellow": 0, "green": 0, "suspended": 0}
+    for v in views:
+        key = v["colour"] or ("suspended" if v["state"] == "suspended" else None)
+        if key in counts:
+            counts[key] += 1
+    return {"cases": views, "counts": counts}
+
+
+def case_detail(session: Session, ctx: HallContext, number: str, now: datetime) -> dict[str, Any]:
+    case = session.scalar(select(Case).where(Case.hall_id == ctx.id, Case.number == number))
+    if case is None:
+        raise NotFound("case_not_found", f"no case {number!r} in this hall", "number")
+    view = case_view(case, ctx, now)
+    view["extensions"] = [
+        extension_view(e)
+        for e in session.scalars(
+            select(CaseExtension).where(CaseExtension.case_id == case.id).order_by(CaseExtension.id)
+        )
+    ]
+    view["escalations"] = [
+        escalation_view(e)
+        for e in session.scalars(
+            select(CaseEscalation)
+            .where(CaseEscalation.case_id == case.id)
+            .order_by(CaseEscalation.id)
+        )
+    ]
+    record = session.scalar(select(OverdueRecord).where(OverdueRecord.case_id == case.id))
+    view["overdue"] = overdue_view(record, case, ctx) if record else None
+    view["history"] = [
+        {"at": a.at.isoformat(), "actor": a.actor, "action": a.action, "details": a.details}
+        for a in session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.hall_id == ctx.id,
+                AuditEntry.entity == "case",
+                AuditEntry.entity_id == number,
+            )
+            .order_by(AuditEntry.id)
+        )
+    ]
+    if case.repeat_of_id:
+        view["repeat_of"] = session.get(Case, case.repeat_of_id).number
+    return view
+
+
+def list_overdue(session: Session, ctx: HallContext, pending_only: bool) -> list[dict[str, Any]]:
+    stmt = (
+        select(OverdueRecord)
+        .where(OverdueRecord.hall_id == ctx.id)
+        .order_by(OverdueRecord.detected_at)
+    )
+    if pending_only:
+        stmt = stmt.where(OverdueRecord.handled_at.is_(None))
+    return [overdue_view(r, session.get(Case, r.case_id), ctx) for r in session.scalars(stmt)]
+
+
+PUBLIC_WORDS = {
+    CaseState.OPEN: "正在办理中，我们会在承诺时限内办结",
+    CaseState.SUSPENDED: "材料需要补正：请按一次性告知书补齐材料后送到窗口，补齐后继续办理",
+    CaseState.FINISHED: "已办结",
+    CaseState.REFUSED: "未能办理",
+}
+
+
+def public_case(ctx: HallContext, case: Case) -> dict[str, Any]:
+    """The resident's view: plain wording, deadline and result; no colour, no personal data."""
+    state = CaseState(case.state)
+    return {
+        "number": case.number,
+        "item": {
+            "code": case.item.code,
+            "name": {"zh": case.item.name_zh, "en": case.item.name_en},
+        },
+        "state": state.value,
+        "state_label": STATE_ZH[state],
+        "wording": PUBLIC_WORDS[state],
+        "accepted_on": ctx.local(case.accepted_at).date().isoformat(),
+        "deadline": ctx.local(case.deadline_at).strftime("%Y-%m-%d %H:%M")
+        if case.kind == "promised"
+        else None,
+        "missing_materials": case.missing_materials if state is CaseState.SUSPENDED else [],
+        "result": case.result if state is CaseState.FINISHED else None,
+        "refuse_reason": case.refuse_reason if state is CaseState.REFUSED else None,
+        "finished_on": ctx.local(case.finished_at).date().isoformat() if case.finished_at else None,
+    }
+
+
+def lookup(session: Session, ctx: HallContext, number: str, phone_last4: str) -> dict[str, Any]:
+    """办件查询 at the kiosk: the acceptance number and the last 4 digits of the phone must both
+    match; a wrong pair answers exactly like an unknown number (no probing for numbers)."""
+    if not (len(phone_last4) == 4 and phone_last4.isdigit()):
+        raise InvalidInput("invalid_phone_last4", "手机号后4位应为4位数字", "phone_last4")
+    case = session.scalar(
+        select(Case).where(Case.hall_id == ctx.id, Case.number == number.strip().upper())
+    )
+    if case is None or not case.phone_last4 or case.phone_last4 != phone_last4:
+        raise NotFound("case_not_found", "未找到该办件，请核对受理编号和手机号后4位", "number")
+    return public_case(ctx, case)
+
+
+def case_by_token(session: Session, token: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.status_token == token))
+
+
+def case_of_ticket(session: Session, ticket_id: int) -> Case | None:
+    return session.scalar(
+        select(Case).where(Case.ticket_id == ticket_id).order_by(Case.id.desc()).limit(1)
+    )
