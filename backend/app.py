@@ -72,6 +72,7 @@ def settings_from_env() -> dict[str, Any]:
         "ONESTOP_DATABASE_URL": os.environ.get("ONESTOP_DATABASE_URL", DEFAULT_DATABASE_URL),
         "ONESTOP_MESSAGE_QUEUE": os.environ.get("ONESTOP_MESSAGE_QUEUE") or None,
         "ONESTOP_PUBLIC_URL": os.environ.get("ONESTOP_PUBLIC_URL", ""),
+        "ONESTOP_SWEEP_SECONDS": float(os.environ.get("ONESTOP_SWEEP_SECONDS", 60)),
     }
 
 

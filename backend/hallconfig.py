@@ -129,7 +129,6 @@ class Cases(Strict):
     callback_share: float = Field(
         default=1.0, ge=0, le=1
     )  # 回访: share of finished cases called back
-    sweep_seconds: int = Field(default=60, ge=5, le=3600)  # how often colours are recomputed
 
     @model_validator(mode="after")
     def _order(self) -> Cases:

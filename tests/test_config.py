@@ -95,3 +95,15 @@ def test_check_config_command_reports_and_exits_nonzero(tmp_path, capsys):
     assert main(["check-config", str(broken)]) == 1
     err = capsys.readouterr().err
     assert f"{broken}: items[" in err and "duplicate prefix 'A'" in err
+
+
+def test_case_settings_name_their_key():
+    data = copy.deepcopy(SMALL_HALL)
+    data["cases"] = {"orange_within_days": 4, "supplement": "pause", "callback_share": 2}
+    found = "\n".join(problems(data))
+    assert "hall.toml: cases.supplement:" in found and "'resume' or 'restart'" in found
+    assert "hall.toml: cases.callback_share:" in found
+    data["cases"] = {"orange_within_days": 4}
+    found = "\n".join(problems(data))
+    assert "cases:" in found and "orange_within_days must not exceed yellow_within_days" in found
+    assert load_config(DEMO).cases.callback_share == 0.3
