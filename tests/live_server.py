@@ -73,7 +73,7 @@ class LiveServer:
                 "-w",
                 "1",
                 "--threads",
-                "32",
+                str(self.threads),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "backend.wsgi:app",
