@@ -32,14 +32,35 @@ def entry_of(ticket: Ticket) -> QueueEntry:
 def waiting_entries(
     session: Session, hall_id: int, item_codes: list[str] | None = None
 ) -> list[QueueEntry]:
+    """The waiting line as plain entries: only the columns the calling policy reads (a long
+    line is read on every ticket issued and every call, so no ORM objects are built)."""
     stmt = (
-        select(Ticket)
+        select(
+            Ticket.id,
+            ServiceItem.code,
+            Ticket.priority,
+            Ticket.waiting_since,
+            Ticket.queue_key,
+            Ticket.target_window,
+            Ticket.number,
+        )
         .join(ServiceItem, Ticket.item_id == ServiceItem.id)
         .where(Ticket.hall_id == hall_id, Ticket.state == "waiting")
     )
     if item_codes is not None:
         stmt = stmt.where(ServiceItem.code.in_(item_codes))
-    return [entry_of(t) for t in session.scalars(stmt)]
+    return [
+        QueueEntry(
+            ticket_id=row[0],
+            item_code=row[1],
+            priority=Priority(row[2]),
+            waiting_since=row[3],
+            queue_key=row[4],
+            target_window=row[5],
+            number=row[6],
+        )
+        for row in session.execute(stmt)
+    ]
 
 
 def open_windows_serving(session: Session, hall_id: int, item_code: str) -> tuple[int, list[int]]:
