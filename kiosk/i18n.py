@@ -140,13 +140,102 @@ TEXT: dict[str, tuple[str, str]] = {
     "offline_detail": ("正在自动重新连接，恢复后即可取号", "Reconnecting automatically…"),
     "connecting_title": ("正在启动", "Starting"),
     "connecting_message": ("取号机正在连接系统，请稍候", "Connecting to the system, please wait"),
-    # case query
+    # case query (办件查询)
     "case_title": ("办件查询", "Check my case"),
-    "case_unavailable": ("本服务暂未开通", "This service is not yet available"),
-    "case_detail": (
-        "查询办件进度请到服务台咨询，或拨打监督电话 {phone}",
-        "Ask at the service desk or call {phone} about your case",
+    "case_step_number": (
+        "第 1 步（共 2 步）：输入受理编号",
+        "Step 1 of 2: enter the acceptance number",
     ),
+    "case_step_phone": (
+        "第 2 步（共 2 步）：输入手机号码后 4 位",
+        "Step 2 of 2: the last 4 digits of your phone number",
+    ),
+    "case_number_hint": (
+        "受理编号印在受理回执上。开头的 {prefix} 已填好，只需照着回执输入后面的数字",
+        "The number is on your acceptance receipt. {prefix} is already filled in: "
+        "type only the digits after it",
+    ),
+    "case_phone_hint": (
+        "请输入办理时登记的手机号码的最后 4 位",
+        "The last 4 digits of the phone number you gave at the window",
+    ),
+    "case_type_date": (
+        "现在输入：受理日期，8 位数字（年月日）",
+        "Now type the date: 8 digits (year, month, day)",
+    ),
+    "case_type_sequence": ("现在输入：最后 4 位序号", "Now type the last 4 digits"),
+    "case_number_done": ("编号已输完，请核对后点「下一步」", "Done: check it, then tap Next"),
+    "case_type_phone": ("请输入 4 位数字", "Type 4 digits"),
+    "case_phone_done": ("已输完，请点「查询」", "Done: tap Search"),
+    "case_number_label": ("受理编号", "Acceptance number"),
+    "case_phone_label": ("手机号后 4 位", "Last 4 phone digits"),
+    "case_next": ("下一步", "Next"),
+    "case_search": ("查询", "Search"),
+    "case_searching": ("正在查询，请稍候…", "Searching…"),
+    "case_edit_number": ("修改编号", "Change number"),
+    "case_number_short": (
+        "受理编号还没有输完：共 12 位数字",
+        "The number is not complete: it has 12 digits",
+    ),
+    "case_bad_date": (
+        "编号中的日期不对，请对照受理回执核对",
+        "The date in the number is not valid; please check your receipt",
+    ),
+    "case_phone_short": ("请输入 4 位数字", "Please type 4 digits"),
+    "case_not_found": (
+        "未找到该办件，请核对受理编号和手机号后4位",
+        "No case found: please check the number and the last 4 phone digits",
+    ),
+    "case_bad_phone": ("手机号后4位应为4位数字", "Type the last 4 digits of your phone"),
+    "case_bad_number": (
+        "受理编号有误，请对照受理回执核对",
+        "The number is not valid; please check your receipt",
+    ),
+    "case_not_authorised": (
+        "本机暂不能查询办件，请到服务台咨询",
+        "This kiosk cannot check cases; please ask at the service desk",
+    ),
+    "case_failed": ("查询失败：{message}", "The search failed: {message}"),
+    # case result
+    "case_result_title": ("办件查询结果", "Your case"),
+    "case_state_open": ("办理中", "Being handled"),
+    "case_state_suspended": ("待补正材料", "Materials needed"),
+    "case_state_finished": ("已办结", "Finished"),
+    "case_state_refused": ("不予办理", "Not approved"),
+    "case_words_open": (
+        "正在办理中，我们会在承诺时限内办结",
+        "Your case is being handled and will be finished within the promised time",
+    ),
+    "case_words_suspended": (
+        "材料需要补正：请按一次性告知书补齐材料后送到窗口，补齐后继续办理",
+        "Some materials are missing: bring those listed below to the window; "
+        "handling continues once they are complete",
+    ),
+    "case_words_finished": ("已办结", "Your case is finished"),
+    "case_words_refused": ("未能办理", "Your case could not be approved"),
+    "case_item": ("办理事项", "Service"),
+    "case_accepted_on": ("受理日期", "Accepted on"),
+    "case_deadline": ("承诺办结时间", "To be finished by"),
+    "case_deadline_paused": (
+        "{deadline}（补正期间暂停计时，补齐后相应顺延）",
+        "{deadline} (paused until the materials are complete)",
+    ),
+    "case_finished_on": ("办结日期", "Finished on"),
+    "case_decided_on": ("答复日期", "Decided on"),
+    "case_missing": ("需要补正的材料", "Materials to bring"),
+    "case_result": ("办理结果", "Result"),
+    "case_refuse_reason": ("不予办理的原因", "Reason"),
+    "case_help": (
+        "如有疑问，请到服务台咨询或拨打监督电话 {phone}",
+        "Questions? Ask at the service desk or call {phone}",
+    ),
+    "case_help_nophone": ("如有疑问，请到服务台咨询", "Questions? Ask at the service desk"),
+    "case_print": ("打印查询结果", "Print this"),
+    "case_again": ("查询其他办件", "Check another case"),
+    "case_printing": ("正在打印…", "Printing…"),
+    "case_printed": ("已打印，请在出纸口取走", "Printed: take it from the slot"),
+    "case_not_printed": ("未能打印：{cause}", "Not printed: {cause}"),
+    "date": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),
 }
 
 

@@ -1,6 +1,7 @@
 """All kiosk behaviour, without widgets: navigation, search, green channel and appointments,
-taking a ticket exactly once, idle reset and what each screen shows. Printing and the link to
-the backend are in kiosk.printflow and kiosk.backendlink; collaborators in kiosk.ports.
+taking a ticket exactly once, idle reset and what each screen shows. Printing, the link to
+the backend and the case query are in kiosk.printflow, kiosk.backendlink and kiosk.caseflow;
+collaborators in kiosk.ports.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from clientlib.printing import Condition
 
 from . import builders as b
 from .backendlink import BackendLink
+from .caseflow import CaseFlow
 from .catalog import Catalog, Item
 from .config import KioskConfig
 from .i18n import pick, tr
 from .ports import Runner, Scheduler, View, touch
 from .printflow import PrintFlow
-from .screens import AppointmentScreen, CaseQueryScreen, Chrome, GuideScreen
+from .screens import AppointmentScreen, Chrome, GuideScreen
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ class Intent:
         return (self.item_code, self.priority, self.reason)
 
 
-class Presenter(PrintFlow, BackendLink):
+class Presenter(PrintFlow, BackendLink, CaseFlow):
     """The kiosk's behaviour; the views only show what it hands them and report taps."""
 
     def __init__(
@@ -76,6 +78,9 @@ class Presenter(PrintFlow, BackendLink):
         self.issued: b.Issued | None = None
         self.printing_ticket = False
         self.printing_guide = False
+        self.printing_case = False
+        self._case_seq = 0
+        self._forget_case()  # 办件查询: digits typed, the answer shown (kiosk.caseflow)
         self.leave_after_print = False
         self.printer_condition = Condition.UNKNOWN
         self.printer_message = ""
@@ -219,13 +224,6 @@ class Presenter(PrintFlow, BackendLink):
         self.mode = b.Mode("appointment", self.appointment_code)
         self._push("departments")
 
-    # -- case query ---------------------------------------------------------------------------
-    @touch
-    def open_case_query(self) -> None:
-        """办件查询 by acceptance number + last 4 phone digits. The backend has no case API
-        yet, so this screen says the service is not yet available and gives the phone."""
-        self._push("case")
-
     # -- taking a ticket ------------------------------------------------------------------------
     @touch
     def take_ticket(self) -> None:
@@ -327,6 +325,7 @@ class Presenter(PrintFlow, BackendLink):
         self.nav = [("home",)]
         self.mode, self.query, self.intent = None, "", None
         self.appointment_code = ""
+        self._forget_case()
         self._leave_confirmation()
         self._navigated()
 
@@ -335,7 +334,7 @@ class Presenter(PrintFlow, BackendLink):
         self._navigated()
 
     def _navigated(self) -> None:
-        self.notice, self.guide_print = None, None
+        self.notice, self.guide_print, self.case_notice = None, None, None
         self._render()
 
     def _leave_confirmation(self) -> None:
@@ -389,12 +388,7 @@ class Presenter(PrintFlow, BackendLink):
                 notice=notice,
             )
         if kind == "case":
-            phone = catalog.supervision_phone
-            return CaseQueryScreen(
-                tr("case_title", lang),
-                tr("case_unavailable", lang),
-                tr("case_detail", lang, phone=phone),
-            )
+            return self._case_screen(top[1])
         if kind != "departments":
             self.nav = [("home",)]  # the item vanished from the catalog, or a stale entry
         return b.home_screen(catalog, lang, self.mode if kind == "departments" else None)

@@ -1,5 +1,6 @@
-"""The kiosk's receipt printer: print a ticket or guide, or ask its status, always within a
-time limit and without raising, whatever the printer does (paper out, silent, unplugged).
+"""The kiosk's receipt printer: print a ticket, a guide or a case slip, or ask its status,
+always within a time limit and without raising, whatever the printer does (paper out, silent,
+unplugged).
 
 Every method blocks, so the presenter runs them off the GUI thread.
 """
@@ -31,6 +32,7 @@ from clientlib.printing import (
 )
 from clientlib.printing.network import MESSAGES as FAULT_MESSAGES
 
+from .cases import CaseReceipt, render_case
 from .config import PrinterConfig
 
 log = logging.getLogger(__name__)
@@ -134,6 +136,10 @@ class PrinterService:
 
     def print_guide(self, receipt: GuideReceipt) -> PrintResult:
         return self._print(lambda p: render_guide(p, receipt, self.paper))
+
+    def print_case(self, slip: CaseReceipt) -> PrintResult:
+        """办件查询结果 (kiosk.cases renders it)."""
+        return self._print(lambda p: render_case(p, slip, self.paper))
 
     def status(self) -> PrinterStatus:
         """The printer's real-time status; UNKNOWN (with a reason) when it does not answer."""

@@ -95,11 +95,45 @@ class AppointmentScreen:
 
 @dataclass(frozen=True)
 class CaseQueryScreen:
-    """办件查询: acceptance number + last 4 phone digits, once the case API exists."""
+    """办件查询 input, in two steps on one digit keypad: the acceptance number (its hall prefix
+    already filled in, so only the date and sequence digits are typed), then the last 4 digits
+    of the phone number given at the window."""
+
+    step: str  # number | phone
+    title: str
+    step_label: str  # 第 1 步（共 2 步）…
+    hint: str  # where the number is, what the phone digits are
+    prefix: str  # the hall's code, e.g. QINGSHAN (pre-filled)
+    digits: str  # typed after the prefix: 8 date digits, then 4 sequence digits
+    number_length: int  # how many digits the number has after the prefix
+    progress: str  # what to type now (date / sequence / done)
+    number: str  # the whole number, shown on the phone step
+    phone: str  # phone digits typed so far (cleared after each query)
+    can_type: bool  # the field is not full yet
+    can_continue: bool
+    continue_label: str  # 下一步 / 查询 / 正在查询…
+    busy: bool = False  # a query is in flight
+    notice: str = ""  # not found, wrong date, ...
+
+
+@dataclass(frozen=True)
+class CaseResultScreen:
+    """One case as the resident may see it: state in plain words, dates, what is missing, the
+    result or the reason for a refusal. No personal data (the backend sends none)."""
 
     title: str
-    message: str
-    detail: str
+    state: str  # open | suspended | finished | refused: colours the state label
+    state_label: str
+    wording: str
+    facts: tuple[tuple[str, str], ...]  # (label, value): number, item, dates
+    missing_title: str = ""
+    missing: tuple[str, ...] = ()
+    outcome_title: str = ""  # 办理结果 / 不予办理的原因
+    outcome: str = ""
+    help: str = ""  # where to ask
+    print_message: str = ""
+    print_failed: bool = False
+    printing: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +170,7 @@ Screen = (
     | GreenScreen
     | AppointmentScreen
     | CaseQueryScreen
+    | CaseResultScreen
     | ConfirmationScreen
     | OfflineScreen
 )
@@ -143,6 +178,7 @@ Screen = (
 __all__ = [
     "AppointmentScreen",
     "CaseQueryScreen",
+    "CaseResultScreen",
     "Chrome",
     "ConfirmationScreen",
     "GreenScreen",

@@ -3,7 +3,9 @@
     QT_QPA_PLATFORM=offscreen python -m kiosk.screenshots --config config/kiosk-demo.toml
 
 Takes real tickets on the configured backend (use a demo hall). The offline screen is shown
-by pointing the kiosk at an address where nothing listens, then back.
+by pointing the kiosk at an address where nothing listens, then back. 办件查询 is shown typing,
+not found and, given a case (`--credentials var/demo-credentials.toml` makes one: clerk1 accepts
+a ticket at window 3 and asks for two more materials), with its result in Chinese and English.
 """
 
 from __future__ import annotations
@@ -11,14 +13,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from clientlib.api import ApiClient
+from clientlib.api import ApiClient, new_request_id
 
-from .screens import ConfirmationScreen, GuideScreen, HomeScreen, OfflineScreen
+from .screens import (
+    CaseQueryScreen,
+    CaseResultScreen,
+    ConfirmationScreen,
+    GuideScreen,
+    HomeScreen,
+    OfflineScreen,
+)
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 DEAD_URL = "http://127.0.0.1:9"  # discard port: nothing answers
@@ -33,10 +43,45 @@ def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
         time.sleep(0.01)
 
 
+def make_case(
+    base_url: str,
+    hall: str,
+    kiosk_token: str,
+    clerk_password: str,
+    clerk: str = "clerk1",
+    window: int = 3,
+    item: str = "MZ-01",
+    missing: tuple[str, ...] = ("户口簿原件及复印件", "家庭成员近6个月收入证明"),
+) -> tuple[str, str]:
+    """A real case to look up: the kiosk takes a ticket, `clerk` serves it at `window`,
+    accepts it (applicant phone 138****1234) and, if `missing`, asks for those materials.
+    Returns (acceptance number, phone last 4)."""
+    kiosk = ApiClient(base_url, hall, kiosk_token)
+    staff = ApiClient(base_url, hall)
+    staff.login(clerk, clerk_password, client="screenshots")
+    staff.window_action(window, "sign-in")
+    kiosk.issue_ticket(item, new_request_id())
+    staff.window_action(window, "call-next")
+    staff.window_action(window, "start")
+    applicant = {"name": "张三", "phone": "13812341234", "id_number": "320102198503151230"}
+    number = staff.post(staff.hall_path(f"/windows/{window}/accept"), {"applicant": applicant})[
+        "case"
+    ]["number"]
+    if missing:
+        staff.post(staff.hall_path(f"/cases/{number}/suspend"), {"missing": list(missing)})
+    return number, "1234"
+
+
 def capture(
-    kiosk, out_dir: Path, item: str = "MZ-01", department: str = "ZJ", search: str = "dbsq"
+    kiosk,
+    out_dir: Path,
+    item: str = "MZ-01",
+    department: str = "ZJ",
+    search: str = "dbsq",
+    case: tuple[str, str] | None = None,
 ) -> list[Path]:
-    """Drive `kiosk` (started, on a reachable backend) through its screens; save one PNG each."""
+    """Drive `kiosk` (started, on a reachable backend) through its screens; save one PNG each.
+    `case` is (acceptance number, phone last 4) of a case to show the query's result."""
     out_dir.mkdir(parents=True, exist_ok=True)
     p, window = kiosk.presenter, kiosk.window
     saved: list[Path] = []
@@ -84,11 +129,11 @@ def capture(
         for action, name in (
             (p.open_green_channel, "green"),
             (p.open_appointment, "appointment"),
-            (p.open_case_query, "case"),
         ):
             p.go_home()
             action()
             shot(name, orientation)
+        capture_case_query(kiosk, orientation, case, shot)
         real_api = p.api
         p.api = ApiClient(DEAD_URL, real_api.hall if hasattr(real_api, "hall") else "", retries=0)
         p.go_home()
@@ -101,6 +146,41 @@ def capture(
     return saved
 
 
+def capture_case_query(kiosk, orientation: str, case, shot) -> None:
+    """办件查询: typing the number, the phone step, not found, and the result if `case`."""
+    p = kiosk.presenter
+    number, last4 = case or (f"{p.case_prefix}-20261129-0007", "1234")
+    digits = number.split("-", 1)[1].replace("-", "")
+    p.go_home()
+    p.open_case_query()
+    for d in digits[:10]:
+        p.case_digit(d)
+    shot("case-number", orientation)
+    for d in digits[10:]:
+        p.case_digit(d)
+    p.case_continue()
+    for d in last4[:3]:
+        p.case_digit(d)
+    shot("case-phone", orientation)
+    p.case_clear()
+    for d in "0000" if last4 != "0000" else "1111":
+        p.case_digit(d)
+    p.case_continue()
+    wait_until(lambda: isinstance(p.screen, CaseQueryScreen) and bool(p.screen.notice))
+    shot("case-not-found", orientation)
+    if case is not None:
+        for d in last4:
+            p.case_digit(d)
+        p.case_continue()
+        wait_until(lambda: isinstance(p.screen, CaseResultScreen))
+        p.print_case_result()
+        wait_until(lambda: isinstance(p.screen, CaseResultScreen) and not p.screen.printing)
+        shot("case-result", orientation)
+        p.toggle_language()
+        shot("case-result-en", orientation)
+        p.toggle_language()
+
+
 def main(argv: list[str] | None = None) -> int:
     from .app import create_kiosk
     from .config import load_config
@@ -108,13 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.screenshots")
     parser.add_argument("--config", required=True)
     parser.add_argument("--out", default="tests/artifacts/kiosk")
+    parser.add_argument(
+        "--credentials", help="the demo credentials TOML: clerk1 makes a case to look up"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv)
-    kiosk = create_kiosk(load_config(args.config))
+    config = load_config(args.config)
+    case = None
+    if args.credentials:
+        users = tomllib.loads(Path(args.credentials).read_text(encoding="utf-8"))["users"]
+        case = make_case(config.backend_url, config.hall, config.token, users["clerk1"])
+    kiosk = create_kiosk(config)
     kiosk.window.show()
     kiosk.presenter.start()
     try:
-        for path in capture(kiosk, Path(args.out)):
+        for path in capture(kiosk, Path(args.out), case=case):
             print(path)
     finally:
         kiosk.close()

@@ -1,4 +1,4 @@
-"""The small screens: green channel reasons, appointment code, case query, offline."""
+"""The small screens: green channel reasons, appointment code, offline."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from ..i18n import tr
-from ..screens import AppointmentScreen, CaseQueryScreen, GreenScreen, OfflineScreen
+from ..screens import AppointmentScreen, GreenScreen, OfflineScreen
 from .style import set_role
 from .widgets import Keypad, TileGrid, button, label, show_text
 
@@ -95,36 +95,6 @@ class AppointmentPage(QWidget):
         self.code.setText(screen.code or "_")
         show_text(self.notice, screen.notice)
         self.confirm.setEnabled(screen.can_submit)
-
-
-class CasePage(QWidget):
-    """办件查询: a placeholder until the backend has a case API."""
-
-    def __init__(self):
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setSpacing(30)
-        self.title = label(role="title", name="caseTitle")
-        self.message = label(role="notice", name="caseMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail = label(name="caseDetail")
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.title)
-        layout.addStretch(1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.detail)
-        layout.addStretch(2)
-
-    def retranslate(self, lang: str) -> None:
-        pass
-
-    def set_landscape(self, landscape: bool) -> None:
-        pass
-
-    def set_screen(self, screen: CaseQueryScreen) -> None:
-        self.title.setText(screen.title)
-        self.message.setText(screen.message)
-        self.detail.setText(screen.detail)
 
 
 class OfflinePage(QWidget):

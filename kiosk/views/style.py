@@ -13,6 +13,7 @@ BLUE = "#0b4f9c"
 BLUE_DARK = "#083a73"
 GREEN = "#17663a"
 RED = "#a61b12"
+ORANGE = "#9a4a00"
 PAPER = "#f2f4f7"
 
 STYLE = f"""
@@ -37,6 +38,22 @@ QLabel#offlineTitle {{ font-size: 110px; font-weight: 800; color: {RED}; }}
 QLabel#offlineTitle[connecting="true"] {{ color: {BLUE}; }}
 QLabel[role="display"] {{ background: white; border: 4px solid {BLUE}; border-radius: 14px;
     font-size: 64px; font-weight: 700; letter-spacing: 6px; padding: 6px 24px; }}
+QLabel#caseDisplay {{ background: white; border: 4px solid {BLUE}; border-radius: 14px;
+    font-size: 60px; font-weight: 700; letter-spacing: 2px; padding: 10px 12px; }}
+QLabel#caseDisplay[narrow="true"] {{ font-size: 52px; letter-spacing: 0px; }}
+QLabel[role="summary"] {{ font-size: 36px; font-weight: 700; }}
+QLabel#caseFieldLabel {{ font-size: 36px; font-weight: 700; }}
+QLabel[box] {{ background: white; border: 3px solid #aab4be; border-radius: 14px;
+    font-size: 76px; font-weight: 800; }}
+QLabel[box="next"] {{ border: 6px solid {BLUE}; background: #e8f0fa; }}
+QLabel[box="filled"] {{ border: 4px solid {BLUE}; }}
+QLabel#caseProgress {{ font-size: 36px; font-weight: 700; color: {BLUE}; }}
+QLabel#caseState {{ font-size: 72px; font-weight: 800; border-radius: 18px; padding: 18px;
+    color: white; background: {BLUE}; }}
+QLabel#caseState[state="suspended"] {{ background: {ORANGE}; }}
+QLabel#caseState[state="finished"] {{ background: {GREEN}; }}
+QLabel#caseState[state="refused"] {{ background: {RED}; }}
+QLabel#caseWording {{ font-size: 40px; font-weight: 600; }}
 
 QWidget#topBar {{ background: {BLUE_DARK}; }}
 QWidget#topBar QLabel {{ color: white; font-size: 40px; font-weight: 700; }}

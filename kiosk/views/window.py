@@ -9,6 +9,7 @@ from ..i18n import tr
 from ..screens import (
     AppointmentScreen,
     CaseQueryScreen,
+    CaseResultScreen,
     Chrome,
     ConfirmationScreen,
     GreenScreen,
@@ -18,11 +19,12 @@ from ..screens import (
     OfflineScreen,
     SearchScreen,
 )
+from .case import CaseQueryPage, CaseResultPage
 from .confirm import ConfirmPage
 from .guide import GuidePage
 from .home import HomePage
 from .lists import ItemsPage, SearchPage
-from .simple import AppointmentPage, CasePage, GreenPage, OfflinePage
+from .simple import AppointmentPage, GreenPage, OfflinePage
 from .style import STYLE
 from .widgets import button, label
 
@@ -65,6 +67,12 @@ class KioskWindow(QWidget):
     appointment_cleared = Signal()
     appointment_submitted = Signal()
     case_query_opened = Signal()
+    case_digit = Signal(str)
+    case_erased = Signal()
+    case_cleared = Signal()
+    case_continued = Signal()  # 下一步 (number typed) or 查询 (phone digits typed)
+    case_print_requested = Signal()
+    case_again_requested = Signal()
     take_ticket_requested = Signal()
     print_guide_requested = Signal()
     reprint_requested = Signal()
@@ -91,7 +99,8 @@ class KioskWindow(QWidget):
             GuideScreen: GuidePage(),
             GreenScreen: GreenPage(),
             AppointmentScreen: AppointmentPage(),
-            CaseQueryScreen: CasePage(),
+            CaseQueryScreen: CaseQueryPage(),
+            CaseResultScreen: CaseResultPage(),
             ConfirmationScreen: ConfirmPage(),
             OfflineScreen: OfflinePage(),
         }
@@ -148,6 +157,16 @@ class KioskWindow(QWidget):
         appointment.erase.connect(self.appointment_erased)
         appointment.clear.connect(self.appointment_cleared)
         appointment.submit.connect(self.appointment_submitted)
+        query: CaseQueryPage = p[CaseQueryScreen]
+        query.digit.connect(self.case_digit)
+        query.erase.connect(self.case_erased)
+        query.clear.connect(self.case_cleared)
+        query.proceed.connect(self.case_continued)
+        query.edit_number.connect(self.back_requested)
+        result: CaseResultPage = p[CaseResultScreen]
+        result.print_result.connect(self.case_print_requested)
+        result.again.connect(self.case_again_requested)
+        result.done.connect(self.done_requested)
         confirm: ConfirmPage = p[ConfirmationScreen]
         confirm.reprint.connect(self.reprint_requested)
         confirm.done.connect(self.done_requested)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from clientlib.api import ApiError, ApiUnavailable
 from clientlib.printing import Condition, Fault, PrinterStatus, PrintResult
@@ -75,11 +76,21 @@ def demo_catalog() -> dict:
     }
 
 
+CASE_WORDS = {  # as backend.services.case_queries words them
+    "open": ("办理中", "正在办理中，我们会在承诺时限内办结"),
+    "suspended": ("待补正材料", "材料需要补正：请按一次性告知书补齐材料后送到窗口，补齐后继续办理"),
+    "finished": ("已办结", "已办结"),
+    "refused": ("不予办理", "未能办理"),
+}
+
+
 class FakeApi:
     """An in-memory backend with the ApiClient methods the kiosk uses; thread-safe.
 
     `down` makes every call raise ApiUnavailable; `gate` (an Event) holds issue_ticket until
-    set; `refuse` is an ApiError every issue_ticket raises.
+    set; `refuse` is an ApiError every issue_ticket raises. Cases for 办件查询 are in `cases`
+    (number -> (phone last 4, public view)); the kiosk reaches them through `get`, as it does
+    ApiClient.get; `lookup_gate` holds a lookup, `lookup_error` makes it raise.
     """
 
     def __init__(self):
@@ -94,6 +105,11 @@ class FakeApi:
         self.counters: dict[str, int] = {}
         self.reports: list[dict] = []
         self.waiting: dict[str, int] = {}
+        self.hall = "qingshan"
+        self.cases: dict[str, tuple[str, dict]] = {}
+        self.lookups: list[dict[str, str]] = []
+        self.lookup_gate: threading.Event | None = None
+        self.lookup_error: Exception | None = None
         self.main_thread_calls = 0  # a Qt kiosk must never call the backend on the GUI thread
 
     def _check(self) -> None:
@@ -157,6 +173,56 @@ class FakeApi:
             self.tickets[request_id] = answer
             return answer
 
+    def hall_path(self, path: str) -> str:
+        return f"/api/v1/halls/{self.hall}{path}"
+
+    def get(self, path: str) -> Any:
+        """Only GET /cases/lookup, answered like the backend (same 404 for a wrong pair)."""
+        url = urlsplit(path)
+        assert url.path == self.hall_path("/cases/lookup"), path
+        args = {k: v[0] for k, v in parse_qs(url.query).items()}
+        with self.lock:
+            self.lookups.append(args)
+        if self.lookup_gate is not None:
+            self.lookup_gate.wait(10)
+        self._check()
+        if self.lookup_error is not None:
+            raise self.lookup_error
+        last4 = args.get("phone_last4", "")
+        if not (len(last4) == 4 and last4.isdigit()):
+            raise ApiError(400, "invalid_phone_last4", "手机号后4位应为4位数字", "phone_last4")
+        phone, view = self.cases.get(args.get("number", "").strip().upper(), ("", {}))
+        if not view or phone != last4:
+            raise ApiError(
+                404, "case_not_found", "未找到该办件，请核对受理编号和手机号后4位", "number"
+            )
+        return {"case": view}
+
+    def add_case(self, number: str, phone_last4: str, **fields) -> dict:
+        """A case as GET /cases/lookup shows it (an open 最低生活保障申请 unless told)."""
+        state = fields.get("state", "open")
+        view = {
+            "number": number,
+            "item": {
+                "code": "MZ-01",
+                "name": {
+                    "zh": "最低生活保障申请",
+                    "en": "Minimum living allowance (dibao) application",
+                },
+            },
+            "state": state,
+            "state_label": CASE_WORDS[state][0],
+            "wording": CASE_WORDS[state][1],
+            "accepted_on": "2026-11-29",
+            "deadline": "2026-12-25 17:30",
+            "missing_materials": [],
+            "result": None,
+            "refuse_reason": None,
+            "finished_on": None,
+        } | fields
+        self.cases[number] = (phone_last4, view)
+        return view
+
     def report_device_status(self, device, printer=None, version="") -> dict:
         self._check()
         with self.lock:
@@ -177,6 +243,7 @@ class FakePrinterService:
         self.status_value = status
         self.tickets: list = []
         self.guides: list = []
+        self.case_slips: list = []
         self.main_thread_calls = 0
 
     def _next(self) -> PrintResult:
@@ -190,6 +257,10 @@ class FakePrinterService:
 
     def print_guide(self, receipt) -> PrintResult:
         self.guides.append(receipt)
+        return self._next()
+
+    def print_case(self, slip) -> PrintResult:
+        self.case_slips.append(slip)
         return self._next()
 
     def status(self) -> PrinterStatus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 
@@ -14,6 +15,13 @@ def find(kiosk, name: str, cls=QWidget):
 
 def text(kiosk, name: str) -> str:
     return find(kiosk, name, QLabel).text()
+
+
+def plain(kiosk, name: str) -> str:
+    """What a rich-text label reads as (its HTML tags and styles left out)."""
+    doc = QTextDocument()
+    doc.setHtml(text(kiosk, name))
+    return doc.toPlainText()
 
 
 def tap(qtbot, kiosk, name: str) -> None:

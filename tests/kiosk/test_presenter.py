@@ -9,7 +9,6 @@ from clientlib.printing import Condition
 from kiosk.presenter import Presenter
 from kiosk.screens import (
     AppointmentScreen,
-    CaseQueryScreen,
     ConfirmationScreen,
     GreenScreen,
     GuideScreen,
@@ -373,13 +372,6 @@ def test_appointment_check_in(rig):
     rig.take()
     call = rig.api.issue_calls[0]
     assert call["priority"] == "appointment" and call["priority_reason"] == "2079"
-
-
-def test_case_query_is_not_yet_available(rig):
-    rig.p.open_case_query()
-    screen = rig.view.screen
-    assert isinstance(screen, CaseQueryScreen)
-    assert screen.message == "本服务暂未开通" and "0731-84561234" in screen.detail
 
 
 def test_english(rig):

@@ -2,16 +2,30 @@
 
 from pathlib import Path
 
-from kiosk.screenshots import capture
+from kiosk.screenshots import capture, make_case
 
 from .fakes import FakePrinterService, ok_result, paper_out_result
 
 OUT = Path(__file__).resolve().parents[1] / "artifacts" / "kiosk"
-NAMES = ("home", "search", "guide", "confirmation-printed", "confirmation-fault", "offline")
+NAMES = (
+    "home",
+    "search",
+    "guide",
+    "confirmation-printed",
+    "confirmation-fault",
+    "offline",
+    "case-number",
+    "case-phone",
+    "case-not-found",
+    "case-result",
+    "case-result-en",
+)
 
 
 def test_screenshots_portrait_and_landscape(live_server, kiosk_factory):
-    printer = FakePrinterService(ok_result(), paper_out_result(), ok_result(), paper_out_result())
+    printer = FakePrinterService(  # per orientation: a ticket, a paper-out ticket, the case slip
+        *(ok_result(), paper_out_result(), ok_result()) * 2
+    )
     kiosk = kiosk_factory(
         printer=printer,
         backend_url=live_server.url,
@@ -19,7 +33,10 @@ def test_screenshots_portrait_and_landscape(live_server, kiosk_factory):
         api_retries=0,
         api_timeout=2,
     )
-    saved = capture(kiosk, OUT)
+    case = make_case(
+        live_server.url, live_server.hall, live_server.kiosk_token, live_server.password("clerk1")
+    )
+    saved = capture(kiosk, OUT, case=case)
     names = {p.name for p in saved}
     for orientation in ("portrait", "landscape"):
         for name in NAMES:

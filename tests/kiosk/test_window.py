@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from kiosk.screens import (
+    CaseQueryScreen,
+    CaseResultScreen,
     ConfirmationScreen,
     GuideScreen,
     HomeScreen,
@@ -15,7 +18,7 @@ from kiosk.screens import (
     SearchScreen,
 )
 
-from .helpers import find, screen_is, tap, text, visible_buttons
+from .helpers import find, plain, screen_is, tap, text, visible_buttons
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -176,9 +179,162 @@ def test_green_channel_and_appointment_by_touch(qtbot, kiosk_factory, fake_api):
     assert fake_api.issue_calls[-1]["priority_reason"] == "5821"
 
 
-def test_case_query_not_yet_available(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+NUMBER = "QINGSHAN-20261129-0007"
+
+
+def type_on_keypad(qtbot, kiosk, digits: str) -> None:
+    for d in digits:
+        tap(qtbot, kiosk, f"caseKey_{d}")
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_case_query_by_touch(qtbot, kiosk_factory, fake_api, size):
+    fake_api.add_case(
+        NUMBER, "5678", state="suspended", missing_materials=["户口簿原件", "收入证明"]
+    )
+    kiosk = kiosk_factory(api=fake_api, size=size)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_case")
-    assert text(kiosk, "caseMessage") == "本服务暂未开通"
-    assert "0731-84561234" in text(kiosk, "caseDetail")
+    assert screen_is(kiosk, CaseQueryScreen)
+    assert text(kiosk, "caseStep") == "第 1 步（共 2 步）：输入受理编号"
+    display = find(kiosk, "caseDisplay", QLabel)
+    assert "QINGSHAN" in display.text() and not find(kiosk, "caseProceed").isEnabled()
+    assert_big_targets(kiosk)
+    type_on_keypad(qtbot, kiosk, "20261129")
+    assert text(kiosk, "caseProgress") == "现在输入：最后 4 位序号"
+    type_on_keypad(qtbot, kiosk, "0007")
+    assert not find(kiosk, "caseKey_5").isEnabled()  # full: the digits grey out
+    assert display.sizeHint().width() <= display.width(), "the number is clipped"
+    tap(qtbot, kiosk, "caseProceed")
+    assert text(kiosk, "caseStep").startswith("第 2 步")
+    assert NUMBER in text(kiosk, "caseNumber") and find(kiosk, "caseEditNumber").isVisible()
+    type_on_keypad(qtbot, kiosk, "5678")
+    assert_big_targets(kiosk)
+    tap(qtbot, kiosk, "caseProceed")
+    qtbot.waitUntil(lambda: screen_is(kiosk, CaseResultScreen))
+    assert text(kiosk, "caseState") == "待补正材料"
+    assert text(kiosk, "caseWording").startswith("材料需要补正")
+    details = plain(kiosk, "caseDetails")
+    assert NUMBER in details and "最低生活保障申请" in details and "2026年12月25日 17:30" in details
+    assert "1. 户口簿原件" in details and "2. 收入证明" in details
+    assert "5678" not in details
+    assert_big_targets(kiosk)
+    for name in ("caseState", "casePrint", "caseAgain", "caseDone"):
+        assert_inside(kiosk, name)
+    tap(qtbot, kiosk, "casePrint")
+    qtbot.waitUntil(lambda: text(kiosk, "casePrintStatus") == "已打印，请在出纸口取走")
+    assert kiosk.printer.case_slips[0].state_label == "待补正材料"
+    tap(qtbot, kiosk, "caseAgain")
+    assert screen_is(kiosk, CaseQueryScreen) and kiosk.window.screen.digits == ""
+    tap(qtbot, kiosk, "homeButton")
+    assert screen_is(kiosk, HomeScreen)
+
+
+def assert_inside(kiosk, name: str) -> None:
+    """The widget is shown whole within the page's margins: not squeezed into them or cut off."""
+    page, widget = kiosk.window.current_page(), find(kiosk, name)
+    corner = widget.mapTo(page, widget.rect().bottomRight())
+    area = page.rect().marginsRemoved(page.layout().contentsMargins())
+    assert widget.isVisible() and area.contains(corner), f"{name} is clipped: {corner} {area}"
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_case_not_found_by_touch(qtbot, kiosk_factory, fake_api, size):
+    fake_api.add_case(NUMBER, "5678")
+    kiosk = kiosk_factory(api=fake_api, size=size)
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
+    tap(qtbot, kiosk, "action_case")
+    type_on_keypad(qtbot, kiosk, "202611290007")
+    tap(qtbot, kiosk, "caseProceed")
+    type_on_keypad(qtbot, kiosk, "8765")
+    tap(qtbot, kiosk, "caseProceed")
+    qtbot.waitUntil(lambda: find(kiosk, "caseNotice").isVisible())
+    assert text(kiosk, "caseNotice") == "未找到该办件，请核对受理编号和手机号后4位"
+    assert screen_is(kiosk, CaseQueryScreen) and kiosk.window.screen.phone == ""
+    for name in ("caseNotice", "caseProceed", "casePhoneDigit3", "caseKey_back"):
+        assert_inside(kiosk, name)
+    tap(qtbot, kiosk, "caseEditNumber")
+    assert (
+        text(kiosk, "caseStep").startswith("第 1 步") and not find(kiosk, "caseNotice").isVisible()
+    )
+    tap(qtbot, kiosk, "caseKey_back")
+    tap(qtbot, kiosk, "caseKey_8")
+    tap(qtbot, kiosk, "caseProceed")
+    type_on_keypad(qtbot, kiosk, "5678")
+    tap(qtbot, kiosk, "caseProceed")
+    qtbot.waitUntil(lambda: find(kiosk, "caseNotice").isVisible())  # 0008 is unknown too
+    assert [q["number"] for q in fake_api.lookups] == [NUMBER, "QINGSHAN-20261129-0008"]
+
+
+def test_case_result_goes_home_when_idle(qtbot, kiosk_factory, fake_api):
+    fake_api.add_case(NUMBER, "5678", state="finished", result="已批准", finished_on="2026-12-10")
+    kiosk = kiosk_factory(api=fake_api, idle_seconds=1)
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
+    tap(qtbot, kiosk, "action_case")
+    type_on_keypad(qtbot, kiosk, "202611290007")
+    tap(qtbot, kiosk, "caseProceed")
+    type_on_keypad(qtbot, kiosk, "5678")
+    tap(qtbot, kiosk, "caseProceed")
+    qtbot.waitUntil(lambda: screen_is(kiosk, CaseResultScreen))
+    assert text(kiosk, "caseState") == "已办结" and "已批准" in plain(kiosk, "caseDetails")
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen), timeout=5000)
+    assert kiosk.presenter.case_found is None
+
+
+def test_case_query_while_backend_down(qtbot, kiosk_factory, fake_api):
+    fake_api.add_case(NUMBER, "5678")
+    kiosk = kiosk_factory(api=fake_api, retry_seconds=0.2)
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
+    tap(qtbot, kiosk, "action_case")
+    type_on_keypad(qtbot, kiosk, "202611290007")
+    tap(qtbot, kiosk, "caseProceed")
+    type_on_keypad(qtbot, kiosk, "5678")
+    fake_api.down = True
+    tap(qtbot, kiosk, "caseProceed")
+    qtbot.waitUntil(lambda: screen_is(kiosk, OfflineScreen))
+    assert text(kiosk, "offlineTitle") == "暂停取号"
+    fake_api.down = False
+    qtbot.waitUntil(lambda: screen_is(kiosk, CaseQueryScreen), timeout=5000)
+    assert kiosk.window.screen.phone == "5678"  # back on the same step, one tap from trying again
+    tap(qtbot, kiosk, "caseProceed")
+    qtbot.waitUntil(lambda: screen_is(kiosk, CaseResultScreen))
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_case_screens_fit_in_both_languages(qtbot, kiosk_factory, fake_api, size):
+    """The longest texts (English, with a notice) leave every part of the query screens whole."""
+    fake_api.add_case(NUMBER, "5678", state="suspended", missing_materials=["户口簿原件"] * 3)
+    kiosk = kiosk_factory(api=fake_api, size=size)
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
+    p = kiosk.presenter
+    for lang in ("zh", "en"):
+        if p.language != lang:
+            tap(qtbot, kiosk, "languageToggle")
+        if p.nav != [("home",)]:
+            tap(qtbot, kiosk, "homeButton")
+        tap(qtbot, kiosk, "action_case")
+        type_on_keypad(qtbot, kiosk, "202613290007")  # no 13th month
+        tap(qtbot, kiosk, "caseProceed")
+        assert find(kiosk, "caseNotice").isVisible()
+        for name in ("caseDisplay", "caseNotice", "caseProceed", "caseKey_back"):
+            assert_inside(kiosk, name)
+        tap(qtbot, kiosk, "caseKey_clear")
+        type_on_keypad(qtbot, kiosk, "202611290007")
+        tap(qtbot, kiosk, "caseProceed")
+        type_on_keypad(qtbot, kiosk, "8765")
+        tap(qtbot, kiosk, "caseProceed")
+        qtbot.waitUntil(lambda: find(kiosk, "caseNotice").isVisible())
+        for name in (
+            "caseNumber",
+            "caseEditNumber",
+            "casePhoneDigit3",
+            "caseNotice",
+            "caseProceed",
+        ):
+            assert_inside(kiosk, name)
+        type_on_keypad(qtbot, kiosk, "5678")
+        tap(qtbot, kiosk, "caseProceed")
+        qtbot.waitUntil(lambda: screen_is(kiosk, CaseResultScreen))
+        for name in ("caseState", "caseWording", "casePrint", "caseAgain", "caseDone", "caseHelp"):
+            assert_inside(kiosk, name)
+        assert_big_targets(kiosk)
