@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.app import create_app
+from backend.services.case_queries import LOOKUP_GUARD
 from backend.db.migrate import upgrade
 from backend.db.models import Base
 from backend.db.uow import RecordingPublisher
@@ -82,6 +83,7 @@ def publisher():
 
 @pytest.fixture
 def app(db_url, clock, publisher, tmp_path):
+    LOOKUP_GUARD.reset()  # the kiosk-query guard counts misses per process
     app = create_app(
         {
             "ONESTOP_DATABASE_URL": db_url,

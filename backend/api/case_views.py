@@ -121,7 +121,9 @@ def lookup(hall: str):
     if not number:
         raise InvalidInput("number_required", "受理编号必填 / number is required", "number")
     last4 = request.args.get("phone_last4", "")
-    return jsonify({"case": read(lambda uow: case_queries.lookup(uow.session, ctx, number, last4))})
+    return jsonify(
+        {"case": read(lambda uow: case_queries.lookup(uow.session, ctx, number, last4, now()))}
+    )
 
 
 @endpoint(

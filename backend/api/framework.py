@@ -40,7 +40,13 @@ class ApiError(Exception):
         )
 
 
-STATUS_OF = {"invalid": 400, "not_found": 404, "conflict": 409, "forbidden": 403}
+STATUS_OF = {
+    "invalid": 400,
+    "not_found": 404,
+    "conflict": 409,
+    "forbidden": 403,
+    "too_many": 429,
+}
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None, details=None):

@@ -3,7 +3,8 @@ view (plain wording, no personal data), and the kiosk's query by number + phone 
 
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,10 +20,15 @@ from ..db.models import (
     User,
 )
 from ..domain.cases import STATE_ZH, CaseState
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import DomainError, InvalidInput, NotFound
 from .cases import case_view, escalation_view, extension_view
 from .deadlines import overdue_view
 from .halls import HallContext
+
+
+class TooManyAttempts(DomainError):
+    kind = "too_many"
+
 
 COLOUR_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3, None: 4}
 FILTERS = ("state", "colour", "unit", "clerk", "item")
@@ -150,15 +156,57 @@ def public_case(ctx: HallContext, case: Case) -> dict[str, Any]:
     }
 
 
-def lookup(session: Session, ctx: HallContext, number: str, phone_last4: str) -> dict[str, Any]:
+class LookupGuard:
+    """Stops guessing the 4 phone digits of a known acceptance number: after ``limit`` misses on
+    one number within ``window``, further tries are refused until the window has passed (per
+    server process)."""
+
+    def __init__(self, limit: int = 5, window: timedelta = timedelta(minutes=15)):
+        self.limit, self.window = limit, window
+        self._misses: dict[tuple[int, str], list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: tuple[int, str], now: datetime) -> None:
+        with self._lock:
+            recent = [t for t in self._misses.get(key, []) if now - t < self.window]
+            self._misses[key] = recent
+            if len(recent) >= self.limit:
+                raise TooManyAttempts(
+                    "too_many_attempts",
+                    "查询次数过多，请稍后再试或到服务台咨询 / too many tries, ask at the desk",
+                    "phone_last4",
+                )
+
+    def reset(self) -> None:
+        with self._lock:
+            self._misses.clear()
+
+    def missed(self, key: tuple[int, str], now: datetime) -> None:
+        with self._lock:
+            self._misses.setdefault(key, []).append(now)
+
+
+LOOKUP_GUARD = LookupGuard()
+
+
+def lookup(
+    session: Session,
+    ctx: HallContext,
+    number: str,
+    phone_last4: str,
+    now: datetime,
+    guard: LookupGuard = LOOKUP_GUARD,
+) -> dict[str, Any]:
     """办件查询 at the kiosk: the acceptance number and the last 4 digits of the phone must both
     match; a wrong pair answers exactly like an unknown number (no probing for numbers)."""
     if not (len(phone_last4) == 4 and phone_last4.isdigit()):
         raise InvalidInput("invalid_phone_last4", "手机号后4位应为4位数字", "phone_last4")
-    case = session.scalar(
-        select(Case).where(Case.hall_id == ctx.id, Case.number == number.strip().upper())
-    )
+    number = number.strip().upper()
+    key = (ctx.id, number)
+    guard.check(key, now)
+    case = session.scalar(select(Case).where(Case.hall_id == ctx.id, Case.number == number))
     if case is None or not case.phone_last4 or case.phone_last4 != phone_last4:
+        guard.missed(key, now)
         raise NotFound("case_not_found", "未找到该办件，请核对受理编号和手机号后4位", "number")
     return public_case(ctx, case)
 

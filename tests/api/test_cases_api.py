@@ -334,3 +334,16 @@ def test_status_page_shows_the_case_and_takes_one_qr_rating(hall):
     assert again.status_code == 409 and "已评价" in again.get_data(as_text=True)
     bad = hall.client.post("/t/no-such-token/rate", data={"rating": "satisfied"})
     assert bad.status_code == 404
+
+
+def test_guessing_phone_digits_is_stopped_after_five_misses(hall, clock):
+    at_window(hall)
+    number = accept(hall)["number"]
+    kiosk = hall.device("kiosk-1")
+    for guess in range(5):
+        r = hall.get(f"/cases/lookup?number={number}&phone_last4={guess:04d}", kiosk)
+        assert r.status_code == 404
+    right = hall.get(f"/cases/lookup?number={number}&phone_last4=1234", kiosk)
+    assert right.status_code == 429 and right.json["error"]["field"] == "phone_last4"
+    clock.advance(minutes=16)
+    assert hall.get(f"/cases/lookup?number={number}&phone_last4=1234", kiosk).status_code == 200
