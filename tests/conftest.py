@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from backend.app import create_app
-from backend.services.case_queries import LOOKUP_GUARD
 from backend.db.migrate import upgrade
 from backend.db.models import Base
 from backend.db.uow import RecordingPublisher
+from backend.services.case_queries import LOOKUP_GUARD
 from tests.support import FakeClock, HallClient, hall_config, setup_hall
 
 PG_URL = os.environ.get("ONESTOP_TEST_DATABASE_URL")
