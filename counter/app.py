@@ -29,6 +29,7 @@ class Counter:
     api: Any
     runner: QtRunner
     scheduler: QtScheduler
+    print_runner: QtRunner | None = None  # its own pool: a stuck printer never blocks the API
 
     def close(self) -> None:
         """Stop timers and the live connection, let worker threads finish, close the window.
@@ -37,6 +38,8 @@ class Counter:
         self.scheduler.stop_all()
         self.window.close()
         self.runner.wait(15_000)
+        if self.print_runner is not None:
+            self.print_runner.wait(2_000)  # a print job has its own time limit; not waited for
 
 
 def api_client(config: CounterConfig) -> ApiClient:
@@ -70,6 +73,15 @@ def connect(window: CounterWindow, p: Presenter) -> None:
     w.accept_case_requested.connect(p.accept_case)
     w.notice_requested.connect(p.one_time_notice)
     w.evaluate_requested.connect(p.request_evaluation)
+    w.print_requested.connect(p.print_case)
+    w.accept_submitted.connect(p.submit_accept)
+    w.missing_submitted.connect(p.submit_missing)
+    w.cases_requested.connect(p.open_cases)
+    w.cases_closed.connect(p.close_cases)
+    w.cases_refresh_requested.connect(p.reload_cases)
+    w.case_selected.connect(p.select_case)
+    w.case_dialog_requested.connect(p.case_dialog)
+    w.case_action_submitted.connect(p.case_action)
     w.material_toggled.connect(p.toggle_material)
     w.retry_requested.connect(p.retry_pending)
     w.message_dismissed.connect(p.dismiss_message)
@@ -88,9 +100,16 @@ def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> 
     local = LocalState.load(
         Path(config.state_file) if config.state_file else default_path(config.hall)
     )
-    presenter = Presenter(window, api, live, scheduler, config, runner, local)
+    printer, print_runner = None, None
+    if config.printer is not None:
+        from .printing import CounterPrinter
+
+        printer, print_runner = CounterPrinter(config.printer), QtRunner(threads=1)
+    presenter = Presenter(
+        window, api, live, scheduler, config, runner, local, printer, print_runner
+    )
     connect(window, presenter)
-    return Counter(window, presenter, api, runner, scheduler)
+    return Counter(window, presenter, api, runner, scheduler, print_runner)
 
 
 def run(config: CounterConfig, size: tuple[int, int] | None = None) -> int:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import pair, tr
 from .screens import (
-    CASE_HOOKS,
     Choice,
     Figures,
     LineEntry,
@@ -23,10 +22,14 @@ PAUSE_REASONS = ("break", "meeting", "handover", "other")
 
 @dataclass(frozen=True)
 class Catalog:
-    """The parts of GET /catalog the counter uses: item names and the windows."""
+    """The parts of GET /catalog the counter uses: item names and the windows; for cases the
+    departments, each item's department, and the hall (name, supervision phone, timezone)."""
 
     items: dict[str, dict[str, str]]  # code -> {"zh": ..., "en": ...}
     windows: dict[int, dict[str, Any]]  # number -> {"name": {...}, "items": [...]}
+    departments: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> name
+    item_units: dict[str, str] = field(default_factory=dict)  # item code -> department code
+    hall: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_api(cls, data: dict) -> Catalog:
@@ -36,6 +39,11 @@ class Catalog:
                 w["number"]: {"name": w["name"], "items": w.get("items", [])}
                 for w in data.get("windows", [])
             },
+            departments={d["code"]: d["name"] for d in data.get("departments", [])},
+            item_units={
+                i["code"]: i["department"] for i in data.get("items", []) if i.get("department")
+            },
+            hall=data.get("hall") or {},
         )
 
     def item_name(self, code: str, lang: str) -> str:
@@ -195,7 +203,7 @@ def enabled_actions(window: dict, current: dict | None) -> frozenset[str]:
     if ticket == "called":
         keys |= {"recall", "start", "no_show"}
     if ticket in ("called", "serving"):
-        keys |= {"finish", "transfer", *CASE_HOOKS}
+        keys |= {"finish", "transfer"}  # the case buttons: counter.casework
     if ticket is None:
         keys.add("sign_out")
     return frozenset(keys)

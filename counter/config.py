@@ -5,23 +5,42 @@
     window = 3            # optional: the window offered first at login
     language = "zh"       # zh: Chinese first, English second; en: the other way round
 
+    [printer]             # optional: a receipt printer at the window (受理回执, 一次性告知书)
+    type = "network"      # network | usb | serial | file | dummy (see clientlib.printing)
+    host = "192.168.1.51"
+    paper = 80            # 58 | 80 mm roll
+
 Optional tuning: api_timeout, api_retries, retry_seconds, refresh_seconds, debounce_seconds,
 state_file (where the last username and window are kept; never a password or token).
+Without a [printer] section the counter prints nothing and offers no printing.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 LANGUAGES = ("zh", "en")
+PAPER_WIDTHS = (58, 80)
 
 
 class ConfigError(ValueError):
     """A bad counter config; the message reads ``file: key: reason``."""
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    """The window's receipt printer (the same keys as the kiosk's [printer])."""
+
+    type: str = "dummy"
+    paper: int = 80
+    native_qr: bool = True  # False for printers without GS ( k: the QR goes as an image
+    job_timeout: float = 10.0  # a whole print job never takes longer
+    status_timeout: float = 2.0
+    options: dict[str, Any] = field(default_factory=lambda: {"type": "dummy"})
 
 
 @dataclass(frozen=True)
@@ -36,11 +55,21 @@ class CounterConfig:
     refresh_seconds: float = 30.0  # periodic reload so waiting minutes stay current
     debounce_seconds: float = 0.3  # live events closer together than this cause one reload
     state_file: str = ""  # empty: the per-user config dir (see counter.localstate)
+    printer: PrinterConfig | None = None  # None: no printer at this window
     source: str = "<config>"
 
 
 _SECONDS = ("api_timeout", "retry_seconds", "refresh_seconds", "debounce_seconds")
-_KEYS = {"backend_url", "hall", "window", "language", "api_retries", "state_file", *_SECONDS}
+_KEYS = {
+    "backend_url",
+    "hall",
+    "window",
+    "language",
+    "api_retries",
+    "state_file",
+    "printer",
+    *_SECONDS,
+}
 
 
 def load_config(path: str | Path) -> CounterConfig:
@@ -99,6 +128,41 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> CounterConfi
         language=language,
         api_retries=retries,
         state_file=text("state_file", required=False),
+        printer=_printer(source, data["printer"]) if "printer" in data else None,
         source=source,
         **seconds,
+    )
+
+
+def _printer(source: str, data: Any) -> PrinterConfig:
+    def fail(key: str, reason: str) -> ConfigError:
+        return ConfigError(f"{source}: printer.{key}: {reason}")
+
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: printer: must be a table, got {data!r}")
+    paper = data.get("paper", 80)
+    if paper not in PAPER_WIDTHS:
+        raise fail("paper", f"must be one of 58, 80, got {paper!r}")
+    native_qr = data.get("native_qr", True)
+    if not isinstance(native_qr, bool):
+        raise fail("native_qr", f"must be true or false, got {native_qr!r}")
+    timeouts = {}
+    for key in ("job_timeout", "status_timeout"):
+        value = data.get(key, getattr(PrinterConfig, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise fail(key, f"must be a positive number, got {value!r}")
+        timeouts[key] = float(value)
+    options = {
+        k: v
+        for k, v in data.items()
+        if k not in ("paper", "native_qr", "job_timeout", "status_timeout")
+    }
+    from clientlib.printing import open_printer  # python-escpos only when a printer is set
+
+    try:
+        open_printer(options)  # validates every type-specific key; connects nothing
+    except (ValueError, RuntimeError) as exc:
+        raise ConfigError(f"{source}: printer: {exc}") from None
+    return PrinterConfig(
+        type=options["type"], paper=paper, native_qr=native_qr, options=options, **timeouts
     )

@@ -53,10 +53,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "accept_case": ("受理", "Accept case"),
     "notice": ("一次性告知", "Missing materials"),
     "evaluate": ("评价", "Evaluation"),
-    "case_not_ready": (
-        "案件受理功能将在限时办结模块提供",
-        "Not yet available: comes with the case-tracking module",
-    ),
+    "print_receipt": ("打印受理回执", "Print receipt"),
+    "print_notice": ("补打告知书", "Reprint notice"),
+    "my_cases": ("我的办件", "My cases"),
     # results
     "called": ("已叫号 {number}", "Called {number}"),
     "recalled": ("已重呼 {number}", "Recalled {number}"),
@@ -147,6 +146,120 @@ TEXT: dict[str, tuple[str, str]] = {
     "pause_title": ("暂停窗口", "Pause the window"),
     "ok": ("确定", "OK"),
     "cancel": ("取消", "Cancel"),
+    "submitting": ("正在提交…", "Sending…"),
+    "form_pending": (
+        "网络中断：恢复后自动提交（同一请求，不会重复办理）",
+        "Connection lost: sent again when it returns (never done twice)",
+    ),
+    # 受理 (accept as a case)
+    "accept_title": ("受理 {number} · {item}", "Accept {number} as a case"),
+    "accept_required": (
+        "承诺件 {days} 个工作日：申请人姓名、联系电话必填",
+        "Promised item ({days} working days): name and phone required",
+    ),
+    "accept_optional": (
+        "即办件：申请人信息可不填，受理后当场办结",
+        "Immediate item: applicant optional; finished on the spot",
+    ),
+    "applicant_name": ("申请人姓名", "Name"),
+    "applicant_phone": ("联系电话", "Phone"),
+    "applicant_id": ("身份证号", "ID number"),
+    "materials_received": ("已收材料", "Materials received"),
+    "decision": ("办理方式", "Handling"),
+    "decision_done_now": ("即接即办", "Done now"),
+    "decision_proxy": ("全程代办", "Proxy"),
+    "decision_coordinated": ("协调促办", "Coordinated"),
+    "handling_unit": ("承办单位", "Handling unit"),
+    "accept_ok": ("确认受理", "Accept"),
+    "accepted": ("已受理", "Accepted"),  # + the acceptance number after the first language
+    "accepted_now": ("已受理并当场办结", "Accepted, finished"),
+    "case_number": ("受理编号 {number}", "Case {number}"),
+    "case_deadline": ("承诺办结时间 {deadline}", "Due {deadline}"),
+    "case_done_now": ("即办件 · 当场办结", "Immediate: finished on the spot"),
+    "case_missing": ("待补正：{items}", "Missing: {items}"),
+    "case_missing_short": ("待补正 {count} 项", "{count} missing"),
+    # 一次性告知 (missing materials)
+    "missing_title": ("一次性告知 · {number}", "One-time notice"),
+    "missing_hint": (
+        "勾选全部缺少的材料，一次告知；补正期间停止计时",
+        "Tick everything missing at once; the clock stops until it arrives",
+    ),
+    "missing_other": ("其他缺少的材料", "Other missing material"),
+    "add": ("添加", "Add"),
+    "missing_ok": ("告知并暂停计时", "Notify and suspend"),
+    "notice_needs_case": (
+        "请先受理承诺件，再一次性告知缺少的材料",
+        "Accept a promised item first, then list what is missing",
+    ),
+    "text_required": ("请填写必填项", "Fill in what is required"),
+    "suspended": ("已一次性告知，暂停计时", "Suspended"),
+    # 评价
+    "rating_requested": ("已请 {number} 评价", "Rating requested"),
+    "rate_hint": ("{number} 已办结：按“评价”请群众评价", "{number} finished: press Evaluation"),
+    # printing
+    "printing": ("正在打印…", "Printing…"),
+    "printed_receipt": ("受理回执已打印", "Receipt printed"),
+    "printed_notice": ("一次性告知书已打印", "One-time notice printed"),
+    "print_failed": ("未能打印：{cause}，可稍后补打", "Not printed: {cause_en}"),
+    # 我的办件 (my cases)
+    "cases_counts": (
+        "红 {red} · 橙 {orange} · 黄 {yellow} · 绿 {green} · 待补正 {suspended}",
+        "red {red} · orange {orange} · yellow {yellow} · green {green} · suspended {suspended}",
+    ),
+    "cases_empty": ("暂无在办的办件", "No open cases"),
+    "cases_loading": ("正在读取办件…", "Loading cases…"),
+    "col_colour": ("预警", "Alert"),
+    "col_case": ("受理编号", "Case no."),
+    "col_state": ("状态", "State"),
+    "col_deadline": ("承诺办结", "Due"),
+    "col_applicant": ("申请人", "Applicant"),
+    "col_ticket": ("票号", "Ticket"),
+    "colour_red": ("红", "red"),
+    "colour_orange": ("橙", "orange"),
+    "colour_yellow": ("黄", "yellow"),
+    "colour_green": ("绿", "green"),
+    "colour_suspended": ("停", "paused"),
+    "refresh": ("刷新", "Refresh"),
+    "back": ("返回窗口", "Back"),
+    "select_case": ("选择一件办件后操作", "Select a case to act on it"),
+    "case_supplement": ("补正到件", "Supplement"),
+    "case_extension": ("申请延期", "Extension"),
+    "case_finish": ("办结", "Finish"),
+    "case_refuse": ("不予办理", "Refuse"),
+    "case_selected": ("{number} · {item} · {state}", "{number} · {item} · {state}"),
+    "extended": ("已延期 {days} 个工作日", "extended {days} working days"),
+    # case action dialogs
+    "case_supplement_title": ("补正到件 · {number}", "Supplements"),
+    "supplement_hint": (
+        "勾选已收到的补正材料，恢复计时",
+        "Tick what arrived; the clock runs again",
+    ),
+    "case_extension_title": ("申请延期 · {number}", "Extension"),
+    "extension_days": ("延期（工作日）", "Working days"),
+    "days": ("{days} 天", "{days} days"),
+    "extension_reason": ("延期理由（必填，须负责人批准）", "Reason (required; a manager approves)"),
+    "case_finish_title": ("办结 · {number}", "Finish"),
+    "finish_result": ("办理结果（将告知群众，必填）", "Result (told to the resident)"),
+    "case_refuse_title": ("不予办理 · {number}", "Refuse"),
+    "refuse_reason": ("不予办理的理由（将告知群众，必填）", "Reason (told to the resident)"),
+    "case_supplemented": ("已补正到件，恢复计时", "Supplemented"),
+    "case_extension_requested": ("延期申请已提交，待负责人批准", "Extension requested"),
+    "case_finished": ("{number} 已办结", "Case finished"),
+    "case_refused": ("{number} 已不予办理", "Refused"),
+}
+
+# Refusals shown next to the field they are about (code, field) -> text.
+FIELD_ERRORS: dict[tuple[str, str], tuple[str, str]] = {
+    ("applicant_required", "applicant.name"): ("请填写申请人姓名", "Name is required"),
+    ("applicant_required", "applicant.phone"): ("请填写联系电话", "Phone is required"),
+    ("invalid_id_number", "applicant.id_number"): ("身份证号码校验不通过", "Invalid ID number"),
+    ("invalid_phone", "applicant.phone"): ("手机号码格式不正确", "Not a mobile number"),
+    ("invalid_field", "applicant.name"): ("姓名最多 40 个字", "At most 40 characters"),
+    ("invalid_field", "applicant.phone"): ("电话号码最多 20 位", "At most 20 digits"),
+    ("invalid_field", "applicant.id_number"): ("身份证号为 18 位", "18 characters"),
+    ("invalid_field", "reason"): ("请填写理由", "A reason is required"),
+    ("invalid_field", "result"): ("请填写办理结果", "A result is required"),
+    ("invalid_field", "missing"): ("请至少勾选一项缺少的材料", "Tick at least one"),
 }
 
 ERRORS: dict[str, tuple[str, str]] = {
@@ -176,6 +289,22 @@ ERRORS: dict[str, tuple[str, str]] = {
     "already_yours": ("您已在该窗口", "You are already at this window"),
     "bad_credentials": ("用户名或密码错误", "Wrong username or password"),
     "unauthenticated": ("登录已失效，请重新登录", "Logged out; please log in again"),
+    # cases
+    "already_accepted": ("该号已受理，不能重复受理", "This ticket was already accepted"),
+    "invalid_phone": ("电话号码格式不正确", "Not a phone number"),
+    "invalid_id_number": ("身份证号码校验不通过，请核对", "Not a valid ID number"),
+    "department_not_found": ("没有这个承办单位", "No such department"),
+    "use_refuse": ("不予办理请在“我的办件”中操作", "Refuse from My cases"),
+    "missing_required": ("请至少勾选一项缺少的材料", "Tick at least one missing material"),
+    "invalid_case_transition": ("办件当前状态不能这样操作", "Not possible for the case now"),
+    "extension_pending": ("已有延期申请待负责人批准", "An extension request is waiting"),
+    "extension_limit": ("已达延期次数上限", "No more extensions for this case"),
+    "invalid_extension": ("延期天数不符合规定", "Extension days out of range"),
+    "case_not_found": ("没有这个办件", "No such case"),
+    "nothing_to_rate": ("本窗口还没有办结的号", "Nothing finished at this window yet"),
+    "not_finished": ("办结后才能评价", "Rate once the service is finished"),
+    "already_rated": ("这次服务已评价", "This service was already rated"),
+    "staff_only": ("只有工作人员可以办理", "Staff only"),
 }
 
 
@@ -190,6 +319,14 @@ def pair(key: str, lang: str = "zh", **values) -> tuple[str, str]:
     zh, en = TEXT[key]
     zh, en = zh.format(**values), en.format(**values)
     return (zh, en) if lang == "zh" else (en, zh)
+
+
+def field_error_text(code: str, field: str | None, message: str, lang: str = "zh") -> str:
+    """A refusal about one field, for the label next to it."""
+    if field and (code, field) in FIELD_ERRORS:
+        zh, en = FIELD_ERRORS[(code, field)]
+        return f"{zh}  {en}" if lang == "zh" else f"{en}  {zh}"
+    return error_text(code, message, lang)
 
 
 def error_text(code: str, message: str, lang: str = "zh") -> str:

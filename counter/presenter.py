@@ -8,23 +8,37 @@ Collaborators are injected so tests can drive it without Qt:
   and `close()` whose callbacks arrive on the presenter's (GUI) thread;
 - scheduler: `after(seconds, fn)` / `every(seconds, fn)` returning a handle with `cancel()`;
 - runner: `run(fn, on_done, on_error)` calling `fn` off the GUI thread, callbacks back on it;
-- local: a counter.localstate.LocalState (last username and window; nothing secret).
+- local: a counter.localstate.LocalState (last username and window; nothing secret);
+- printer (optional): a counter.printing.CounterPrinter, with its own `print_runner`.
+
+The case workflow (受理, 一次性告知, 评价, My cases, receipts) is counter.casework.CaseWork.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from clientlib.api import ApiError, ApiUnavailable, new_request_id
 
 from . import builders as b
+from .casework import CaseWork
 from .config import CounterConfig
 from .i18n import error_text, pair, tr
 from .localstate import LocalState
-from .screens import Connection, LoginScreen, MainScreen, PauseChoices, TransferChoices
+from .pending import Pending
+from .screens import (
+    AcceptForm,
+    CaseActionForm,
+    CasesScreen,
+    Connection,
+    LoginScreen,
+    MainScreen,
+    MissingForm,
+    PauseChoices,
+    TransferChoices,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +62,18 @@ class View(Protocol):
 
     def open_pause(self, choices: PauseChoices) -> None: ...
 
+    def open_accept(self, form: AcceptForm) -> None: ...
+
+    def open_missing(self, form: MissingForm) -> None: ...
+
+    def open_case_action(self, form: CaseActionForm) -> None: ...
+
+    def form_error(self, form: str, field: str | None, text: str) -> None: ...
+
+    def close_form(self, form: str) -> None: ...
+
+    def show_cases(self, screen: CasesScreen | None) -> None: ...
+
 
 class Runner(Protocol):
     def run(self, fn: Callable[[], Any], on_done=None, on_error=None) -> None: ...
@@ -57,24 +83,6 @@ class Scheduler(Protocol):
     def after(self, seconds: float, fn: Callable[[], None]) -> Any: ...
 
     def every(self, seconds: float, fn: Callable[[], None]) -> Any: ...
-
-
-@dataclass
-class Pending:
-    """One clerk action and its request id. It is kept until the backend has answered, and a
-    retry sends the same id, so the backend does it at most once."""
-
-    key: str  # i18n key of the action ("finish")
-    action: str  # API action ("finish", "requeue")
-    target: int | str  # window number, or ticket number for a ticket action
-    body: dict = field(default_factory=dict)
-    request_id: str = field(default_factory=new_request_id)
-    on_ticket: bool = False
-
-    def send(self, api) -> dict:
-        if self.on_ticket:
-            return api.ticket_action(self.target, self.action, request_id=self.request_id)
-        return api.window_action(self.target, self.action, request_id=self.request_id, **self.body)
 
 
 SUCCESS = {
@@ -90,9 +98,10 @@ SUCCESS = {
     "resume": "resumed",
 }
 EVENT_PREFIXES = ("ticket.", "window.")
+__all__ = ["Pending", "Presenter", "View"]
 
 
-class Presenter:
+class Presenter(CaseWork):
     def __init__(
         self,
         view: View,
@@ -102,6 +111,8 @@ class Presenter:
         config: CounterConfig,
         runner: Runner,
         local: LocalState,
+        printer: Any = None,
+        print_runner: Runner | None = None,
     ):
         self.view, self.api, self.live_factory = view, api, live_factory
         self.scheduler, self.config, self.runner, self.local = scheduler, config, runner, local
@@ -134,6 +145,7 @@ class Presenter:
         self._live_session = 0
         self._timers: dict[str, Any] = {}
         self._stopped = False
+        self._init_casework(printer, print_runner)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -262,6 +274,7 @@ class Presenter:
         self._api_up()
         self._start_live()
         self._start_timer("refresh", self.config.refresh_seconds, self._load_state, True)
+        self._load_cases()
 
     def _leave(self, info: str = "", error: str = "") -> None:
         """Back to the login screen; the token is revoked in the background."""
@@ -270,6 +283,7 @@ class Presenter:
             self._stop_timer(name)
         self.phase, self.state, self.busy, self.pending = "login", None, False, None
         self.checked, self._checked_for = set(), None
+        self._reset_casework()
         self.login_info, self.login_error, self.handover = info, error, ""
         self.message = ""
         self.view.show_message("")
@@ -390,22 +404,6 @@ class Presenter:
         self.message = ""
         self.view.show_message("")
 
-    # -- hooks for the case workflow (filled in by the case-tracking issue) ---------------------
-    def accept_case(self) -> None:
-        """受理: accept the current ticket as a case with an acceptance number and deadline."""
-        self._case_not_ready()
-
-    def one_time_notice(self) -> None:
-        """一次性告知: list every missing material at once; the case waits for supplements."""
-        self._case_not_ready()
-
-    def request_evaluation(self) -> None:
-        """评价: ask the resident to rate this service (一次一评)."""
-        self._case_not_ready()
-
-    def _case_not_ready(self) -> None:
-        self._notice("case_not_ready", "info")
-
     # -- sending actions -------------------------------------------------------------------------
     def _ready(self) -> bool:
         if self._stopped or self.phase != "main":
@@ -441,11 +439,15 @@ class Presenter:
             self._leave(info=tr("handover_done", self.lang))
             return
         ticket = (result or {}).get("ticket") or {}
-        if pending.action == "call-next" and not ticket:
-            self._notice("nobody_waiting", "info")
-        elif pending.action in SUCCESS:
-            number = ticket.get("number") or pending.target
-            self.view.show_notice(tr(SUCCESS[pending.action], self.lang, number=number), "ok")
+        if pending.casework:
+            self._case_acted(pending, result)
+        else:
+            self._ticket_acted(pending, ticket)
+            if pending.action == "call-next" and not ticket:
+                self._notice("nobody_waiting", "info")
+            elif pending.action in SUCCESS:
+                number = ticket.get("number") or pending.target
+                self.view.show_notice(tr(SUCCESS[pending.action], self.lang, number=number), "ok")
         self._busy_until_load = self._loads_started + 1
         self._load_state()
 
@@ -455,13 +457,15 @@ class Presenter:
             self.pending = pending  # resent with the same request id once the backend answers
             self._api_down()
             self.view.show_notice(self._pending_text("pending_first"), "error")
+            self._case_failed(pending, exc)
             self._render()
             return
         self.pending = None
         if isinstance(exc, ApiError) and exc.status == 401:
             self._leave(error=self._explain(exc))
             return
-        self.view.show_notice(self._explain(exc), "error")
+        if not self._case_failed(pending, exc):  # a waiting dialog shows it at its field
+            self.view.show_notice(self._explain(exc), "error")
         self._load_state()
 
     def _pending_text(self, key: str) -> str:
@@ -541,6 +545,7 @@ class Presenter:
         current = state.get("current") or {}
         if current.get("id") != self._checked_for:
             self._checked_for, self.checked = current.get("id"), set()
+        self._sync_case()
         self._render()
 
     def _current(self) -> dict | None:
@@ -616,6 +621,7 @@ class Presenter:
         self.live_ok = True
         self._render_connection()
         self._load_state()
+        self._load_cases()
 
     def on_event(self, event: dict) -> None:
         if self._stopped:
@@ -633,6 +639,8 @@ class Presenter:
                 self.view.show_message(self.message)
         elif kind.startswith(EVENT_PREFIXES):
             self._reload_soon()
+        elif kind.startswith("case."):
+            self._case_event(event)
 
     # -- catalog -------------------------------------------------------------------------------------
     def _load_catalog(self) -> None:
@@ -661,8 +669,10 @@ class Presenter:
             return
         if self.phase == "main" and self.state is not None:
             catalog = self.catalog or b.Catalog({}, {})
-            self.screen = b.main_screen(self.state, catalog, self.checked, self.lang, self.busy)
+            screen = b.main_screen(self.state, catalog, self.checked, self.lang, self.busy)
+            self.screen = self._with_cases(screen)
             self.view.show_main(self.screen)
+            self._render_cases()
         else:
             self.screen = self._login_screen()
             self.view.show_login(self.screen)

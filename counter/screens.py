@@ -19,7 +19,9 @@ ACTIONS = (
     "requeue",
     "pause_toggle",
 )
-CASE_HOOKS = ("accept_case", "notice", "evaluate")
+# Buttons on the ticket card (case workflow), and the actions on a case in "My cases".
+CASE_HOOKS = ("accept_case", "notice", "evaluate", "print_receipt")
+CASE_ACTIONS = ("supplement", "extension", "finish", "refuse")
 SHORTCUTS = {key: f"F{n}" for n, key in enumerate(ACTIONS, start=1)}
 
 
@@ -44,6 +46,16 @@ class LoginScreen:
 
 
 @dataclass(frozen=True)
+class CaseBadge:
+    """The case accepted for the current ticket, on the ticket card."""
+
+    number: str  # 受理编号 QINGSHAN-20261123-0001
+    deadline: str  # 承诺办结时间 2026-11-30 17:30, or 即办件 · 当场办结
+    state: str  # 办理中, or 待补正：户口簿、收入证明
+    colour: str | None  # green | yellow | orange | red | None
+
+
+@dataclass(frozen=True)
 class TicketPanel:
     number: str
     item: str  # item name, primary language
@@ -57,6 +69,7 @@ class TicketPanel:
     materials: tuple[str, ...]
     checked: tuple[bool, ...]
     materials_status: str
+    case: CaseBadge | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,9 @@ class MainScreen:
     enabled: frozenset[str] = field(default_factory=frozenset)
     paused: bool = False
     busy: bool = False
+    hooks: frozenset[str] = field(default_factory=frozenset)  # case buttons shown on the card
+    print_label: str = ""  # 打印受理回执 / 补打告知书
+    cases_label: str = ""  # 我的办件 3
 
 
 @dataclass(frozen=True)
@@ -122,3 +138,64 @@ class TransferChoices:
 @dataclass(frozen=True)
 class PauseChoices:
     reasons: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class AcceptForm:
+    """受理: what the dialog starts with (the backend validates what comes back)."""
+
+    number: str  # ticket number
+    title: str
+    hint: str  # promised: name and phone required; immediate: optional
+    required: bool
+    materials: tuple[str, ...]
+    received: tuple[bool, ...]  # ticked on the main screen
+    decisions: tuple[Choice, ...]
+    units: tuple[Choice, ...]  # departments (value: code)
+    unit: str  # the item's department
+
+
+@dataclass(frozen=True)
+class MissingForm:
+    """一次性告知: the item's materials, those not received ticked as missing."""
+
+    case_number: str
+    title: str
+    materials: tuple[str, ...]
+    missing: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class CaseActionForm:
+    """One action on a case from My cases: supplement, extension, finish or refuse."""
+
+    kind: str  # a key of CASE_ACTIONS
+    case_number: str
+    title: str
+    summary: str
+    materials: tuple[str, ...] = ()  # supplement: the missing materials, all ticked
+    days: tuple[int, ...] = ()  # extension: the choices
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    number: str
+    item: str
+    state: str
+    deadline: str
+    applicant: str
+    ticket: str
+    colour: str | None  # green | yellow | orange | red | None
+    colour_text: str  # 绿 / 停 / —
+
+
+@dataclass(frozen=True)
+class CasesScreen:
+    """我的办件: the clerk's open and suspended cases, most urgent first."""
+
+    rows: tuple[CaseRow, ...]
+    counts: str
+    selected: str | None
+    details: str  # about the selected case (missing materials, extension), or a hint
+    enabled: frozenset[str]  # keys of CASE_ACTIONS for the selected case
+    info: str = ""  # loading, empty, or why the list could not be read

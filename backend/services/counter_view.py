@@ -55,6 +55,7 @@ def current_detail(session: Session, ticket: Ticket, now: datetime) -> dict[str,
         "waited_minutes": int(((ticket.called_at or now) - ticket.issued_at).total_seconds() // 60),
         "issued_at": ticket.issued_at.isoformat(),
         "note": ticket.note,  # the transfer note that brought the ticket to this window
+        "status_token": ticket.status_token,  # for the QR on the acceptance receipt
         "materials": ticket.item.guide.get("materials", []),
         "kind": ticket.item.kind,
         "promised_days": ticket.item.promised_days,

@@ -95,6 +95,25 @@ class NoticeReceipt:
             raise ValueError("missing_materials: a one-time notice must list what is missing")
 
 
+@dataclass(frozen=True)
+class AcceptanceReceipt:
+    """Acceptance receipt for a case accepted at the window (受理回执). The applicant's name and
+    phone are given already masked (张*三, 138****1234); the ID number is never printed."""
+
+    hall_name: str
+    acceptance_number: str
+    item_name: str
+    accepted_at: datetime
+    deadline: datetime | None  # None: an immediate item, finished on the spot
+    window_name: str = ""
+    applicant_name: str = ""
+    applicant_phone: str = ""
+    state_label: str = ""  # 办理中 / 已办结 ...
+    supervision_phone: str = ""
+    status_url: str = ""  # empty: no QR code
+    query_line: str = "凭受理编号和手机号后4位可在查询机查询办理进度"
+
+
 Receipt = TicketReceipt | GuideReceipt | NoticeReceipt
 
 
@@ -296,6 +315,43 @@ def render_notice(
     w.field("监督电话：", notice.supervision_phone)
     w.rule()
     w.para("已一次性告知需补正的全部材料", align=cmd.ALIGN_CENTER)
+    w.finish()
+
+
+def render_acceptance(
+    printer: Printer,
+    receipt: AcceptanceReceipt,
+    paper: PaperWidth | int = PaperWidth.MM58,
+    *,
+    native_qr: bool = True,
+    tz: tzinfo = HALL_TZ,
+) -> None:
+    """受理回执: acceptance number (large), item, masked applicant, times, status QR if known."""
+    w = _Writer(printer, paper)
+    _header(w, receipt.hall_name, "受理回执")
+    w.field("受理编号：", receipt.acceptance_number)
+    w.field("办理事项：", mask_personal(receipt.item_name))
+    if receipt.applicant_name:
+        w.field("申请人：", mask_personal(receipt.applicant_name))
+    if receipt.applicant_phone:
+        w.field("联系电话：", mask_personal(receipt.applicant_phone))
+    w.field("受理时间：", f"{_local(receipt.accepted_at, tz):%Y-%m-%d %H:%M}")
+    if receipt.deadline is None:
+        w.field("承诺时限：", "当场办结")
+    else:
+        w.para("承诺办结时间：", bold=True)
+        w.para(f"{_local(receipt.deadline, tz):%Y-%m-%d %H:%M}", size=(1, 2), bold=True)
+    if receipt.state_label:
+        w.field("办理状态：", mask_personal(receipt.state_label))
+    if receipt.window_name:
+        w.field("受理窗口：", mask_personal(receipt.window_name))
+    if receipt.supervision_phone:
+        w.field("监督电话：", receipt.supervision_phone)
+    if receipt.status_url:
+        w.qr(receipt.status_url, box=6 if w.columns < 48 else 8, native=native_qr)
+        w.para("扫码查看办理进度", align=cmd.ALIGN_CENTER)
+    w.rule()
+    w.para(mask_personal(receipt.query_line), align=cmd.ALIGN_CENTER)
     w.finish()
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -19,7 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import pair
-from ..screens import ACTIONS, CASE_HOOKS, SHORTCUTS, Figures, LinePanel, MainScreen, TicketPanel
+from ..screens import (
+    ACTIONS,
+    CASE_HOOKS,
+    SHORTCUTS,
+    CaseBadge,
+    Figures,
+    LinePanel,
+    MainScreen,
+    TicketPanel,
+)
 from .style import set_prop
 from .widgets import ActionButton, button, card, clear_layout, label, show_text
 
@@ -68,6 +78,7 @@ class TicketCard(QWidget):
         details.addLayout(head)
         self.history = label(role="muted", name="history")
         details.addWidget(self.history)
+        details.addWidget(self._badge())
         materials_head = QHBoxLayout()
         materials_head.addWidget(label(" ".join(pair("materials", lang)), "title", wrap=False))
         materials_head.addStretch(1)
@@ -98,6 +109,34 @@ class TicketCard(QWidget):
         self._materials: tuple[str, ...] | None = None
         self.lang = lang
 
+    def _badge(self) -> QFrame:
+        """The case accepted for this ticket: acceptance number, deadline, state."""
+        self.badge = QFrame()
+        self.badge.setObjectName("caseBadge")
+        layout = QVBoxLayout(self.badge)
+        layout.setContentsMargins(14, 6, 12, 6)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        self.case_number = label(name="caseNumber", wrap=False)
+        self.case_state = label(name="caseState")
+        self.case_state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.case_number)
+        top.addWidget(self.case_state, 1)
+        layout.addLayout(top)
+        self.case_deadline = label(name="caseDeadline", wrap=False)
+        layout.addWidget(self.case_deadline)
+        self.badge.hide()
+        return self.badge
+
+    def _set_case(self, case: CaseBadge | None) -> None:
+        self.badge.setVisible(case is not None)
+        if case is None:
+            return
+        self.case_number.setText(case.number)
+        self.case_deadline.setText(case.deadline)
+        self.case_state.setText(case.state)
+        set_prop(self.badge, "colour", case.colour or "none")
+
     def set_ticket(self, ticket: TicketPanel | None, idle_text: str) -> None:
         self.idle.setVisible(ticket is None)
         self.details.setVisible(ticket is not None)
@@ -105,6 +144,7 @@ class TicketCard(QWidget):
             self.idle.setText(idle_text)
             self.state.setText("")
             self._set_materials((), ())
+            self._set_case(None)
             return
         self.state.setText(ticket.state)
         self.number.setText(ticket.number)
@@ -119,10 +159,13 @@ class TicketCard(QWidget):
         )
         self.materials_status.setText(ticket.materials_status)
         self._set_materials(ticket.materials, ticket.checked)
+        self._set_case(ticket.case)
 
-    def hooks_row_visible(self, visible: bool) -> None:
-        for widget in self.hooks.values():
-            widget.setVisible(visible)
+    def set_hooks(self, visible: frozenset[str], print_label: str) -> None:
+        for key, widget in self.hooks.items():
+            widget.setVisible(key in visible)
+        if print_label:
+            self.hooks["print_receipt"].setText(print_label)
 
     def _set_materials(self, materials: tuple[str, ...], checked: tuple[bool, ...]) -> None:
         if materials != self._materials:
@@ -287,4 +330,4 @@ class MainPage(QWidget):
         toggle.set_text(*pair("resume" if screen.paused else "pause", self.lang))
         for key, widget in self.buttons.items():
             widget.setEnabled(key in screen.enabled)
-        self.ticket.hooks_row_visible(screen.ticket is not None)
+        self.ticket.set_hooks(screen.hooks, screen.print_label)

@@ -21,6 +21,15 @@ PAPER = "#eef1f5"
 CARD = "#ffffff"
 LINE = "#c9d3de"
 ARROW = (Path(__file__).with_name("arrow-down.svg")).as_posix()
+# Case warning colours (红橙黄绿), suspended (clock stopped), none: (background, text)
+COLOURS = {
+    "red": (RED, "#ffffff"),
+    "orange": ("#c2410c", "#ffffff"),
+    "yellow": ("#f2c200", INK),
+    "green": (GREEN, "#ffffff"),
+    "suspended": ("#5b6b7b", "#ffffff"),
+    "none": ("#e8edf3", MUTED),
+}
 
 STYLE = f"""
 QWidget#counterRoot {{ background: {PAPER}; }}
@@ -28,7 +37,7 @@ QWidget {{ color: {INK}; font-size: 19px; }}
 QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: 22px; font-weight: 700; }}
 QLabel[role="muted"] {{ color: {MUTED}; font-size: 16px; }}
-QLabel[role="error"] {{ color: {RED}; font-weight: 700; }}
+QLabel[role="error"] {{ color: {RED}; font-weight: 700; padding-top: 2px; }}
 QLabel[role="info"] {{ color: {BLUE_DARK}; }}
 QLabel[role="handover"] {{ background: #fff4de; border: 2px solid {AMBER}; border-radius: 8px;
     padding: 10px 14px; color: #5c3d00; font-weight: 600; }}
@@ -109,6 +118,26 @@ QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none
 QComboBox QAbstractItemView {{ font-size: 19px; }}
 QRadioButton {{ font-size: 20px; spacing: 10px; padding: 4px 0; }}
 QRadioButton::indicator {{ width: 22px; height: 22px; }}
+
+QPushButton[role="danger"] {{ background: {RED}; color: white; border: none; font-weight: 800; }}
+QPushButton[role="danger"]:disabled {{ background: #d9a5a0; color: #fbeeee; }}
+QPushButton[role="caseAction"] {{ min-height: 52px; font-size: 21px; font-weight: 800; }}
+QWidget#header QPushButton#myCases {{ font-weight: 800; }}
+
+QFrame#caseBadge {{ background: #f3f7fc; border: 1px solid {LINE}; border-left: 8px solid #8b9cb0;
+    border-radius: 8px; }}
+QFrame#caseBadge[colour="green"] {{ border-left-color: {GREEN}; }}
+QFrame#caseBadge[colour="yellow"] {{ border-left-color: #f2c200; }}
+QFrame#caseBadge[colour="orange"] {{ border-left-color: #c2410c; }}
+QFrame#caseBadge[colour="red"] {{ border-left-color: {RED}; }}
+QLabel#caseNumber {{ font-size: 22px; font-weight: 800; color: {BLUE_DARK}; }}
+QLabel#caseDeadline {{ font-size: 20px; font-weight: 700; }}
+QLabel#caseState {{ font-size: 18px; color: {MUTED}; }}
+QLabel#formHint {{ font-size: 18px; }}
+QLabel#caseCounts {{ font-size: 19px; font-weight: 700; color: {BLUE_DARK}; }}
+QLabel#caseDetails {{ font-size: 20px; }}
+QTableWidget#casesTable::item {{ padding: 2px 8px; }}
+QTableWidget#casesTable::item:selected {{ background: #cfe0f5; color: {INK}; }}
 
 QScrollArea {{ background: transparent; border: none; }}
 QScrollArea > QWidget > QWidget {{ background: transparent; }}

@@ -1,5 +1,5 @@
-"""The counter window: connection and message bars, a header, the login or main page, the F-key
-shortcuts and the dialogs. Signals out, setters in (the presenter decides everything)."""
+"""The counter window: connection and message bars, a header, the login, main or My cases page,
+the F-key shortcuts and the dialogs. Signals out, setters in (the presenter decides everything)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,18 @@ from ..i18n import pair, tr
 from ..screens import (
     ACTIONS,
     SHORTCUTS,
+    AcceptForm,
+    CaseActionForm,
+    CasesScreen,
     Connection,
     LoginScreen,
     MainScreen,
+    MissingForm,
     PauseChoices,
     TransferChoices,
 )
+from .casedialogs import AcceptDialog, CaseActionDialog, MissingDialog
+from .cases import CasesPage
 from .dialogs import CallNumberDialog, PauseDialog, RequeueDialog, TransferDialog
 from .login import LoginPage
 from .main import MainPage
@@ -46,6 +52,15 @@ class CounterWindow(QWidget):
     accept_case_requested = Signal()
     notice_requested = Signal()
     evaluate_requested = Signal()
+    print_requested = Signal()
+    accept_submitted = Signal(object)  # the dialog's values
+    missing_submitted = Signal(object, str)  # missing materials, note
+    cases_requested = Signal()
+    cases_closed = Signal()
+    cases_refresh_requested = Signal()
+    case_selected = Signal(str)
+    case_dialog_requested = Signal(str)  # supplement | extension | finish | refuse
+    case_action_submitted = Signal(str, str, object)  # kind, case number, values
     material_toggled = Signal(int, bool)
     retry_requested = Signal()
     message_dismissed = Signal()
@@ -67,8 +82,10 @@ class CounterWindow(QWidget):
         self.stack = QStackedWidget()
         self.login_page = LoginPage(lang)
         self.main_page = MainPage(lang)
+        self.cases_page = CasesPage(lang)
         self.stack.addWidget(self.login_page)
         self.stack.addWidget(self.main_page)
+        self.stack.addWidget(self.cases_page)
         root.addWidget(self.stack, 1)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
@@ -124,6 +141,9 @@ class CounterWindow(QWidget):
         layout.addWidget(self.notice, 1, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(0)
         layout.addWidget(self.clerk)
+        self.cases_button = button(" ".join(pair("my_cases", self.lang)), "myCases")
+        self.cases_button.hide()
+        layout.addWidget(self.cases_button)
         self.sign_out_button = button(" ".join(pair("sign_out", self.lang)), "action_sign_out")
         self.sign_out_button.hide()
         layout.addWidget(self.sign_out_button)
@@ -137,6 +157,18 @@ class CounterWindow(QWidget):
         self.retry_button.clicked.connect(self.retry_requested)
         self.sign_out_button.clicked.connect(self.sign_out_requested)
         self.dismiss_button.clicked.connect(self.message_dismissed)
+        self.cases_button.clicked.connect(self._cases_button)
+        self.cases_page.back.connect(self.cases_closed)
+        self.cases_page.refresh.connect(self.cases_refresh_requested)
+        self.cases_page.selected.connect(self.case_selected)
+        self.cases_page.action.connect(self.case_dialog_requested)
+
+    def _cases_button(self) -> None:
+        """The header button opens My cases, or goes back to the window from there."""
+        if self.stack.currentWidget() is self.cases_page:
+            self.cases_closed.emit()
+        else:
+            self.cases_requested.emit()
 
     def _action(self, key: str) -> None:
         {
@@ -152,6 +184,7 @@ class CounterWindow(QWidget):
             "accept_case": self.accept_case_requested,
             "notice": self.notice_requested,
             "evaluate": self.evaluate_requested,
+            "print_receipt": self.print_requested,
         }[key].emit()
 
     def _shortcuts(self) -> None:
@@ -169,16 +202,22 @@ class CounterWindow(QWidget):
 
     # -- setters ------------------------------------------------------------------------------------
     def show_login(self, screen: LoginScreen) -> None:
+        if self.dialog is not None:  # signed out or taken away: nothing to answer any more
+            self.dialog.reject()
         self.login_page.set_screen(screen)
         self.stack.setCurrentWidget(self.login_page)
         self.window_title.setText(tr("app_title", self.lang))
         self.clerk.setText(screen.logged_in_as)
         self.state_chip.hide()
         self.sign_out_button.hide()
+        self.cases_button.hide()
 
     def show_main(self, screen: MainScreen) -> None:
         self.main_page.set_screen(screen)
-        self.stack.setCurrentWidget(self.main_page)
+        if self.stack.currentWidget() is not self.cases_page:
+            self.stack.setCurrentWidget(self.main_page)
+        self.cases_button.setText(screen.cases_label or " ".join(pair("my_cases", self.lang)))
+        self.cases_button.show()
         self.window_title.setText(screen.window_title)
         self.clerk.setText(screen.clerk)
         self.state_chip.setText(screen.state_text)
@@ -200,8 +239,31 @@ class CounterWindow(QWidget):
         self.notice.setText(text)
         set_prop(self.notice, "level", level)
         self.notice.setVisible(bool(text))
+        self._fit_notice()
         if text:
             self._notice_timer.start(NOTICE_MS)
+
+    def _fit_notice(self) -> None:
+        """One line when the header has room (a wrapping label asks for too little width);
+        wrapped, and the header taller, only when it has not."""
+        if not self.notice.isVisible():
+            return
+        self.notice.ensurePolished()
+        want = self.notice.fontMetrics().horizontalAdvance(self.notice.text()) + 34
+        others = (
+            self.window_title,
+            self.state_chip,
+            self.clerk,
+            self.cases_button,
+            self.sign_out_button,
+        )
+        shown = [w for w in others if not w.isHidden()]
+        used = sum(w.sizeHint().width() for w in shown) + 18 * (len(shown) + 1) + 36
+        self.notice.setMinimumWidth(max(120, min(want, self.width() - used)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_notice()
 
     def open_transfer(self, choices: TransferChoices) -> None:
         dialog = TransferDialog(choices, self.lang, self)
@@ -222,6 +284,41 @@ class CounterWindow(QWidget):
         dialog = PauseDialog(choices, self.lang, self)
         dialog.submitted.connect(self.pause_requested)
         self._open(dialog)
+
+    def show_cases(self, screen: CasesScreen | None) -> None:
+        """My cases over the main page; None goes back to the main page."""
+        if screen is None:
+            if self.stack.currentWidget() is self.cases_page:
+                self.stack.setCurrentWidget(self.main_page)
+            return
+        self.cases_page.set_screen(screen)
+        self.stack.setCurrentWidget(self.cases_page)
+
+    def open_accept(self, form: AcceptForm) -> None:
+        dialog = AcceptDialog(form, self.lang, self)
+        dialog.submitted.connect(self.accept_submitted)
+        self._open(dialog)
+
+    def open_missing(self, form: MissingForm) -> None:
+        dialog = MissingDialog(form, self.lang, self)
+        dialog.submitted.connect(self.missing_submitted)
+        self._open(dialog)
+
+    def open_case_action(self, form: CaseActionForm) -> None:
+        dialog = CaseActionDialog(form, self.lang, self)
+        dialog.submitted.connect(self.case_action_submitted)
+        self._open(dialog)
+
+    def form_error(self, form: str, field: str | None, text: str) -> None:
+        """A refusal for the dialog `form`; in the header if that dialog was closed."""
+        if self.dialog is not None and getattr(self.dialog, "form_name", "") == form:
+            self.dialog.show_error(field, text)
+        else:
+            self.show_notice(text, "error")
+
+    def close_form(self, form: str) -> None:
+        if self.dialog is not None and getattr(self.dialog, "form_name", "") == form:
+            self.dialog.accept()
 
     def _open(self, dialog) -> None:
         """Window-modal and non-blocking (open, not exec), so the event loop keeps running."""

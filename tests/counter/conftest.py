@@ -49,9 +49,10 @@ class Rig:
 
 @pytest.fixture
 def make_rig(tmp_path):
-    """make_rig(api=None, **config) -> a started presenter on fakes (same state file each time)."""
+    """make_rig(api=None, printer=None, **config) -> a started presenter on fakes (same state
+    file each time)."""
 
-    def make(api: FakeApi | None = None, **config) -> Rig:
+    def make(api: FakeApi | None = None, printer=None, **config) -> Rig:
         config.setdefault("state_file", str(tmp_path / "counter-state.json"))
         cfg = make_config(**config)
         local = LocalState.load(cfg.state_file)
@@ -62,7 +63,7 @@ def make_rig(tmp_path):
             FakeScheduler(),
         )
         api = api or FakeApi()
-        presenter = Presenter(view, api, live, scheduler, cfg, runner, local)
+        presenter = Presenter(view, api, live, scheduler, cfg, runner, local, printer)
         presenter.start()
         runner.settle()
         return Rig(presenter, view, api, live, runner, scheduler, local)

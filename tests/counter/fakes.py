@@ -1,5 +1,6 @@
-"""Test doubles for the counter: an in-memory backend with the window rules, a live client,
-a view that records what it was told, a runner and a clock-driven scheduler."""
+"""Test doubles for the counter: an in-memory backend with the window and case rules, a live
+client, a view that records what it was told, a runner, a clock-driven scheduler and a
+printer that records what it printed."""
 
 from __future__ import annotations
 
@@ -29,11 +30,18 @@ def demo_catalog() -> dict:
     """GET /catalog of the demo hall (the parts the counter uses), from config/demo-hall.toml."""
     cfg = tomllib.loads(DEMO_HALL.read_text(encoding="utf-8"))
     return {
-        "hall": {"code": "qingshan", "name": cfg["hall"]["name"]},
+        "hall": {
+            "code": "qingshan",
+            "name": cfg["hall"]["name"],
+            "timezone": "Asia/Shanghai",
+            "supervision_phone": "0571-12345",
+        },
+        "departments": [{"code": d["code"], "name": d["name"]} for d in cfg["departments"]],
         "items": [
             {
                 "code": i["code"],
                 "name": i["name"],
+                "department": i["department"],
                 "prefix": i["prefix"],
                 "kind": i["kind"],
                 "promised_days": i.get("promised_days"),
@@ -47,8 +55,29 @@ def demo_catalog() -> dict:
     }
 
 
-def _conflict(code: str, message: str = "") -> ApiError:
-    return ApiError(409, code, message or code, "window")
+def _conflict(code: str, message: str = "", field: str = "window") -> ApiError:
+    return ApiError(409, code, message or code, field)
+
+
+def _invalid(code: str, message: str, field: str) -> ApiError:
+    return ApiError(400, code, message, field)
+
+
+def valid_id_number(text: str) -> bool:
+    """18 characters with the GB 11643 check digit (the backend's rule)."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    if not re.fullmatch(r"\d{17}[\dX]", text.upper()):
+        return False
+    total = sum(int(c) * w for c, w in zip(text[:17], weights, strict=True))
+    return "10X98765432"[total % 11] == text[17].upper()
+
+
+def _mask(name: str, phone: str, id_number: str) -> dict:
+    return {
+        "name": (name[0] + "*" + name[-1] if len(name) > 2 else name[0] + "*") if name else "",
+        "phone": phone[:3] + "****" + phone[-4:] if phone else "",
+        "id_number": id_number[:4] + "*" * 10 + id_number[-4:] if id_number else "",
+    }
 
 
 class FakeApi:
@@ -83,6 +112,12 @@ class FakeApi:
         self.audit: list[tuple[str, str]] = []  # action, number
         self.logins: list[str] = []
         self.state_loads = 0
+        self.cases: dict[str, dict] = {}  # number -> the case as GET /cases shows it
+        self.case_clerks: dict[str, str] = {}  # number -> username of the accepting clerk
+        self.case_loads = 0
+        self.rated: set[str] = set()  # ticket numbers already rated
+        self.rating_requests: list[tuple[int, str]] = []  # (window, ticket number)
+        self.status_tokens = False  # True: the counter state names the ticket's status token
         self.down = False
         self.lose_answers = 0
         self.lock = threading.RLock()
@@ -128,12 +163,25 @@ class FakeApi:
 
     def get(self, path: str) -> dict:
         self._check()
-        match = re.fullmatch(r"/api/v1/halls/qingshan/windows/(\d+)", path)
-        assert match, path
         with self.lock:
             self._user()
+            listing = re.fullmatch(r"/api/v1/halls/qingshan/cases\?clerk=(\w+)", path)
+            if listing:
+                self.case_loads += 1
+                return self.case_list(listing.group(1))
+            one = re.fullmatch(r"/api/v1/halls/qingshan/cases/([\w-]+)", path)
+            if one:
+                return {"case": dict(self._case(one.group(1)))}
+            match = re.fullmatch(r"/api/v1/halls/qingshan/windows/(\d+)", path)
+            assert match, path
             self.state_loads += 1
             return self.counter_state(int(match.group(1)))
+
+    def post(self, path: str, body: dict | None = None, request_id: str | None = None) -> dict:
+        match = re.fullmatch(r"/api/v1/halls/qingshan/cases/([\w-]+)/([a-z-]+)", path)
+        assert match, path
+        number, action = match.groups()
+        return self._command("case_" + action, number, request_id, body or {})
 
     def window_action(self, window: int, action: str, request_id: str | None = None, **body):
         return self._command(action, window, request_id, body)
@@ -148,7 +196,7 @@ class FakeApi:
         with self.lock:
             user = self._user()
             key = (user, request_id or f"auto-{len(self.calls)}")
-            fingerprint = (action, target, tuple(sorted(body.items())))
+            fingerprint = (action, target, repr(sorted(body.items())))
             if key in self.replies:
                 first, answer = self.replies[key]
                 if first != fingerprint:
@@ -391,6 +439,146 @@ class FakeApi:
         self.audit.append(("ticket.requeued", number))
         return {"ticket": self._brief(t), "people_ahead": 0}
 
+    # -- cases ---------------------------------------------------------------------------------------
+    def _do_accept(
+        self,
+        user,
+        window,
+        applicant=None,
+        materials_received=(),
+        decision="done_now",
+        handling_unit=None,
+        note=None,
+    ):
+        w = self._window(window, user)
+        t = self._ticket(w)
+        if any(c["ticket_id"] == t["id"] for c in self.cases.values()):
+            raise _conflict("already_accepted", "already accepted", "ticket")
+        item = self.items[t["item"]]
+        a = {"name": "", "phone": "", "id_number": ""} | (applicant or {})
+        if item["kind"] == "promised":
+            for key in ("name", "phone"):
+                if not a[key]:
+                    raise _invalid("applicant_required", f"{key} is required", f"applicant.{key}")
+        if a["phone"] and not re.fullmatch(r"1[3-9]\d{9}", a["phone"]):
+            raise _invalid("invalid_phone", "电话号码格式不正确", "applicant.phone")
+        if a["id_number"] and not valid_id_number(a["id_number"]):
+            raise _invalid("invalid_id_number", "身份证号码校验不通过", "applicant.id_number")
+        if decision == "refused":
+            raise _invalid("use_refuse", "refuse with /refuse", "decision")
+        units = {d["code"] for d in self.catalog_data["departments"]}
+        if handling_unit and handling_unit not in units:
+            raise ApiError(404, "department_not_found", "no such department", "handling_unit")
+        number = f"QINGSHAN-20240506-{len(self.cases) + 1:04d}"
+        promised = item["kind"] == "promised"
+        case = {
+            "number": number,
+            "ticket_id": t["id"],
+            "ticket_number": t["number"],
+            "item": t["item"],
+            "item_name": item["name"]["zh"],
+            "kind": item["kind"],
+            "state": "open" if promised else "finished",
+            "state_zh": "办理中" if promised else "已办结",
+            "decision": decision,
+            "handling_unit": handling_unit or item["department"],
+            "applicant": _mask(a["name"], a["phone"], a["id_number"]),
+            "materials_received": list(materials_received),
+            "missing_materials": [],
+            "accepted_at": "2024-05-06T01:40:00+00:00",
+            "working_days": item["promised_days"] or 0,
+            "extended_days": 0,
+            "deadline_at": "2024-06-03T17:30:00+08:00" if promised else "2024-05-06T09:40:00+08:00",
+            "colour": "green" if promised else None,
+            "note": note,
+            "status_token": f"case-token-{len(self.cases) + 1}",
+        }
+        self.cases[number] = case
+        self.case_clerks[number] = user
+        self.audit.append(("case.accepted", number))
+        return {"case": dict(case)}
+
+    def _do_rating_request(self, user, window):
+        w = self._window(window, user)
+        done = [t for t in self.tickets if t["window"] == window and t["state"] == "finished"]
+        if not done:
+            raise _invalid("nothing_to_rate", "nothing finished yet", "window")
+        number = done[-1]["number"]
+        if number in self.rated:
+            raise _conflict("already_rated", "这次服务已评价 / already rated", "ticket")
+        self.rating_requests.append((w["number"], number))
+        self.audit.append(("evaluation.requested", number))
+        return {"requested": {"window": w["number"], "number": number}}
+
+    def _case(self, number: str) -> dict:
+        case = self.cases.get(number)
+        if case is None:
+            raise ApiError(404, "case_not_found", f"no case {number!r}", "number")
+        return case
+
+    def _case_state(self, case: dict, allowed: tuple[str, ...]) -> None:
+        if case["state"] not in allowed:
+            raise _conflict("invalid_case_transition", "not now", "state")
+
+    def _changed(self, case: dict, action: str, state: str | None = None) -> dict:
+        if state:
+            zh = {"open": "办理中", "suspended": "待补正材料", "finished": "已办结"}
+            case.update(state=state, state_zh=zh.get(state, "不予办理"))
+            case["colour"] = "green" if state == "open" else None
+        self.audit.append((f"case.{action}", case["number"]))
+        return {"case": dict(case)}
+
+    def _do_case_suspend(self, user, number, missing, note=None):
+        case = self._case(number)
+        self._case_state(case, ("open",))
+        missing = [m.strip() for m in missing if m.strip()]
+        if not missing:
+            raise _invalid("missing_required", "list every missing material", "missing")
+        case["missing_materials"] = missing
+        return self._changed(case, "suspended", "suspended")
+
+    def _do_case_supplement(self, user, number, received=()):
+        case = self._case(number)
+        self._case_state(case, ("suspended",))
+        case["materials_received"] = [*case["materials_received"], *received]
+        case["missing_materials"] = []
+        return self._changed(case, "supplemented", "open")
+
+    def _do_case_extension(self, user, number, days, reason):
+        case = self._case(number)
+        self._case_state(case, ("open",))
+        if not 1 <= days <= 3:
+            raise _invalid("invalid_extension", "1 to 3 working days", "days")
+        if case.get("extension_requested"):
+            raise _conflict("extension_pending", "already waiting", "days")
+        case["extension_requested"] = days
+        out = self._changed(case, "extension_requested")
+        return out | {"extension": {"days": days, "reason": reason, "state": "requested"}}
+
+    def _do_case_finish(self, user, number, result):
+        case = self._case(number)
+        self._case_state(case, ("open",))
+        case["result"] = result
+        return self._changed(case, "finished", "finished")
+
+    def _do_case_refuse(self, user, number, reason):
+        case = self._case(number)
+        self._case_state(case, ("open", "suspended"))
+        case["refuse_reason"] = reason
+        return self._changed(case, "refused", "refused")
+
+    def case_list(self, clerk: str) -> dict:
+        rank = {"red": 0, "orange": 1, "yellow": 2, "green": 3, None: 4}
+        mine = [
+            dict(c) | {"clerk": USERS[clerk]}
+            for n, c in self.cases.items()
+            if self.case_clerks[n] == clerk and c["state"] in ("open", "suspended")
+        ]
+        mine.sort(key=lambda c: (rank[c["colour"]], c["deadline_at"]))
+        counts = {k: sum(1 for c in mine if c["colour"] == k) for k in rank if k}
+        counts["suspended"] = sum(1 for c in mine if c["state"] == "suspended")
+        return {"cases": mine, "counts": counts}
+
     # -- GET /windows/<n> ---------------------------------------------------------------------------
     def counter_state(self, number: int) -> dict:
         w = self.windows[number]
@@ -412,6 +600,8 @@ class FakeApi:
             current = self._brief(t) | {
                 "priority_reason": t["priority_reason"],
                 "waited_minutes": 7,
+                "issued_at": "2024-05-06T01:30:00+00:00",
+                **({"status_token": f"tok-{t['number']}"} if self.status_tokens else {}),
                 "materials": item["guide"]["materials"],
                 "kind": item["kind"],
                 "promised_days": item["promised_days"],
@@ -506,6 +696,9 @@ class FakeView:
         self.message = ""
         self.notices: list[tuple[str, str]] = []
         self.dialogs: list[tuple[str, Any]] = []
+        self.form: str | None = None  # the case dialog open, until the presenter closes it
+        self.form_errors: list[tuple[str, str | None, str]] = []
+        self.cases = None  # the My cases page, None when not showing
 
     def show_login(self, screen) -> None:
         self.page, self.login = "login", screen
@@ -537,6 +730,28 @@ class FakeView:
 
     def open_pause(self, choices) -> None:
         self.dialogs.append(("pause", choices))
+
+    def open_accept(self, form) -> None:
+        self.dialogs.append(("accept", form))
+        self.form = "accept"
+
+    def open_missing(self, form) -> None:
+        self.dialogs.append(("missing", form))
+        self.form = "missing"
+
+    def open_case_action(self, form) -> None:
+        self.dialogs.append(("case_action", form))
+        self.form = "case_action"
+
+    def form_error(self, form: str, field: str | None, text: str) -> None:
+        self.form_errors.append((form, field, text))
+
+    def close_form(self, form: str) -> None:
+        if self.form == form:
+            self.form = None
+
+    def show_cases(self, screen) -> None:
+        self.cases = screen
 
 
 class ManualRunner:
@@ -606,3 +821,28 @@ class FakeScheduler:
             if runner is not None:
                 runner.settle()
         self.now = end
+
+
+class FakePrinter:
+    """A CounterPrinter that records receipts; `fault` makes it fail like a real one."""
+
+    def __init__(self, fault=None):
+        self.printed: list[tuple[str, Any]] = []
+        self.fault = fault
+
+    def _result(self):
+        from clientlib.printing import PrintResult
+
+        if self.fault is None:
+            return PrintResult(True, None, "打印完成", "printed")
+        from kiosk.printer import fault_result
+
+        return fault_result(self.fault)
+
+    def print_acceptance(self, receipt, tz=None):
+        self.printed.append(("acceptance", receipt))
+        return self._result()
+
+    def print_notice(self, receipt):
+        self.printed.append(("notice", receipt))
+        return self._result()

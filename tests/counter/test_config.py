@@ -47,3 +47,22 @@ def test_missing_required_key_and_bad_toml(tmp_path):
     broken.write_text('hall = "qingshan\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"^{broken}: not valid TOML"):
         load_config(broken)
+
+
+def test_printer_is_optional_and_checked_like_the_kiosks():
+    assert parse_config(GOOD, "c.toml").printer is None
+    printer = parse_config(GOOD | {"printer": {"type": "network", "host": "10.0.0.5"}}).printer
+    assert (printer.type, printer.paper, printer.native_qr) == ("network", 80, True)
+    assert printer.options == {"type": "network", "host": "10.0.0.5"}
+    for change, message in (
+        ({"type": "network"}, "c.toml: printer: printer config key 'host' is required"),
+        ({"type": "dummy", "paper": 76}, "c.toml: printer.paper: must be one of 58, 80"),
+        ({"type": "dummy", "native_qr": "no"}, "c.toml: printer.native_qr: must be true"),
+        ({"type": "dummy", "job_timeout": 0}, "c.toml: printer.job_timeout: must be a positive"),
+        ({"type": "laser"}, "c.toml: printer: printer config key 'type'"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            parse_config(GOOD | {"printer": change}, "c.toml")
+        assert str(caught.value).startswith(message)
+    with pytest.raises(ConfigError, match=r"^c.toml: printer: must be a table"):
+        parse_config(GOOD | {"printer": "dummy"}, "c.toml")

@@ -136,3 +136,94 @@ def test_backend_restart_mid_service_and_counter_restart(live_server, counter_fa
     press(qtbot, again, Qt.Key.Key_F4, lambda: shown(again) == "")
     audit = audit_for(live_server, second)
     assert audit["ticket.called"] == 1 and audit["ticket.finished"] == 1
+
+
+ID_NUMBER = "320102198503151230"  # a valid check digit
+
+
+def staff(server, user: str = "manager") -> ApiClient:
+    client = ApiClient(server.url, server.hall)
+    client.login(user, server.password(user))
+    return client
+
+
+def accept_through_the_dialog(counter, qtbot, id_number: str):
+    from PySide6.QtWidgets import QLineEdit, QPushButton
+
+    w = counter.window
+    qtbot.mouseClick(w.main_page.buttons["accept_case"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.dialog is not None and w.dialog.isVisible())
+    dialog = w.dialog
+    dialog.findChild(QLineEdit, "name").insert("张小三")
+    dialog.findChild(QLineEdit, "phone").insert("13812341234")
+    ident = dialog.findChild(QLineEdit, "id_number")
+    ident.clear()
+    ident.insert(id_number)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "ok"), Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_case_accepted_suspended_supplemented_end_to_end(live_server, counter_factory, qtbot):
+    """受理 with a refused ID number then a good one, 一次性告知 with one missing material, the
+    case as the API shows it, My cases updated by a pushed case event, and 评价."""
+    from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
+
+    kiosk = ApiClient(live_server.url, live_server.hall, live_server.kiosk_token)
+    ticket = kiosk.issue_ticket("MZ-01", request_id="case-e2e")["ticket"]["number"]
+    counter = real_counter(counter_factory, live_server)
+    w = log_in(counter, qtbot, live_server)
+    press(qtbot, counter, Qt.Key.Key_F1, lambda: shown(counter) == ticket)
+    press(qtbot, counter, Qt.Key.Key_F3, lambda: "办理中" in w.main_page.ticket.state.text())
+    card = w.main_page.ticket
+    materials = [box.text() for box in card.checkboxes]
+    card.checkboxes[0].click()
+    card.checkboxes[2].click()
+
+    dialog = accept_through_the_dialog(counter, qtbot, "320102198503151231")
+    error = dialog.findChild(QLabel, "error_applicant_id_number")
+    qtbot.waitUntil(error.isVisible, timeout=10_000)
+    assert error.text().startswith("身份证号码校验不通过") and w.dialog is dialog
+    ident = dialog.findChild(QLineEdit, "id_number")  # corrected in the same dialog
+    ident.clear()
+    ident.insert(ID_NUMBER)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "ok"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.dialog is None and not counter.presenter.busy, timeout=10_000)
+    qtbot.waitUntil(card.badge.isVisible)
+    number = counter.presenter.case["number"]
+    assert card.case_number.text() == f"受理编号 {number}"
+    assert card.case_deadline.text().startswith("承诺办结时间 20")
+
+    qtbot.mouseClick(card.hooks["notice"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.dialog is not None and w.dialog.isVisible())
+    for box in w.dialog.findChildren(QCheckBox):
+        box.setChecked(box.text() == "户口簿")
+    qtbot.mouseClick(w.dialog.findChild(QPushButton, "ok"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.case_state.text() == "待补正：户口簿", timeout=10_000)
+
+    manager = staff(live_server)
+    case = manager.get(manager.hall_path(f"/cases/{number}"))["case"]
+    assert case["state"] == "suspended" and case["missing_materials"] == ["户口簿"]
+    assert case["materials_received"] == [materials[0], materials[2]]
+    assert case["applicant"] == {
+        "name": "张*三",
+        "phone": "138****1234",
+        "id_number": "3201**********1230",
+    }
+    assert case["ticket_number"] == ticket and case["kind"] == "promised"
+    assert [h["action"] for h in case["history"]] == ["case.accepted", "case.suspended"]
+
+    qtbot.mouseClick(w.cases_button, Qt.MouseButton.LeftButton)
+    table = w.cases_page.table
+    qtbot.waitUntil(lambda: table.rowCount() == 1 and table.item(0, 0).text() == "停")
+    assert table.item(0, 1).text() == number and table.item(0, 3).text() == "待补正 1 项"
+    # Supplements handed in elsewhere: the pushed case event refreshes My cases.
+    manager.post(manager.hall_path(f"/cases/{number}/supplement"), {"received": ["户口簿"]})
+    qtbot.waitUntil(lambda: table.item(0, 0).text() == "绿", timeout=10_000)
+    assert table.item(0, 3).text() == "办理中"
+    qtbot.mouseClick(w.cases_page.back_button, Qt.MouseButton.LeftButton)
+
+    press(qtbot, counter, Qt.Key.Key_F4, lambda: shown(counter) == "")
+    qtbot.mouseClick(card.hooks["evaluate"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.notice.text().startswith(f"已请 {ticket} 评价"), timeout=10_000)
+    audit = audit_for(live_server, ticket)
+    assert audit["evaluation.requested"] == 1 and audit["ticket.finished"] == 1

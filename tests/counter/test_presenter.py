@@ -351,28 +351,6 @@ def test_sign_out_needs_the_ticket_settled_first(make_rig):
     assert rig.api.windows[3]["state"] == "closed" and rig.live.latest.closed
 
 
-def test_case_hooks_say_they_are_not_available_yet(make_rig):
-    rig = signed_in(make_rig())
-    rig.api.add_ticket("MZ-01")
-    rig.presenter.call_next()
-    rig.settle()
-    assert {"accept_case", "notice", "evaluate"} <= rig.view.main.enabled
-    for hook in (
-        rig.presenter.accept_case,
-        rig.presenter.one_time_notice,
-        rig.presenter.request_evaluation,
-    ):
-        rig.view.notices.clear()
-        hook()
-        assert rig.view.notices == [
-            (
-                "案件受理功能将在限时办结模块提供  Not yet available: comes with the "
-                "case-tracking module",
-                "info",
-            )
-        ]
-
-
 def test_the_backend_unreachable_at_start_is_shown_and_retried(make_rig):
     api = FakeApi()
     api.down = True

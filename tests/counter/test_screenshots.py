@@ -92,3 +92,89 @@ def test_screenshots(live_server, counter_factory, qtbot):
     assert len(saved) == 5 * len(SIZES)
     for path in saved:
         assert path.stat().st_size > 10_000, path
+
+
+def prepare_cases(server, kiosk) -> None:
+    """Cases clerk1 accepted earlier at window 7: a 1-day and a 3-day item (orange or yellow,
+    depending on the day), and one waiting for supplements."""
+    clerk = ApiClient(server.url, server.hall)
+    clerk.login("clerk1", server.password("clerk1"))
+    clerk.window_action(7, "sign-in")
+    cases = (
+        ("SJ-01", {"name": "王建国", "phone": "13905710001"}, []),
+        ("NJ-03", {"name": "陈秀英", "phone": "13905710002"}, []),
+        ("ZJ-02", {"name": "欧阳明", "phone": "13905710003"}, ["不动产权证书复印件", "委托书"]),
+    )
+    for n, (item, applicant, missing) in enumerate(cases):
+        kiosk.issue_ticket(item, request_id=f"case-shot-{n}")
+        clerk.window_action(7, "call-next")
+        clerk.window_action(7, "start")
+        case = clerk.window_action(7, "accept", applicant=applicant, decision="proxy")["case"]
+        if missing:
+            clerk.post(clerk.hall_path(f"/cases/{case['number']}/suspend"), {"missing": missing})
+        clerk.window_action(7, "finish")
+    clerk.window_action(7, "sign-out")
+
+
+def test_case_screenshots(live_server, counter_factory, qtbot):
+    """受理 dialog (with a refused ID number), the ticket card with its case, 一次性告知 and
+    My cases, at both sizes."""
+    from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
+
+    kiosk = ApiClient(live_server.url, live_server.hall, live_server.kiosk_token)
+    prepare_cases(live_server, kiosk)
+    number = kiosk.issue_ticket(
+        "MZ-01", request_id="case-shot", priority="green", priority_reason="elderly"
+    )["ticket"]["number"]
+    kiosk.issue_ticket("MZ-02", request_id="case-shot-line")
+    saved: list[Path] = []
+    counter = real_counter(counter_factory, live_server, size=SIZES[0])
+    w = counter.window
+
+    def each_size(name: str, dialog=None) -> None:
+        for size in SIZES:
+            w.resize(*size)
+            qtbot.waitUntil(lambda s=size: (w.width(), w.height()) == s)
+            saved.append(save(w, name, size, dialog))
+
+    log_in(counter, qtbot, live_server)
+    press(qtbot, counter, Qt.Key.Key_F1, lambda: shown(counter) == number)
+    press(qtbot, counter, Qt.Key.Key_F3, lambda: "办理中" in w.main_page.ticket.state.text())
+    card = w.main_page.ticket
+    for box in card.checkboxes[:3]:
+        box.click()
+    card.hooks["accept_case"].click()
+    qtbot.waitUntil(lambda: w.dialog is not None and w.dialog.isVisible())
+    dialog = w.dialog
+    dialog.findChild(QLineEdit, "name").insert("张小三")
+    dialog.findChild(QLineEdit, "phone").insert("13812341234")
+    ident = dialog.findChild(QLineEdit, "id_number")
+    ident.insert("320102198503151231")  # a wrong check digit: refused at the field
+    dialog.findChild(QPushButton, "ok").click()
+    qtbot.waitUntil(dialog.findChild(QLabel, "error_applicant_id_number").isVisible)
+    each_size("accept-dialog", dialog)
+    ident.clear()
+    ident.insert("320102198503151230")
+    dialog.findChild(QPushButton, "ok").click()
+    qtbot.waitUntil(lambda: w.dialog is None and card.badge.isVisible(), timeout=10_000)
+    each_size("case-accepted")
+
+    card.hooks["notice"].click()
+    qtbot.waitUntil(lambda: w.dialog is not None and w.dialog.isVisible())
+    for box in w.dialog.findChildren(QCheckBox)[5:]:  # 授权书 and 收入证明 are missing
+        box.setChecked(False)
+    w.dialog.findChild(QLineEdit, "other").insert("村（居）委会出具的家庭情况证明")
+    w.dialog.findChild(QPushButton, "addMissing").click()
+    each_size("notice-dialog", w.dialog)
+    w.dialog.findChild(QPushButton, "ok").click()
+    qtbot.waitUntil(lambda: card.case_state.text().startswith("待补正"), timeout=10_000)
+
+    w.cases_button.click()
+    table = w.cases_page.table
+    qtbot.waitUntil(lambda: table.rowCount() == 4, timeout=10_000)
+    table.selectRow(0)
+    qtbot.waitUntil(lambda: w.cases_page.buttons["extension"].isEnabled())
+    each_size("my-cases")
+    assert len(saved) == 4 * len(SIZES)
+    for path in saved:
+        assert path.stat().st_size > 10_000, path

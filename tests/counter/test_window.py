@@ -241,14 +241,3 @@ def test_manager_message_bar(counter_factory, qtbot):
     assert w.message_bar.isVisible() and "请注意排队人数" in w.message_text.text()
     click(qtbot, w.dismiss_button)
     assert not w.message_bar.isVisible()
-
-
-def test_case_hook_buttons_explain_they_come_later(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01")
-    counter = counter_factory(api)
-    w = log_in(counter, qtbot)
-    click(qtbot, w.main_page.buttons["call_next"])
-    qtbot.waitUntil(lambda: ticket_shown(w) == "A001" and idle(counter))
-    click(qtbot, w.main_page.buttons["accept_case"])
-    assert "案件受理功能将在限时办结模块提供" in w.notice.text() and w.notice.isVisible()

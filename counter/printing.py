@@ -1,0 +1,43 @@
+"""The window's receipt printer: the acceptance receipt (受理回执) and the one-time notice
+(一次性告知书). Every method blocks for at most the configured job time and never raises, so
+the presenter runs it on its own print runner and a stuck printer never holds up the clerk.
+
+The fault handling (status before and after, time limits, dummy output) is the kiosk's
+PrinterService; only the receipts differ.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from escpos.escpos import Escpos
+
+from clientlib.printing import NoticeReceipt, PaperWidth, PrintResult, render_notice
+from clientlib.printing.receipts import HALL_TZ, AcceptanceReceipt, render_acceptance
+from kiosk.printer import CAUSES, PrinterService
+
+from .config import PrinterConfig
+
+
+class CounterPrinter(PrinterService):
+    def __init__(self, config: PrinterConfig):
+        super().__init__(config)  # the same keys as the kiosk's PrinterConfig
+
+    def print_acceptance(self, receipt: AcceptanceReceipt, tz: tzinfo = HALL_TZ) -> PrintResult:
+        def render(p: Escpos) -> None:
+            render_acceptance(p, receipt, self.paper, native_qr=self.config.native_qr, tz=tz)
+
+        return self._print(render)
+
+    def print_notice(self, receipt: NoticeReceipt) -> PrintResult:
+        return self._print(lambda p: render_notice(p, receipt, self.paper))
+
+
+def fault_text(result: PrintResult) -> tuple[str, str]:
+    """(zh, en) cause of a failed print, short enough for the header notice."""
+    if result.fault is None:
+        return ("", "")
+    return CAUSES.get(result.fault, (result.message_zh, result.message_en))
+
+
+__all__ = ["CounterPrinter", "PaperWidth", "fault_text"]
