@@ -10,9 +10,10 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 # Debian packages: CJK fonts for Qt screenshots and pages, Chromium for page tests,
-# espeak-ng for the offline voice call-out.
-TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng
-RUN_PACKAGES := espeak-ng
+# espeak-ng for the offline voice call-out, a TrueType CJK font for the PDF reports (matplotlib
+# cannot embed Noto's CFF outlines as TrueType), poppler-utils to check the PDFs in tests.
+TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng fonts-wqy-zenhei poppler-utils
+RUN_PACKAGES := espeak-ng fonts-wqy-zenhei
 
 .PHONY: install run demo test lint bench clean system-test system-run kiosk counter
 

@@ -13,7 +13,7 @@ from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from .api import auth_views, case_views, hall_views, openapi, window_views
+from .api import auth_views, case_views, hall_views, openapi, report_views, window_views
 from .api.framework import (
     ApiError,
     domain_error_response,
@@ -110,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         window_views.messages_bp,
         case_views.bp,
         case_views.window_bp,
+        report_views.bp,
         openapi.bp,
         status_page.bp,
         pages.bp,
