@@ -18,29 +18,19 @@ Without a [printer] section the counter prints nothing and offers no printing.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+if TYPE_CHECKING:  # python-escpos is imported only when a [printer] is configured
+    from clientlib.printing import PrinterConfig
+
 LANGUAGES = ("zh", "en")
-PAPER_WIDTHS = (58, 80)
 
 
 class ConfigError(ValueError):
     """A bad counter config; the message reads ``file: key: reason``."""
-
-
-@dataclass(frozen=True)
-class PrinterConfig:
-    """The window's receipt printer (the same keys as the kiosk's [printer])."""
-
-    type: str = "dummy"
-    paper: int = 80
-    native_qr: bool = True  # False for printers without GS ( k: the QR goes as an image
-    job_timeout: float = 10.0  # a whole print job never takes longer
-    status_timeout: float = 2.0
-    options: dict[str, Any] = field(default_factory=lambda: {"type": "dummy"})
 
 
 @dataclass(frozen=True)
@@ -135,34 +125,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> CounterConfi
 
 
 def _printer(source: str, data: Any) -> PrinterConfig:
-    def fail(key: str, reason: str) -> ConfigError:
-        return ConfigError(f"{source}: printer.{key}: {reason}")
+    """The [printer] table: the same keys as the kiosk's (clientlib.printing.config)."""
+    from clientlib.printing import parse_printer_config  # python-escpos only when a printer is set
 
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: printer: must be a table, got {data!r}")
-    paper = data.get("paper", 80)
-    if paper not in PAPER_WIDTHS:
-        raise fail("paper", f"must be one of 58, 80, got {paper!r}")
-    native_qr = data.get("native_qr", True)
-    if not isinstance(native_qr, bool):
-        raise fail("native_qr", f"must be true or false, got {native_qr!r}")
-    timeouts = {}
-    for key in ("job_timeout", "status_timeout"):
-        value = data.get(key, getattr(PrinterConfig, key))
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise fail(key, f"must be a positive number, got {value!r}")
-        timeouts[key] = float(value)
-    options = {
-        k: v
-        for k, v in data.items()
-        if k not in ("paper", "native_qr", "job_timeout", "status_timeout")
-    }
-    from clientlib.printing import open_printer  # python-escpos only when a printer is set
-
-    try:
-        open_printer(options)  # validates every type-specific key; connects nothing
-    except (ValueError, RuntimeError) as exc:
-        raise ConfigError(f"{source}: printer: {exc}") from None
-    return PrinterConfig(
-        type=options["type"], paper=paper, native_qr=native_qr, options=options, **timeouts
-    )
+    return parse_printer_config(data, source, ConfigError)

@@ -2,8 +2,8 @@
 (一次性告知书). Every method blocks for at most the configured job time and never raises, so
 the presenter runs it on its own print runner and a stuck printer never holds up the clerk.
 
-The fault handling (status before and after, time limits, dummy output) is the kiosk's
-PrinterService; only the receipts differ.
+The fault handling (status before and after, time limits, dummy output) is the shared
+clientlib.printing.PrinterService; only the receipts are the counter's.
 """
 
 from __future__ import annotations
@@ -12,17 +12,18 @@ from datetime import tzinfo
 
 from escpos.escpos import Escpos
 
-from clientlib.printing import NoticeReceipt, PaperWidth, PrintResult, render_notice
+from clientlib.printing import (
+    CAUSES,
+    NoticeReceipt,
+    PaperWidth,
+    PrinterService,
+    PrintResult,
+    render_notice,
+)
 from clientlib.printing.receipts import HALL_TZ, AcceptanceReceipt, render_acceptance
-from kiosk.printer import CAUSES, PrinterService
-
-from .config import PrinterConfig
 
 
 class CounterPrinter(PrinterService):
-    def __init__(self, config: PrinterConfig):
-        super().__init__(config)  # the same keys as the kiosk's PrinterConfig
-
     def print_acceptance(self, receipt: AcceptanceReceipt, tz: tzinfo = HALL_TZ) -> PrintResult:
         def render(p: Escpos) -> None:
             render_acceptance(p, receipt, self.paper, native_qr=self.config.native_qr, tz=tz)

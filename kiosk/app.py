@@ -14,7 +14,7 @@ from clientlib.api import ApiClient
 
 from .config import KioskConfig
 from .presenter import Presenter
-from .printer import PrinterService
+from .printer import KioskPrinter
 from .qtbridge import QtRunner, QtScheduler
 from .views.style import apply_theme
 from .views.window import KioskWindow
@@ -94,7 +94,7 @@ def create_kiosk(config: KioskConfig, api: Any = None, printer: Any = None) -> K
     runner = QtRunner(threads=4)
     print_runner = QtRunner(threads=1)  # one job at a time; never blocks network calls
     api = api if api is not None else api_client(config)
-    printer = printer if printer is not None else PrinterService(config.printer)
+    printer = printer if printer is not None else KioskPrinter(config.printer)
     presenter = Presenter(window, api, printer, scheduler, config, runner, print_runner)
     connect(window, presenter)
     return Kiosk(window, presenter, api, printer, runner, print_runner, scheduler)

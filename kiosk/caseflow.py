@@ -14,12 +14,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clientlib.api import ApiError, ApiUnavailable
-from clientlib.printing import Fault, PrintResult
+from clientlib.printing import Fault, PrintResult, cause_of, condition_of, fault_result
 
 from . import cases as c
 from .i18n import pick, tr
 from .ports import Plumbing, touch
-from .printer import cause_of, condition_of, fault_result
 
 
 class CaseFlow(Plumbing):

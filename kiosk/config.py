@@ -21,24 +21,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from clientlib.printing import open_printer
+from clientlib.printing.config import PrinterConfig, parse_printer_config
 
 LANGUAGES = ("zh", "en")
-PAPER_WIDTHS = (58, 80)
 
 
 class ConfigError(ValueError):
     """A bad kiosk config; the message reads ``file: key: reason``."""
-
-
-@dataclass(frozen=True)
-class PrinterConfig:
-    type: str = "dummy"
-    paper: int = 80
-    native_qr: bool = True  # False for printers without GS ( k QR support: the QR goes as an image
-    job_timeout: float = 10.0  # a whole print job, status checks included, never takes longer
-    status_timeout: float = 2.0
-    options: dict[str, Any] = field(default_factory=lambda: {"type": "dummy"})  # for open_printer
 
 
 @dataclass(frozen=True)
@@ -159,7 +148,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> KioskConfig:
         token=_token(r, kiosk),
         language=r.choice("language", "zh", LANGUAGES),
         api_retries=retries,
-        printer=_printer(source, data.get("printer", {"type": "dummy"})),
+        printer=parse_printer_config(data.get("printer", {"type": "dummy"}), source, ConfigError),
         source=source,
         **{key: r.number(key, getattr(KioskConfig, key)) for key in _SECONDS},
     )
@@ -193,29 +182,3 @@ def _token_from_file(raw: str, kiosk: str, fail) -> str:
     if not token or len(token.split()) != 1:
         raise fail("expected a [devices] table or a file holding only the token")
     return token
-
-
-def _printer(source: str, data: Any) -> PrinterConfig:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: printer: must be a table, got {data!r}")
-    r = _Reader(source, data, "printer.")
-    native_qr = data.get("native_qr", True)
-    if not isinstance(native_qr, bool):
-        raise r.fail("native_qr", f"must be true or false, got {native_qr!r}")
-    options = {
-        k: v
-        for k, v in data.items()
-        if k not in ("paper", "native_qr", "job_timeout", "status_timeout")
-    }
-    try:
-        open_printer(options)  # validates every type-specific key; connects nothing
-    except (ValueError, RuntimeError) as exc:
-        raise ConfigError(f"{source}: printer: {exc}") from None
-    return PrinterConfig(
-        type=options["type"],
-        paper=r.choice("paper", 80, PAPER_WIDTHS),
-        native_qr=native_qr,
-        job_timeout=r.number("job_timeout", 10.0),
-        status_timeout=r.number("status_timeout", 2.0),
-        options=options,
-    )

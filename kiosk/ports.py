@@ -3,7 +3,7 @@
 Collaborators are injected so tests can drive the presenter without Qt:
 - view: `set_chrome(Chrome)` and `show_screen(screen)` (see kiosk.screens);
 - api: a clientlib.api.ApiClient (or a fake with the same methods);
-- printer: a kiosk.printer.PrinterService (print_ticket, print_guide, status);
+- printer: a kiosk.printer.KioskPrinter (print_ticket, print_guide, print_case, status);
 - scheduler: `after(seconds, fn)` / `every(seconds, fn)` returning a handle with `cancel()`;
 - runner / print_runner: `run(fn, on_done, on_error)` that calls `fn` off the GUI thread and
   the callbacks back on it. Network and printer calls only ever go through a runner.

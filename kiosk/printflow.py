@@ -3,11 +3,18 @@ the printer's condition (reported to the backend) until a fault is fixed."""
 
 from __future__ import annotations
 
-from clientlib.printing import Condition, Fault, PrinterStatus, PrintResult
+from clientlib.printing import (
+    Condition,
+    Fault,
+    PrinterStatus,
+    PrintResult,
+    cause_of,
+    condition_of,
+    fault_result,
+)
 
 from . import builders as b
 from .ports import Plumbing, touch
-from .printer import cause_of, condition_of, fault_result
 
 
 class PrintFlow(Plumbing):

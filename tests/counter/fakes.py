@@ -831,12 +831,10 @@ class FakePrinter:
         self.fault = fault
 
     def _result(self):
-        from clientlib.printing import PrintResult
+        from clientlib.printing import PrintResult, fault_result
 
         if self.fault is None:
             return PrintResult(True, None, "打印完成", "printed")
-        from kiosk.printer import fault_result
-
         return fault_result(self.fault)
 
     def print_acceptance(self, receipt, tz=None):

@@ -11,9 +11,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from clientlib.api import ApiError, ApiUnavailable
-from clientlib.printing import Condition, Fault, PrinterStatus, PrintResult
+from clientlib.printing import READY, Condition, Fault, PrinterStatus, PrintResult, fault_result
 from kiosk.config import KioskConfig, parse_config
-from kiosk.printer import READY, fault_result
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_HALL = ROOT / "config" / "demo-hall.toml"

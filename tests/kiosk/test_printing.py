@@ -1,12 +1,13 @@
-"""The kiosk with the fake ESC/POS network printer: faults, a silent printer, the bytes."""
+"""The kiosk with the fake ESC/POS network printer: faults, a silent printer, the bytes.
+
+The shared printer service itself is tested in tests/printing/test_service.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from clientlib.printing import Condition, Fault
-from kiosk.config import PrinterConfig
-from kiosk.printer import PrinterService, bounded, condition_of, fault_result
+from clientlib.printing import Condition, PrinterConfig, condition_of
+from kiosk.printer import KioskPrinter
 from kiosk.screens import ConfirmationScreen, HomeScreen
 from tests.printing.fake_printer import FakePrinter
 
@@ -32,7 +33,7 @@ def make_kiosk(kiosk_factory):
             status_timeout=status_timeout,
             options=network(printer),
         )
-        service = PrinterService(settings)
+        service = KioskPrinter(settings)
         kiosk = kiosk_factory(api=api, printer=service, **config)
         return kiosk, api
 
@@ -109,26 +110,12 @@ def test_refused_printer_is_reported_offline(qtbot, make_kiosk):
         printer.stop()
 
 
-def test_service_status_and_conditions():
-    with FakePrinter(state="cover_open") as printer:
-        service = PrinterService(
-            PrinterConfig(type="network", status_timeout=1, options=network(printer))
-        )
-        assert service.status().condition is Condition.COVER_OPEN
-    refused = FakePrinter(mode="refuse").start()
-    service = PrinterService(PrinterConfig(type="network", options=network(refused)))
-    assert service.status().condition is Condition.OFFLINE
-    refused.stop()
-    assert condition_of(fault_result(Fault.NO_RESPONSE)) is Condition.UNKNOWN
-    assert condition_of(fault_result(Fault.REFUSED)) is Condition.OFFLINE
-
-
 def test_dummy_printer_renders_the_ticket():
     from datetime import datetime
 
     from clientlib.printing import TicketReceipt
 
-    service = PrinterService(PrinterConfig())
+    service = KioskPrinter(PrinterConfig())
     result = service.print_ticket(
         TicketReceipt(
             "青山镇便民服务中心",
@@ -146,15 +133,3 @@ def test_dummy_printer_renders_the_ticket():
         and "就业失业登记".encode(GB) in service.last_output
     )
     assert service.status().can_print
-
-
-def test_bounded_gives_up_on_a_stuck_call():
-    import threading
-
-    never = threading.Event()
-    result = bounded(lambda: never.wait(5), 0.2, lambda: "gave up")
-    never.set()
-    assert result == "gave up"
-    assert bounded(lambda: 42, 1, lambda: None) == 42
-    with pytest.raises(ValueError):
-        bounded(lambda: int("x"), 1, lambda: None)
