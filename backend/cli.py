@@ -208,9 +208,12 @@ def cmd_demo(args) -> int:
     print(
         f"  managers' board   {base}/board   (hall {hall}, user manager, password {DEMO_USERS[1][3]})"
     )
+    print(f"  cases page        {base}/cases   (same login as the board)")
     for code, kind, _ in devices:
         if kind == "display":
             print(f"  hall display      {base}/display/{hall}/{code}#token={tokens[code]}")
+        if kind == "rating_pad":
+            print(f"  rating pad        {base}/rate/{hall}/{code}#token={tokens[code]}")
     print(f"  API description   {base}/api/v1/openapi.json")
     return 0
 

@@ -4,6 +4,9 @@
  * admins only) carries everything; on every event we ask for a fresh one (debounced), so there is
  * no polling loop. Time-based figures tick locally: time on the current ticket every second, the
  * time-based alerts (long wait, long pause, device offline) every 10 seconds.
+ * Cases (case./overdue./evaluation./rectification. events) come in the same snapshot: open cases
+ * by colour, the red and orange ones, and what waits for a manager; a new overdue case or bad
+ * review is an alert marked 「新」 for two minutes.
  */
 (function () {
   "use strict";
@@ -20,7 +23,13 @@
   var ALERT_RECHECK_MS = 10000;
   var BOARD_ROLES = { manager: true, admin: true };
   var TIME_BASED = { wait_long: true, paused_long: true, device_offline: true };
+  var FRESH_MS = 120000;
+  var BOARD_URGENT_ROWS = 8;
+  var BOARD_TODO_ROWS = 4;
+  var CASE_ALERTS = { case_overdue: true, bad_review: true };
   var ALERT_ORDER = [
+    "case_overdue",
+    "bad_review",
     "queue_long",
     "wait_long",
     "idle_with_queue",
@@ -54,6 +63,7 @@
     offset: 0, // server clock minus browser clock, from the snapshot's "at"
     alerts: [],
     snapshots: 0,
+    firstSeen: {}, // case alert key -> when this page first saw it (0: already there at load)
   };
 
   // ---------------------------------------------------------------- session
@@ -256,6 +266,14 @@
   }
 
   // ---------------------------------------------------------------- alerts
+  /** Online while its socket is connected (the server pushes the change) or seen lately; the
+   * same rule as the server's alerts, so a quiet hall does not turn its screens "offline". */
+  function deviceOnline(d, limitSeconds) {
+    if ((d.status || {}).online === true) return true;
+    var seen = d.last_seen_at ? (serverNow() - Date.parse(d.last_seen_at)) / 1000 : null;
+    return seen !== null && seen <= limitSeconds;
+  }
+
   function computeAlerts() {
     var snap = state.snap;
     if (!snap) return [];
@@ -284,8 +302,7 @@
       }
     });
     snap.devices.forEach(function (d) {
-      var seen = d.last_seen_at ? (serverNow() - Date.parse(d.last_seen_at)) / 1000 : null;
-      if (seen === null || seen > limits.device_offline_seconds) {
+      if (!deviceOnline(d, limits.device_offline_seconds)) {
         local.push({ kind: "device_offline", device: d.code, text: d.name + " 离线" });
       }
     });
@@ -310,6 +327,8 @@
   }
 
   var ALERT_KIND_TEXT = {
+    case_overdue: "办件超期",
+    bad_review: "差评",
     queue_long: "排队过长",
     wait_long: "等候过久",
     idle_with_queue: "窗口空闲",
@@ -322,9 +341,19 @@
     state.alerts = computeAlerts();
     var list = $("alerts");
     list.textContent = "";
+    var now = serverNow();
     state.alerts.forEach(function (a) {
       var li = el("li", "alert alert-" + a.kind);
       li.dataset.kind = a.kind;
+      if (CASE_ALERTS[a.kind]) {
+        var key = a.kind + ":" + (a.case || a.rectification || a.text);
+        if (!(key in state.firstSeen)) state.firstSeen[key] = state.snapshots > 1 ? now : 0;
+        if (state.firstSeen[key] && now - state.firstSeen[key] < FRESH_MS) {
+          li.classList.add("fresh");
+          li.appendChild(el("span", "a-new", "新"));
+        }
+        if (a.case) li.dataset.case = a.case;
+      }
       li.appendChild(el("span", "a-kind", ALERT_KIND_TEXT[a.kind] || a.kind));
       li.appendChild(el("span", "a-text", a.text));
       list.appendChild(li);
@@ -373,8 +402,178 @@
     renderItems();
     renderDevices();
     renderChart();
+    renderCases();
     renderAlerts();
     tick();
+  }
+
+  // ---------------------------------------------------------------- cases
+  var NEXT_STEP = { callback: "回访群众", verify: "核实情况", fix: "整改", inform: "反馈结果" };
+
+  function caseLink(number, className) {
+    var a = el("a", className, number);
+    a.href = "/cases?case=" + encodeURIComponent(number);
+    return a;
+  }
+
+  function todoList(id, countId, rows, draw, emptyText) {
+    var list = $(id);
+    list.textContent = "";
+    $(countId).textContent = rows.length;
+    $(countId).classList.toggle("hot", rows.length > 0);
+    if (!rows.length) {
+      list.appendChild(el("li", "none", emptyText));
+      return;
+    }
+    rows.slice(0, BOARD_TODO_ROWS).forEach(function (row) {
+      list.appendChild(draw(row));
+    });
+    if (rows.length > BOARD_TODO_ROWS) {
+      var more = el("li", "none");
+      more.appendChild(caseLinkAll("另有 " + (rows.length - BOARD_TODO_ROWS) + " 项 →"));
+      list.appendChild(more);
+    }
+  }
+
+  function caseLinkAll(text, query) {
+    var a = el("a", "more", text);
+    a.href = "/cases" + (query || "");
+    return a;
+  }
+
+  function todoItem(main, subs, number) {
+    var li = el("li");
+    if (number) li.dataset.case = number;
+    var m = el("span", "t-main");
+    main.forEach(function (part) {
+      m.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
+    li.appendChild(m);
+    subs.forEach(function (sub) {
+      if (sub) li.appendChild(el("span", "t-sub", sub));
+    });
+    return li;
+  }
+
+  function renderCases() {
+    var c = state.snap.cases;
+    $("cases-panel").hidden = !c;
+    if (!c) return;
+    var now = serverNow();
+    $("c-open").textContent = c.open;
+    document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
+      var colour = tile.dataset.colour;
+      var n = (c.counts && c.counts[colour]) || 0;
+      var lit = n > 0 && (colour === "red" || colour === "orange");
+      tile.className = "cc c-" + colour + (n ? "" : " zero") + (lit ? " lit" : "");
+      tile.dataset.count = n;
+      tile.textContent = "";
+      tile.appendChild(O.colourMark(colour));
+      tile.appendChild(el("b", null, n));
+    });
+
+    var body = document.querySelector("#urgent tbody");
+    body.textContent = "";
+    $("urgent-count").textContent = c.urgent_total;
+    $("urgent-count").classList.toggle("hot", c.urgent_total > 0);
+    c.urgent.slice(0, BOARD_URGENT_ROWS).forEach(function (u) {
+      var tr = el("tr", "u-row c-" + u.colour);
+      tr.dataset.case = u.number;
+      tr.dataset.colour = u.colour;
+      var mark = el("td", "u-mark");
+      mark.appendChild(O.colourMark(u.colour));
+      tr.appendChild(mark);
+      var what = el("td", "u-what");
+      what.appendChild(caseLink(u.number, "u-number"));
+      what.appendChild(el("span", "u-item", u.item_name));
+      tr.appendChild(what);
+      tr.appendChild(el("td", "u-unit", u.unit_name));
+      var due = el("td", "u-due", O.deadlineText(u.deadline_at));
+      due.appendChild(el("span", "u-left", O.deadlineLeft(u.deadline_at, now)));
+      tr.appendChild(due);
+      tr.appendChild(el("td", "u-clerk", u.clerk || "—"));
+      body.appendChild(tr);
+    });
+    if (!c.urgent.length) {
+      var none = el("tr", "empty");
+      var td = el("td", null, "没有超期或一天内到期的办件 · Nothing overdue or due today");
+      td.colSpan = 5;
+      none.appendChild(td);
+      body.appendChild(none);
+    }
+    var more = $("urgent-more");
+    more.textContent = "";
+    var hiddenRows = c.urgent_total - Math.min(c.urgent.length, BOARD_URGENT_ROWS);
+    more.hidden = hiddenRows <= 0;
+    if (hiddenRows > 0) more.appendChild(caseLinkAll("另有 " + hiddenRows + " 件红橙预警 → 办件管理"));
+
+    todoList(
+      "overdue-list",
+      "overdue-count",
+      c.overdue,
+      function (r) {
+        return todoItem(
+          [caseLink(r.case)],
+          [
+            r.item_name + " · " + r.unit_name,
+            "时限 " + O.deadlineText(r.deadline_at) + " · " + O.deadlineLeft(r.deadline_at, now),
+          ],
+          r.case
+        );
+      },
+      "无 · none"
+    );
+    todoList(
+      "extension-list",
+      "extension-count",
+      c.extensions,
+      function (x) {
+        return todoItem(
+          [caseLink(x.case)],
+          [
+            x.item_name + " · 延期 " + x.days + " 个工作日",
+            x.reason + (x.requested_by ? " · " + x.requested_by : ""),
+          ],
+          x.case
+        );
+      },
+      "无 · none"
+    );
+    todoList(
+      "rect-list",
+      "rect-count",
+      c.rectifications,
+      function (r) {
+        var li = todoItem(
+          [r.ticket + " 「" + r.rating_zh + "」"],
+          [
+            r.comment ? "留言：" + r.comment : "无留言",
+            "下一步 " +
+              (NEXT_STEP[r.next_step] || r.next_step || "—") +
+              " · 限 " +
+              O.deadlineText(r.deadline_at),
+          ],
+          null
+        );
+        li.dataset.rectification = r.id;
+        return li;
+      },
+      "无 · none"
+    );
+
+    var rt = c.ratings_today || { total: 0, satisfied: 0, bad: 0 };
+    var box = $("ratings-today");
+    box.textContent = "";
+    box.appendChild(document.createTextNode("今日评价 "));
+    box.appendChild(el("b", null, rt.total));
+    box.appendChild(document.createTextNode(" 次 · 满意 "));
+    box.appendChild(el("b", null, rt.satisfied));
+    box.appendChild(document.createTextNode(" · 不满意 "));
+    box.appendChild(el("b", null, rt.bad));
+    if (rt.total) {
+      box.appendChild(document.createTextNode(" · 满意率 "));
+      box.appendChild(el("b", null, Math.round((100 * rt.satisfied) / rt.total) + "%"));
+    }
   }
 
   function renderTotals() {
@@ -494,8 +693,7 @@
     list.textContent = "";
     var limit = (state.snap.thresholds || {}).device_offline_seconds || 120;
     state.snap.devices.forEach(function (d) {
-      var seen = d.last_seen_at ? (serverNow() - Date.parse(d.last_seen_at)) / 1000 : null;
-      var online = seen !== null && seen <= limit;
+      var online = deviceOnline(d, limit);
       var li = el("li", "device " + (online ? "online" : "offline"));
       li.dataset.device = d.code;
       li.appendChild(el("span", "dot", ""));
@@ -612,6 +810,7 @@
       if (item && item.waiting) td.textContent = minutesText(liveLongest(item));
     });
     renderDevices();
+    renderCases();
     renderAlerts();
   }
 

@@ -51,8 +51,9 @@
   }
 
   /**
-   * connectLive({token, onSnapshot(snap, info), onEvent(event), onStatus(status, detail),
+   * connectLive({token, view, onSnapshot(snap, info), onEvent(event), onStatus(status, detail),
    *              onSkip(event)})
+   * view: optional, e.g. "cases" (staff pages that reload over REST get a small snapshot)
    * status: "connecting" | "connected" | "disconnected" | "refused"
    */
   function connectLive(options) {
@@ -71,8 +72,10 @@
       if (options.onStatus) options.onStatus(name, detail);
     };
 
+    var auth = { token: options.token };
+    if (options.view) auth.view = options.view;
     var socket = window.io(window.location.origin + "/hall", {
-      auth: { token: options.token },
+      auth: auth,
       reconnection: true,
       reconnectionDelay: 1000,
       reconnectionDelayMax: 10000,
@@ -282,6 +285,50 @@
     return i < 0 ? "" : zh.slice(i).trim();
   }
 
+  var COLOURS = {
+    red: { zh: "已超期", mark: "红", en: "overdue" },
+    orange: { zh: "即将到期", mark: "橙", en: "due within a working day" },
+    yellow: { zh: "临近到期", mark: "黄", en: "approaching" },
+    green: { zh: "正常", mark: "绿", en: "on track" },
+    suspended: { zh: "补正中", mark: "停", en: "waiting for materials, clock stopped" },
+  };
+
+  /** A colour mark that never relies on colour alone: a swatch plus 「红 已超期」. */
+  function colourMark(colour, big) {
+    var c = COLOURS[colour];
+    var mark = el("span", "cmark c-" + (c ? colour : "none") + (big ? " cmark-big" : ""));
+    mark.dataset.colour = colour || "";
+    if (!c) {
+      mark.textContent = "—";
+      return mark;
+    }
+    mark.appendChild(el("i", "swatch", c.mark));
+    mark.appendChild(el("span", "cmark-text", c.zh));
+    mark.title = c.mark + " · " + c.zh + " · " + c.en;
+    return mark;
+  }
+
+  /** "2026-11-30T17:30:00+08:00" -> "11-30 17:30" (the hall-local time the server wrote). */
+  function deadlineText(iso) {
+    if (!iso) return "—";
+    return iso.slice(5, 10) + " " + iso.slice(11, 16);
+  }
+
+  /** How far off a deadline is, in plain words: 「已超 2 天」, 「剩 5 小时」. */
+  function deadlineLeft(iso, nowMs) {
+    if (!iso) return "";
+    var ms = Date.parse(iso) - nowMs;
+    var abs = Math.abs(ms);
+    var hours = Math.floor(abs / 3600000);
+    var text =
+      hours >= 24
+        ? Math.floor(hours / 24) + " 天"
+        : hours >= 1
+          ? hours + " 小时"
+          : Math.max(1, Math.floor(abs / 60000)) + " 分钟";
+    return (ms < 0 ? "已超 " : "剩 ") + text;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -328,5 +375,9 @@
     el: el,
     pad: pad,
     tokenFromFragment: tokenFromFragment,
+    COLOURS: COLOURS,
+    colourMark: colourMark,
+    deadlineText: deadlineText,
+    deadlineLeft: deadlineLeft,
   };
 })();

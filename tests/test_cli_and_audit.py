@@ -20,10 +20,16 @@ def test_demo_is_repeatable_and_its_credentials_work(tmp_path, capsys):
     second = tomllib.loads(creds.read_text(encoding="utf-8"))
     assert first["devices"] == second["devices"]  # tokens kept, not rotated, on a re-run
     assert oct(creds.stat().st_mode & 0o777) == "0o600"
+    printed = capsys.readouterr().out
+    pad = second["devices"]["rating-1"]
+    assert f"http://127.0.0.1:5000/rate/qingshan/rating-1#token={pad}" in printed
+    assert "http://127.0.0.1:5000/cases" in printed
 
     from backend.app import create_app
 
-    app = create_app({"ONESTOP_DATABASE_URL": url})
+    app = create_app(
+        {"ONESTOP_DATABASE_URL": url, "TESTING": True, "ONESTOP_DATA_KEY_FILE": tmp_path / "k"}
+    )
     client = app.test_client()
     r = client.post(
         "/api/v1/halls/qingshan/tickets",

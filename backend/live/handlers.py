@@ -1,4 +1,7 @@
-"""Socket.IO handlers: authenticate on connect, join rooms, send a snapshot, resync on request."""
+"""Socket.IO handlers: authenticate on connect, join rooms, send a snapshot, resync on request.
+
+``auth`` is ``{"token": ...}``; staff pages that only need the sequence (the cases page reloads
+its list over REST) add ``"view": "cases"`` and get a small snapshot instead of the board."""
 
 from __future__ import annotations
 
@@ -11,12 +14,20 @@ from ..db.uow import UnitOfWork
 from ..services.auth import Principal, authenticate
 from ..services.devices import device_view
 from ..services.halls import context_of
-from .publisher import NAMESPACE, display_room, kiosk_room, socketio, staff_room
-from .snapshots import board_snapshot, display_snapshot, staff_snapshot
+from .publisher import NAMESPACE, display_room, kiosk_room, pad_room, socketio, staff_room
+from .snapshots import (
+    board_snapshot,
+    cases_snapshot,
+    display_snapshot,
+    pad_snapshot,
+    staff_snapshot,
+)
+
+VIEWS = frozenset({"cases"})
 
 
-def _clients() -> dict[str, tuple[Principal, str | None]]:
-    """Connected clients of this app: sid -> (principal, display area)."""
+def _clients() -> dict[str, tuple[Principal, str | None, str | None]]:
+    """Connected clients of this app: sid -> (principal, display area, requested view)."""
     return current_app.extensions.setdefault("onestop_live_clients", {})
 
 
@@ -24,11 +35,15 @@ def _db():
     return current_app.extensions["onestop"].db
 
 
-def _snapshot(principal: Principal, area: str | None) -> dict:
+def _snapshot(principal: Principal, area: str | None, view: str | None = None) -> dict:
     with UnitOfWork(_db(), now(), write=False) as uow:
         ctx = context_of(uow.session.get(Hall, principal.hall_id))
         if principal.role == "display":
             return display_snapshot(uow.session, ctx, area or "all", now())
+        if principal.role == "rating_pad":
+            return pad_snapshot(uow.session, ctx, uow.session.get(Device, principal.id), now())
+        if view == "cases" and principal.role in ("clerk", "manager", "admin"):
+            return cases_snapshot(uow.session, ctx, principal, now())
         if principal.role in ("manager", "admin"):
             return board_snapshot(uow.session, ctx, now())
         return staff_snapshot(uow.session, ctx, now())
@@ -37,6 +52,8 @@ def _snapshot(principal: Principal, area: str | None) -> dict:
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
     token = (auth or {}).get("token") if isinstance(auth, dict) else None
+    view = (auth or {}).get("view") if isinstance(auth, dict) else None
+    view = view if isinstance(view, str) and view in VIEWS else None
     if not token or not isinstance(token, str) or len(token) > 200:
         raise ConnectionRefusedError("unauthorized: a device or staff token is required")
     with UnitOfWork(_db(), now(), write=False) as uow:
@@ -52,12 +69,14 @@ def on_connect(auth=None):
         join_room(kiosk_room(principal.hall_id))
     elif principal.role in ("clerk", "manager", "admin"):
         join_room(staff_room(principal.hall_id))
+    elif principal.role == "rating_pad":
+        join_room(pad_room(principal.hall_id))
     else:
         raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
-    _clients()[request.sid] = (principal, area)
+    _clients()[request.sid] = (principal, area, view)
     if principal.kind == "device":
         _mark_presence(principal, online=True)
-    emit("snapshot", _snapshot(principal, area))
+    emit("snapshot", _snapshot(principal, area, view))
 
 
 @socketio.on("resync", namespace=NAMESPACE)
@@ -79,7 +98,7 @@ def on_heartbeat(_data=None):
 def on_disconnect(*_args):
     client = _clients().pop(request.sid, None)
     if client is not None and client[0].kind == "device":
-        still_connected = any(p.key == client[0].key for p, _ in _clients().values())
+        still_connected = any(c[0].key == client[0].key for c in _clients().values())
         if not still_connected:
             _mark_presence(client[0], online=False)
 

@@ -1,8 +1,10 @@
 """Routes committed events to Socket.IO rooms.
 
-Rooms: ``staff:<hall>`` (clerks, managers), ``kiosk:<hall>``, ``display:<hall>:<area>``.
-Every room receives every sequence number of its hall, so a client can detect a gap; an event
-that belongs to another display area reaches that area only as ``{"seq", "type": "skip"}``.
+Rooms: ``staff:<hall>`` (clerks, managers), ``kiosk:<hall>``, ``display:<hall>:<area>``,
+``pad:<hall>`` (rating pads). Every room receives every sequence number of its hall, so a client
+can detect a gap; an event that belongs to another display area reaches that area only as
+``{"seq", "type": "skip"}``. Rating pads get the full event only for ``rating.requested`` (which
+window asks, the ticket number, the item's name) and a skip for everything else.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ def display_room(hall_id: int, area: str) -> str:
     return f"display:{hall_id}:{area}"
 
 
+def pad_room(hall_id: int) -> str:
+    return f"pad:{hall_id}"
+
+
 class SocketIOPublisher:
     """Emits each event once per room; never raises into the request that committed it."""
 
@@ -54,6 +60,12 @@ class SocketIOPublisher:
         self.sio.emit(
             "event", skip if staff_only else full, to=kiosk_room(event.hall_id), namespace=NAMESPACE
         )
+        self.sio.emit(
+            "event",
+            public if event.type in PAD_TYPES else skip,
+            to=pad_room(event.hall_id),
+            namespace=NAMESPACE,
+        )
         area = event.payload.get("area") if isinstance(event.payload, dict) else None
         for display_area in self.areas_of(event.hall_id):
             visible = not staff_only and (
@@ -68,6 +80,8 @@ class SocketIOPublisher:
 # Case work (cases, ratings, rectifications, overdue records) is for staff only: public screens
 # and kiosks get these as skips, which keeps their sequence gap-free.
 STAFF_ONLY_TYPES = ("case.", "evaluation.", "rectification.", "overdue.", "follow_up.", "rating.")
+# What a rating pad needs: the request to show its five buttons (number and item, no names).
+PAD_TYPES = frozenset({"rating.requested"})
 STAFF_ONLY_KEYS = frozenset({"clerk", "from", "priority_reason", "note"})
 
 

@@ -1,4 +1,6 @@
-"""The managers' live board: today's figures per item and window, alerts, and totals."""
+"""The managers' live board: today's figures per item and window, the case picture (open cases
+by colour, the red and orange ones, overdue records, extension requests, bad reviews), alerts,
+and totals."""
 
 from __future__ import annotations
 
@@ -7,14 +9,35 @@ from datetime import datetime, timedelta
 from statistics import mean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case as sa_case
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import Department, Device, ServiceItem, Ticket, User, Window
+from ..db.models import (
+    Case,
+    CaseExtension,
+    Department,
+    Device,
+    Evaluation,
+    ServiceItem,
+    Ticket,
+    User,
+    Window,
+)
 from ..db.uow import current_seq
+from ..domain.cases import SATISFIED, Rating
 from ..domain.numbering import local_day
+from .case_queries import list_overdue
 from .devices import device_view
+from .evaluations import list_rectifications
 from .halls import HallContext
+
+# Live devices whose presence the board watches (printers report through their kiosk).
+WATCHED_DEVICES = ("kiosk", "display", "rating_pad")
+# Red and orange cases listed on the board; the rest are on the cases page.
+URGENT_LIMIT = 50
+# At most this many alerts of one case kind, then one line "另有 N 件".
+CASE_ALERTS_LIMIT = 6
 
 HALF_HOUR = timedelta(minutes=30)
 
@@ -108,7 +131,7 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
         device_view(d)
         for d in session.scalars(
             select(Device)
-            .where(Device.hall_id == ctx.id, Device.active, Device.kind.in_(["kiosk", "display"]))
+            .where(Device.hall_id == ctx.id, Device.active, Device.kind.in_(WATCHED_DEVICES))
             .order_by(Device.code)
         )
     ]
@@ -116,6 +139,8 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
     roots = [t for t in legs if t.parent_id is None]
     finished = [t for t in legs if t.state == "finished"]
     all_waits = [w for values in waits.values() for w in values]
+    unit_names = {d.code: d.name_zh for d in departments.values()}
+    picture = case_picture(session, ctx, now, users, unit_names)
     return {
         "seq": seq,
         "at": now.isoformat(),
@@ -124,7 +149,8 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
         "items": item_rows,
         "windows": window_rows,
         "devices": devices,
-        "alerts": alerts(item_rows, window_rows, devices, now, limits),
+        "alerts": case_alerts(picture) + alerts(item_rows, window_rows, devices, now, limits),
+        "cases": picture,
         "totals": {
             "issued": len(roots),
             "served": len(finished),
@@ -191,6 +217,145 @@ def alerts(items, windows, devices, now: datetime, limits) -> list[dict[str, Any
                     "text": f"{d['name']} 打印机：{printer.get('message') or printer['condition']}",
                 }
             )
+    return out
+
+
+def case_picture(
+    session: Session,
+    ctx: HallContext,
+    now: datetime,
+    users: dict[int, User],
+    unit_names: dict[str, str],
+) -> dict[str, Any]:
+    """Open cases counted by colour (and 补正中), the red and orange ones, and what waits for a
+    manager: overdue records to handle, extension requests to decide, bad reviews to rectify.
+
+    Colours are the stored ones: set when a case changes and by the deadline sweep (every
+    minute), which pushes ``case.colour`` when one changes, so the board reloads then. Counting
+    them in SQL keeps the snapshot cheap for a hall with thousands of open cases (recomputing a
+    colour walks the working-day calendar)."""
+    counts = dict.fromkeys(("red", "orange", "yellow", "green", "suspended"), 0)
+    open_total = 0
+    for state, colour, n in session.execute(
+        select(Case.state, Case.colour, func.count())
+        .where(Case.hall_id == ctx.id, Case.state.in_(("open", "suspended")))
+        .group_by(Case.state, Case.colour)
+    ):
+        open_total += n
+        key = "suspended" if state == "suspended" else colour
+        if key in counts:
+            counts[key] += n
+    urgent_cases = session.scalars(
+        select(Case)
+        .where(Case.hall_id == ctx.id, Case.state == "open", Case.colour.in_(("red", "orange")))
+        .order_by(sa_case((Case.colour == "red", 0), else_=1), Case.deadline_at)
+        .limit(URGENT_LIMIT)
+    ).all()
+    urgent = [
+        {
+            "number": c.number,
+            "item": c.item.code,
+            "item_name": c.item.name_zh,
+            "handling_unit": c.handling_unit,
+            "unit_name": unit_names.get(c.handling_unit, c.handling_unit),
+            "deadline_at": ctx.local(c.deadline_at).isoformat(),
+            "colour": c.colour,
+            "clerk": users[c.clerk_id].display_name if c.clerk_id in users else None,
+        }
+        for c in urgent_cases
+    ]
+    overdue = list_overdue(session, ctx, pending_only=True)
+    for record in overdue:
+        record["unit_name"] = unit_names.get(record["handling_unit"], record["handling_unit"])
+    requested = session.execute(
+        select(CaseExtension, Case)
+        .join(Case, CaseExtension.case_id == Case.id)
+        .where(Case.hall_id == ctx.id, CaseExtension.state == "requested")
+        .order_by(CaseExtension.requested_at)
+    ).all()
+    extensions = [
+        {
+            "id": ext.id,
+            "case": case.number,
+            "item_name": case.item.name_zh,
+            "handling_unit": case.handling_unit,
+            "unit_name": unit_names.get(case.handling_unit, case.handling_unit),
+            "days": ext.days,
+            "reason": ext.reason,
+            "requested_at": ext.requested_at.isoformat(),
+            "requested_by": users[ext.requested_by].display_name
+            if ext.requested_by in users
+            else None,
+            "deadline_at": ctx.local(case.deadline_at).isoformat(),
+        }
+        for ext, case in requested
+    ]
+    rectifications = list_rectifications(session, ctx, "open")
+    # Ratings of today's services (joined through today's tickets, which are indexed by day).
+    ratings = session.scalars(
+        select(Evaluation.rating)
+        .join(Ticket, Evaluation.ticket_id == Ticket.id)
+        .where(
+            Ticket.hall_id == ctx.id,
+            Ticket.day == local_day(now, ctx.timezone),
+            Evaluation.excluded.is_(False),
+        )
+    ).all()
+    satisfied = sum(1 for r in ratings if Rating(r) in SATISFIED)
+    return {
+        "counts": counts,
+        "open": open_total,
+        "urgent": urgent,
+        "urgent_total": counts["red"] + counts["orange"],
+        "overdue": overdue,
+        "extensions": extensions,
+        "rectifications": rectifications,
+        "ratings_today": {
+            "total": len(ratings),
+            "satisfied": satisfied,
+            "bad": len(ratings) - satisfied,
+        },
+    }
+
+
+def case_alerts(picture: dict[str, Any]) -> list[dict[str, Any]]:
+    """A new overdue case (its record not handled yet) and a new bad review (nothing done yet)."""
+    out: list[dict[str, Any]] = []
+    overdue = picture["overdue"]
+    for record in overdue[:CASE_ALERTS_LIMIT]:
+        out.append(
+            {
+                "kind": "case_overdue",
+                "case": record["case"],
+                "text": f"{record['case']} {record['item_name']}（{record['unit_name']}）已超期",
+            }
+        )
+    if len(overdue) > CASE_ALERTS_LIMIT:
+        out.append(
+            {
+                "kind": "case_overdue",
+                "case": None,
+                "text": f"另有 {len(overdue) - CASE_ALERTS_LIMIT} 件超期待督办",
+            }
+        )
+    fresh = [r for r in picture["rectifications"] if not r["steps"]]
+    for rect in fresh[:CASE_ALERTS_LIMIT]:
+        comment = f"：{rect['comment'][:24]}" if rect["comment"] else ""
+        out.append(
+            {
+                "kind": "bad_review",
+                "rectification": rect["id"],
+                "text": f"{rect['ticket']} 评价「{rect['rating_zh']}」{comment}",
+            }
+        )
+    if len(fresh) > CASE_ALERTS_LIMIT:
+        out.append(
+            {
+                "kind": "bad_review",
+                "rectification": None,
+                "text": f"另有 {len(fresh) - CASE_ALERTS_LIMIT} 条差评待回访",
+            }
+        )
     return out
 
 

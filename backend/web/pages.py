@@ -1,4 +1,5 @@
-"""The waiting-hall display, the managers' board, their static assets, fonts and voice clips.
+"""The waiting-hall display, the managers' board, the cases page, the rating pad, their static
+assets, fonts and voice clips.
 
 Everything is served by this server: the Socket.IO client comes from the npm package installed at
 set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk."""
@@ -38,6 +39,19 @@ def display_page(hall: str, device: str):
 @bp.get("/board")
 def board_page():
     return send_from_directory(DISPLAY_DIR, "board.html", max_age=0)
+
+
+@bp.get("/cases")
+def cases_page():
+    """Open cases by colour, unit and clerk, one case's history, and the managers' decisions."""
+    return send_from_directory(DISPLAY_DIR, "cases.html", max_age=0)
+
+
+@bp.get("/rate/<hall>/<device>")
+def rating_pad_page(hall: str, device: str):
+    """The rating pad (评价器) at a window: ``?window=N`` names the window (else the number at the
+    start of the device's name); the device token follows in the fragment (#token=...)."""
+    return send_from_directory(DISPLAY_DIR, "rate.html", max_age=0)
 
 
 @bp.get("/")

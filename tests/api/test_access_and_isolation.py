@@ -151,8 +151,15 @@ def test_unknown_api_paths_and_methods_answer_json(hall):
 
 
 def test_create_app_takes_a_config_mapping(tmp_path):
-    app = create_app({"ONESTOP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
-    assert app.extensions["onestop"].db.url.endswith("x.db")
+    key = tmp_path / "data.key"
+    app = create_app(
+        {"ONESTOP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "ONESTOP_DATA_KEY_FILE": key}
+    )
+    ext = app.extensions["onestop"]
+    assert ext.db.url.endswith("x.db")
+    assert ext.scheduler is not None  # a production app sweeps deadlines; tests opt out
+    ext.scheduler.stop()
+    assert key.stat().st_mode & 0o777 == 0o600  # the data key is created private
 
 
 def test_a_kiosk_reports_its_printer_and_only_for_itself(hall, publisher):
