@@ -61,7 +61,7 @@ def list_cases(
         stmt = stmt.where(Case.clerk_id.in_(ids))
     views = []
     for case in session.scalars(stmt.limit(2000)):
-        view = case_view(case, ctx, now)
+        view = case_view(case, ctx, now, stored_colour=True)
         clerk = clerks.get(case.clerk_id)
         view["clerk"] = clerk.display_name if clerk else None
         views.append(view)

@@ -75,8 +75,12 @@ def colour_now(ctx: HallContext, case: Case, now: datetime) -> str | None:
     )
 
 
-def case_view(case: Case, ctx: HallContext, now: datetime) -> dict[str, Any]:
-    """A case as staff see it: personal data masked (the sealed values need `reveal`)."""
+def case_view(
+    case: Case, ctx: HallContext, now: datetime, stored_colour: bool = False
+) -> dict[str, Any]:
+    """A case as staff see it: personal data masked (the sealed values need `reveal`). Lists
+    use the ``stored_colour`` the deadline sweep keeps (at most a sweep interval old), since
+    working a colour out costs about half a millisecond per case."""
     return {
         "number": case.number,
         "item": case.item.code,
@@ -97,7 +101,7 @@ def case_view(case: Case, ctx: HallContext, now: datetime) -> dict[str, Any]:
         "working_days": case.working_days,
         "extended_days": case.extended_days,
         "deadline_at": ctx.local(case.deadline_at).isoformat(),
-        "colour": colour_now(ctx, case, now),
+        "colour": case.colour if stored_colour else colour_now(ctx, case, now),
         "finished_at": case.finished_at.isoformat() if case.finished_at else None,
         "on_time": case.on_time,
         "result": case.result,

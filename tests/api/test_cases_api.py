@@ -113,6 +113,8 @@ def test_overdue_turns_red_opens_a_record_and_is_escalated(hall, clock, publishe
     hall.next_day(clock, 3)  # Thursday morning: under 3 working days left
     assert hall.post("/cases/sweep", {}, hall.staff("boss")).json["sweep"]["changed"] == 1
     assert detail(hall, number)["colour"] == "yellow"
+    listed = hall.get("/cases?colour=yellow", hall.staff("boss")).json
+    assert [c["number"] for c in listed["cases"]] == [number] and listed["counts"]["yellow"] == 1
     hall.next_day(clock, 4)  # Monday 30 November, 09:00: due tonight
     hall.post("/cases/sweep", {}, hall.staff("boss"))
     assert detail(hall, number)["colour"] == "orange"
