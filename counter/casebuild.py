@@ -24,7 +24,7 @@ from .screens import (
 )
 
 if TYPE_CHECKING:
-    from clientlib.printing.receipts import AcceptanceReceipt, NoticeReceipt
+    from clientlib.printing.receipts import AcceptanceReceipt, NoticeReceipt, RefusalReceipt
 
 HALL_TZ = ZoneInfo("Asia/Shanghai")
 DECISIONS = ("done_now", "proxy", "coordinated")
@@ -275,6 +275,21 @@ def acceptance_receipt(
         state_label=case.get("state_zh") or "",
         supervision_phone=catalog.hall.get("supervision_phone") or "",
         status_url=status_url,
+    )
+
+
+def refusal_receipt(case: dict, catalog: Catalog, window: int, today: date) -> RefusalReceipt:
+    """不予办理告知书: the reason, printed for the resident."""
+    from clientlib.printing.receipts import RefusalReceipt
+
+    return RefusalReceipt(
+        hall_name=name_of(catalog.hall.get("name"), "zh")[0] or "便民服务中心",
+        acceptance_number=case.get("number", ""),
+        item_name=case.get("item_name", ""),
+        reason=case.get("refuse_reason") or "",
+        window_name=catalog.window_name(window, "zh"),
+        issued_on=today,
+        supervision_phone=catalog.hall.get("supervision_phone") or "",
     )
 
 

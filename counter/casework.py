@@ -207,6 +207,8 @@ class CaseWork:
             self.view.show_notice(tr(SUCCESS[pending.action], self.lang, number=number), "ok")
             if pending.action == "suspend" and self.printer is not None and case:
                 self._print_notice(case)
+            if pending.action == "refuse" and self.printer is not None and case:
+                self._print_refusal(case)
         if pending.form:
             self.view.close_form(pending.form)
         if pending.action != "rating-request":
@@ -383,6 +385,14 @@ class CaseWork:
         today = datetime.now(cb.hall_zone(catalog)).date()
         receipt = cb.notice_receipt(case, catalog, self.window or 0, today)
         self._print("notice", lambda: self.printer.print_notice(receipt))
+
+    def _print_refusal(self, case: dict) -> None:
+        if not case.get("refuse_reason"):
+            return
+        catalog = self.catalog or Catalog({}, {})
+        today = datetime.now(cb.hall_zone(catalog)).date()
+        receipt = cb.refusal_receipt(case, catalog, self.window or 0, today)
+        self._print("refusal", lambda: self.printer.print_refusal(receipt))
 
     def _print(self, what: str, job) -> None:
         self.printing = True

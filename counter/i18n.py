@@ -200,6 +200,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "printing": ("正在打印…", "Printing…"),
     "printed_receipt": ("受理回执已打印", "Receipt printed"),
     "printed_notice": ("一次性告知书已打印", "One-time notice printed"),
+    "printed_refusal": ("不予办理告知书已打印", "Refusal notice printed"),
     "print_failed": ("未能打印：{cause}，可稍后补打", "Not printed: {cause_en}"),
     # 我的办件 (my cases)
     "cases_counts": (

@@ -1,5 +1,5 @@
-"""The window's receipt printer: the acceptance receipt (受理回执) and the one-time notice
-(一次性告知书). Every method blocks for at most the configured job time and never raises, so
+"""The window's receipt printer: the acceptance receipt (受理回执), the one-time notice
+(一次性告知书) and the refusal notice (不予办理告知书). Every method blocks for at most the configured job time and never raises, so
 the presenter runs it on its own print runner and a stuck printer never holds up the clerk.
 
 The fault handling (status before and after, time limits, dummy output) is the shared
@@ -18,7 +18,9 @@ from clientlib.printing import (
     PaperWidth,
     PrinterService,
     PrintResult,
+    RefusalReceipt,
     render_notice,
+    render_refusal,
 )
 from clientlib.printing.receipts import HALL_TZ, AcceptanceReceipt, render_acceptance
 
@@ -32,6 +34,9 @@ class CounterPrinter(PrinterService):
 
     def print_notice(self, receipt: NoticeReceipt) -> PrintResult:
         return self._print(lambda p: render_notice(p, receipt, self.paper))
+
+    def print_refusal(self, receipt: RefusalReceipt) -> PrintResult:
+        return self._print(lambda p: render_refusal(p, receipt, self.paper))
 
 
 def fault_text(result: PrintResult) -> tuple[str, str]:

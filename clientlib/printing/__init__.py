@@ -12,10 +12,12 @@ from .receipts import (
     GuideReceipt,
     NoticeReceipt,
     PaperWidth,
+    RefusalReceipt,
     TicketReceipt,
     render,
     render_guide,
     render_notice,
+    render_refusal,
     render_ticket,
 )
 from .service import (
@@ -35,6 +37,7 @@ __all__ = [
     "Fault",
     "GuideReceipt",
     "NoticeReceipt",
+    "RefusalReceipt",
     "PAPER_WIDTHS",
     "PaperWidth",
     "PrintResult",
@@ -56,5 +59,6 @@ __all__ = [
     "render_bytes",
     "render_guide",
     "render_notice",
+    "render_refusal",
     "render_ticket",
 ]

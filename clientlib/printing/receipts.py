@@ -78,6 +78,23 @@ class GuideReceipt:
 
 
 @dataclass(frozen=True)
+class RefusalReceipt:
+    """The reason a case is refused, printed for the resident (不予办理告知书)."""
+
+    hall_name: str
+    acceptance_number: str
+    item_name: str
+    reason: str
+    window_name: str
+    issued_on: date
+    supervision_phone: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError("reason: a refusal states its reason")
+
+
+@dataclass(frozen=True)
 class NoticeReceipt:
     """One-time notice of missing materials for an accepted case (一次性告知书)."""
 
@@ -315,6 +332,24 @@ def render_notice(
     w.field("监督电话：", notice.supervision_phone)
     w.rule()
     w.para("已一次性告知需补正的全部材料", align=cmd.ALIGN_CENTER)
+    w.finish()
+
+
+def render_refusal(
+    printer: Printer, refusal: RefusalReceipt, paper: PaperWidth | int = PaperWidth.MM58
+) -> None:
+    """不予办理告知书: the matter cannot be handled, and why (明确拒办, never silently)."""
+    w = _Writer(printer, paper)
+    _header(w, refusal.hall_name, "不予办理告知书")
+    w.field("受理编号：", refusal.acceptance_number)
+    w.field("办理事项：", mask_personal(refusal.item_name))
+    w.para("经审查，您申请办理的上述事项不予办理，理由如下：")
+    w.para(mask_personal(refusal.reason))
+    w.para("如有异议，可向大厅负责人反映或拨打监督电话。")
+    w.field("经办窗口：", mask_personal(refusal.window_name))
+    d = refusal.issued_on
+    w.field("告知日期：", f"{d.year}年{d.month}月{d.day}日")
+    w.field("监督电话：", refusal.supervision_phone)
     w.finish()
 
 

@@ -844,3 +844,7 @@ class FakePrinter:
     def print_notice(self, receipt):
         self.printed.append(("notice", receipt))
         return self._result()
+
+    def print_refusal(self, receipt):
+        self.printed.append(("refusal", receipt))
+        return self._result()

@@ -199,7 +199,8 @@ def my_cases(rig) -> list[str]:
 
 
 def test_my_cases_lists_open_cases_and_acts_on_the_selected_one(make_rig):
-    rig = signed_in(make_rig())
+    printer = FakePrinter()
+    rig = signed_in(make_rig(printer=printer))
     serving(rig)
     accept(rig)
     rig.presenter.one_time_notice()
@@ -255,6 +256,9 @@ def test_my_cases_lists_open_cases_and_acts_on_the_selected_one(make_rig):
     rig.presenter.case_action("refuse", second, {"text": "不符合低保条件"})
     rig.settle()
     assert my_cases(rig) == [] and rig.view.cases.info.startswith("暂无在办的办件")
+    kind, refusal = printer.printed[-1]  # the reason, printed for the resident
+    assert kind == "refusal" and refusal.reason == "不符合低保条件"
+    assert refusal.acceptance_number == second and rig.view.notice.startswith("不予办理告知书已打印")
     assert current(rig).case.state == "不予办理"  # the card follows the case
     rig.presenter.close_cases()
     assert rig.view.cases is None

@@ -276,3 +276,25 @@ def test_columns_as_int_and_unknown_receipt_type():
 def test_notice_requires_missing_materials():
     with pytest.raises(ValueError, match="missing_materials"):
         NoticeReceipt("大厅", "SL1", "事项", [], "1号窗口", date(2024, 5, 6), "12345")
+
+
+def test_refusal_notice_states_the_reason_and_masks_personal_data():
+    from clientlib.printing import RefusalReceipt, render_refusal
+
+    refusal = RefusalReceipt(
+        hall_name="便民服务中心",
+        acceptance_number="QINGSHAN-20261129-0003",
+        item_name="最低生活保障申请",
+        reason="家庭人均收入高于当地低保标准（申请人电话13812341234）",
+        window_name="3号窗口",
+        issued_on=date(2026, 11, 29),
+        supervision_phone="12345",
+    )
+    printer = Dummy()
+    render_refusal(printer, refusal, PaperWidth.MM80)
+    text = printer.output.decode("gb18030", errors="replace")
+    assert "不予办理告知书" in text and "QINGSHAN-20261129-0003" in text
+    assert "家庭人均收入高于当地低保标准" in text and "13812341234" not in text
+    assert "138****1234" in text and "告知日期：2026年11月29日" in text
+    with pytest.raises(ValueError, match="reason"):
+        RefusalReceipt("h", "n", "i", "  ", "w", date(2026, 11, 29), "1")
