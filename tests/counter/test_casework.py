@@ -258,7 +258,9 @@ def test_my_cases_lists_open_cases_and_acts_on_the_selected_one(make_rig):
     assert my_cases(rig) == [] and rig.view.cases.info.startswith("暂无在办的办件")
     kind, refusal = printer.printed[-1]  # the reason, printed for the resident
     assert kind == "refusal" and refusal.reason == "不符合低保条件"
-    assert refusal.acceptance_number == second and rig.view.notice.startswith("不予办理告知书已打印")
+    assert refusal.acceptance_number == second and rig.view.notice.startswith(
+        "不予办理告知书已打印"
+    )
     assert current(rig).case.state == "不予办理"  # the card follows the case
     rig.presenter.close_cases()
     assert rig.view.cases is None
