@@ -1,5 +1,5 @@
-"""The waiting-hall display, the managers' board, the cases page, the rating pad, their static
-assets, fonts and voice clips.
+"""The waiting-hall display, the managers' board, the cases page, the reviews and reports page,
+the rating pad, their static assets, fonts and voice clips.
 
 Everything is served by this server: the Socket.IO client comes from the npm package installed at
 set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk."""
@@ -45,6 +45,12 @@ def board_page():
 def cases_page():
     """Open cases by colour, unit and clerk, one case's history, and the managers' decisions."""
     return send_from_directory(DISPLAY_DIR, "cases.html", max_age=0)
+
+
+@bp.get("/reviews")
+def reviews_page():
+    """Rectifications of bad ratings and appeals, follow-up calls, and report downloads."""
+    return send_from_directory(DISPLAY_DIR, "reviews.html", max_age=0)
 
 
 @bp.get("/rate/<hall>/<device>")
