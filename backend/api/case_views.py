@@ -311,17 +311,19 @@ def rate(hall: str, body: s.Rate):
 @endpoint(
     bp,
     "/rectifications",
-    summary="Rectifications of bad ratings (?state=open|done|void)",
-    roles=MANAGERS,
+    summary="Rectifications of bad ratings (?state=open|done|void); a clerk sees their own",
+    roles=STAFF,
     tag="evaluations",
 )
 def rectifications(hall: str):
     ctx = hall_ctx(hall)
     state = request.args.get("state")
+    who = g.principal
+    clerk_id = who.id if who.role == "clerk" else None
     return jsonify(
         {
             "rectifications": read(
-                lambda uow: evaluations.list_rectifications(uow.session, ctx, state)
+                lambda uow: evaluations.list_rectifications(uow.session, ctx, state, clerk_id)
             )
         }
     )

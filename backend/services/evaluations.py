@@ -183,6 +183,7 @@ def rectification_view(
         "deadline_at": ctx.local(r.deadline_at).isoformat(),
         "state": r.state,
         "steps": r.steps,
+        "closed_at": r.closed_at.isoformat() if r.closed_at else None,
         "next_step": nxt.value if nxt and r.state == "open" else None,
         "appeal": {"state": r.appeal_state, "reason": r.appeal_reason, "note": r.appeal_note},
     }
@@ -296,7 +297,21 @@ def decide_appeal(
     return {"rectification": view}
 
 
-def list_rectifications(session, ctx: HallContext, state: str | None) -> list[dict[str, Any]]:
+RECTIFICATION_STATES = ("open", "done", "void")
+FOLLOW_UP_STATES = ("pending", "done", "unreachable")
+
+
+def _check_state(state: str | None, allowed: tuple[str, ...]) -> None:
+    if state and state not in allowed:
+        raise InvalidInput("invalid_filter", f"state is one of {', '.join(allowed)}", "state")
+
+
+def list_rectifications(
+    session, ctx: HallContext, state: str | None, clerk_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Managers see every rectification; a clerk (``clerk_id``) those of services they gave,
+    so they can appeal a mistaken or malicious rating."""
+    _check_state(state, RECTIFICATION_STATES)
     stmt = (
         select(Rectification)
         .where(Rectification.hall_id == ctx.id)
@@ -304,6 +319,10 @@ def list_rectifications(session, ctx: HallContext, state: str | None) -> list[di
     )
     if state:
         stmt = stmt.where(Rectification.state == state)
+    if clerk_id is not None:
+        stmt = stmt.join(Evaluation, Rectification.evaluation_id == Evaluation.id).where(
+            Evaluation.clerk_id == clerk_id
+        )
     out = []
     for rect in session.scalars(stmt):
         evaluation = session.get(Evaluation, rect.evaluation_id)
@@ -333,6 +352,7 @@ def follow_up_view(f: FollowUp, case: Case) -> dict[str, Any]:
 
 
 def list_follow_ups(session, ctx: HallContext, state: str | None) -> list[dict[str, Any]]:
+    _check_state(state, FOLLOW_UP_STATES)
     stmt = select(FollowUp).where(FollowUp.hall_id == ctx.id).order_by(FollowUp.created_at)
     if state:
         stmt = stmt.where(FollowUp.state == state)

@@ -193,6 +193,12 @@ def test_appeal_upheld_voids_the_rectification(hall):
         "/evaluations", {"ticket": number, "rating": "very_dissatisfied"}, hall.device("pad-1")
     )
     rid = r.json["rectification"]["id"]
+    mine = hall.get("/rectifications?state=open", hall.staff("clerk2")).json["rectifications"]
+    assert [x["id"] for x in mine] == [rid]  # the clerk who served sees it, to appeal
+    assert hall.get("/rectifications", hall.staff("clerk1")).json["rectifications"] == []
+    bad = hall.get("/rectifications?state=closed", hall.staff("boss"))
+    assert bad.status_code == 400 and bad.json["error"]["field"] == "state"
+    assert hall.get("/follow-ups?state=later", hall.staff("boss")).status_code == 400
     r = hall.post(f"/rectifications/{rid}/appeal", {"reason": "误触"}, hall.staff("clerk2"))
     assert r.json["rectification"]["appeal"]["state"] == "pending"
     denied = hall.post(
@@ -206,7 +212,7 @@ def test_appeal_upheld_voids_the_rectification(hall):
         {"upheld": True, "note": "监控核实为误触"},
         hall.staff("boss"),
     )
-    assert r.json["rectification"]["state"] == "void"
+    assert r.json["rectification"]["state"] == "void" and r.json["rectification"]["closed_at"]
 
 
 def test_immediate_item_is_a_case_closed_the_same_day(hall):

@@ -175,7 +175,7 @@ def test_follow_up_calls_recorded_by_a_clerk(live_server, pages, artifacts):
     login(page, live_server, "clerk1", "/reviews")
     page.wait_for_selector("body[data-view='reviews'][data-loaded]", state="attached")
     assert page.get_attribute("body", "data-tab") == "follow-ups"  # a clerk starts here
-    assert page.is_hidden("#to-board") and page.is_hidden("#tab-reviews .count")
+    assert page.is_hidden("#to-board")  # the board is for managers
     row = f"#follow-list tr[data-follow-up='{reached['id']}']"
     page.wait_for_selector(row)
     assert text(page, f"{row} .r-number") == reached["case"]
@@ -212,7 +212,7 @@ def test_follow_up_calls_recorded_by_a_clerk(live_server, pages, artifacts):
     assert recorded[reached["id"]] == ("done", "satisfied", "群众对救助金额满意")
     assert recorded[missed["id"]] == ("unreachable", None, "")
 
-    # The rectifications are for managers: a clerk is told so, not shown an error.
+    # A clerk sees only the bad ratings of their own services (none here), with a note on appeals.
     page.click("#tab-reviews")
     assert page.is_visible("#managers-only") and page.is_hidden("#reports")
 
@@ -269,3 +269,24 @@ def test_report_downloads_from_the_board_link(live_server, pages, artifacts):
     assert page.get_attribute("body", "data-downloads") == downloads
     assert not overflowing(page, ".tab, .report-card h2, .report-card button")
     page.screenshot(path=str(artifacts / "reviews-reports.png"))
+
+
+def test_a_clerk_appeals_a_bad_rating_of_their_own_service(live_server, pages):
+    clerk1 = clerk(live_server, "clerk1", 3)
+    _, rect_id = bad_rating(live_server, clerk1, "very_dissatisfied", "点错了")
+    page = pages(LANDSCAPE)
+    login(page, live_server, "clerk1", "/reviews?tab=reviews")
+    card = f"#rect-list article[data-rectification='{rect_id}']"
+    page.wait_for_selector(card)
+    assert page.locator(f"{card} .step-form").count() == 0  # the steps are the managers'
+    page.click(f"{card} .appeal-open summary")
+    page.fill(f"{card} textarea[name='reason']", "群众误触评价器，已电话确认本意为满意")
+    page.click(f"{card} .appeal-open button[type='submit']")
+    page.wait_for_selector(f"{card}[data-appeal='pending']")
+    assert "等待大厅管理员决定" in text(page, f"{card} .appeal")
+    [rect] = clerk1.get(clerk1.hall_path("/rectifications"))["rectifications"]
+    assert rect["appeal"] == {
+        "state": "pending",
+        "reason": "群众误触评价器，已电话确认本意为满意",
+        "note": None,
+    }
