@@ -26,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from backend.db.engine import open_database  # noqa: E402
-from backend.db.migrate import upgrade  # noqa: E402
 from backend.db.models import Case, ServiceItem  # noqa: E402
 from backend.db.uow import RecordingPublisher, UnitOfWork  # noqa: E402
 from backend.services.case_queries import list_cases  # noqa: E402
 from backend.services.cases import recompute_deadline  # noqa: E402
 from backend.services.deadlines import sweep_hall  # noqa: E402
 from backend.services.halls import hall_context  # noqa: E402
+from bench.bench_queue import fresh_database  # noqa: E402
 from tests.support import MONDAY_9AM, hall_config, setup_hall  # noqa: E402
 
 
@@ -77,11 +77,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL URL to run in a private schema (default: SQLite file)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        upgrade(url)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        fresh_database(args.database_url, Path(tmp)) as url,
+    ):
         setup_hall(url, hall_config("town"), MONDAY_9AM)
         db = open_database(url)
         try:
