@@ -217,7 +217,10 @@ _case_action(
     roles=MANAGERS,
 )
 _case_action(
-    "/transfer", "Transfer to a back-office department (转办)", s.CaseTransfer, cases.transfer
+    "/transfer",
+    "Transfer to a back-office department or another window (转办)",
+    s.CaseTransfer,
+    cases.transfer,
 )
 _case_action(
     "/escalate", "Report upward a matter beyond the hall's remit (上报)", s.Escalate, cases.escalate

@@ -121,7 +121,10 @@ class Decision(Command):
 
 
 class CaseTransfer(Command):
-    to_unit: str = Field(min_length=1, max_length=32, description="department code")
+    to_unit: str | None = Field(
+        default=None, min_length=1, max_length=32, description="department code"
+    )
+    to_window: int | None = Field(default=None, ge=1, le=999, description="window number")
     note: str | None = Field(default=None, max_length=400)
 
 

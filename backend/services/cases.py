@@ -445,24 +445,37 @@ def extension_view(ext: CaseExtension) -> dict[str, Any]:
     }
 
 
-def transfer(uow, ctx, who: Principal, number: str, to_unit: str, note, rid):
-    """转办 to a back-office department (or another window's department); history is kept."""
+def transfer(uow, ctx, who: Principal, number: str, to_unit: str | None, note, rid, to_window=None):
+    """转办 to a back-office department, or to another window (its clerk takes the case over and
+    it counts for that window's department unless ``to_unit`` says otherwise); history is kept."""
     case = find_case(uow, ctx, number)
     _require_handler(case, who)
     rules.check_action(case.state, CaseAction.TRANSFER)
-    before = case.handling_unit
-    case.handling_unit = _unit(uow, ctx, to_unit, before)
+    if not to_unit and to_window is None:
+        raise InvalidInput("transfer_target", "name a department or a window", "to_unit")
+    before = {"unit": case.handling_unit, "window": _window_number(uow, case.window_id)}
+    if to_window is not None:
+        window = uow.session.scalar(
+            select(Window).where(
+                Window.hall_id == ctx.id, Window.number == to_window, Window.active
+            )
+        )
+        if window is None:
+            raise NotFound("window_not_found", f"no window {to_window} in this hall", "to_window")
+        case.window_id, case.clerk_id = window.id, window.clerk_id or case.clerk_id
+        if not to_unit and window.department_id is not None:
+            to_unit = uow.session.get(Department, window.department_id).code
+    case.handling_unit = _unit(uow, ctx, to_unit, case.handling_unit)
     if case.decision == Decision.DONE_NOW.value:
         case.decision = Decision.COORDINATED.value
+    after = {"unit": case.handling_unit, "window": _window_number(uow, case.window_id)}
     return _changed(
-        uow,
-        ctx,
-        who,
-        case,
-        "transferred",
-        rid,
-        {"from": before, "to": case.handling_unit, "note": note},
+        uow, ctx, who, case, "transferred", rid, {"from": before, "to": after, "note": note}
     )
+
+
+def _window_number(uow, window_id: int | None) -> int | None:
+    return uow.session.get(Window, window_id).number if window_id else None
 
 
 def escalate(uow, ctx, who: Principal, number: str, to_unit: str, reason: str, rid):

@@ -355,3 +355,23 @@ def test_guessing_phone_digits_is_stopped_after_five_misses(hall, clock):
     assert right.status_code == 429 and right.json["error"]["field"] == "phone_last4"
     clock.advance(minutes=16)
     assert hall.get(f"/cases/lookup?number={number}&phone_last4=1234", kiosk).status_code == 200
+
+
+def test_transfer_to_a_department_or_another_window_keeps_the_history(hall):
+    at_window(hall)
+    number = accept(hall)["number"]
+    r = act(hall, number, "transfer")
+    assert r.status_code == 400 and r.json["error"]["field"] == "to_unit"
+    r = act(hall, number, "transfer", to_unit="RS", note="涉及社保待遇核定")
+    assert r.json["case"]["handling_unit"] == "RS" and r.json["case"]["decision"] == "coordinated"
+    hall.open_window(1, "clerk2")
+    r = act(hall, number, "transfer", to_window=1, to_unit="MZ", note="综合窗口跟进")
+    assert r.json["case"]["handling_unit"] == "MZ"
+    mine = hall.get("/cases?clerk=clerk2", hall.staff("clerk2")).json["cases"]
+    assert [c["number"] for c in mine] == [number]  # the clerk at window 1 now has it
+    assert act(hall, number, "transfer", to_window=99).json["error"]["field"] == "to_window"
+    moves = [
+        h["details"] for h in detail(hall, number)["history"] if h["action"] == "case.transferred"
+    ]
+    assert moves[0]["from"] == {"unit": "MZ", "window": 2} and moves[0]["to"]["unit"] == "RS"
+    assert moves[1]["to"] == {"unit": "MZ", "window": 1}
