@@ -11,11 +11,12 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from clientlib.api import ApiClient
+from clientlib.qtbridge import QtRunner, QtScheduler
 
 from .config import CounterConfig
 from .localstate import LocalState, default_path
 from .presenter import Presenter
-from .qtbridge import QtRunner, QtScheduler, live_factory
+from .qtbridge import live_factory
 from .views.style import apply_theme
 from .views.window import CounterWindow
 

@@ -12,6 +12,7 @@ Collaborators are injected so tests can drive it without Qt:
 - printer (optional): a counter.printing.CounterPrinter, with its own `print_runner`.
 
 The case workflow (受理, 一次性告知, 评价, My cases, receipts) is counter.casework.CaseWork.
+Runner, Scheduler and the Plumbing mixin (async calls, named timers) are clientlib.plumbing's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from clientlib.api import ApiError, ApiUnavailable, new_request_id
+from clientlib.plumbing import Plumbing, Runner, Scheduler
 
 from . import builders as b
 from .casework import CaseWork
@@ -75,16 +77,6 @@ class View(Protocol):
     def show_cases(self, screen: CasesScreen | None) -> None: ...
 
 
-class Runner(Protocol):
-    def run(self, fn: Callable[[], Any], on_done=None, on_error=None) -> None: ...
-
-
-class Scheduler(Protocol):
-    def after(self, seconds: float, fn: Callable[[], None]) -> Any: ...
-
-    def every(self, seconds: float, fn: Callable[[], None]) -> Any: ...
-
-
 SUCCESS = {
     "call-next": "called",
     "call": "called",
@@ -101,7 +93,7 @@ EVENT_PREFIXES = ("ticket.", "window.")
 __all__ = ["Pending", "Presenter", "View"]
 
 
-class Presenter(CaseWork):
+class Presenter(CaseWork, Plumbing):
     def __init__(
         self,
         view: View,
@@ -711,30 +703,6 @@ class Presenter(CaseWork):
             return error_text(exc.code, exc.message, self.lang)
         log.exception("unexpected error", exc_info=exc)
         return str(exc)
-
-    # -- plumbing --------------------------------------------------------------------------------------
-    def _call(self, fn, on_done, on_error) -> None:
-        self.runner.run(fn, self._guard(on_done), self._guard(on_error))
-
-    def _guard(self, fn):
-        if fn is None:
-            return None
-
-        def guarded(*args):
-            if not self._stopped:
-                fn(*args)
-
-        return guarded
-
-    def _start_timer(self, name: str, seconds: float, fn, repeat: bool = False) -> None:
-        self._stop_timer(name)
-        make = self.scheduler.every if repeat else self.scheduler.after
-        self._timers[name] = make(seconds, self._guard(fn))
-
-    def _stop_timer(self, name: str) -> None:
-        timer = self._timers.pop(name, None)
-        if timer is not None:
-            timer.cancel()
 
 
 def _quietly(fn) -> None:

@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from clientlib.api import ApiClient
+from clientlib.qtbridge import QtRunner, QtScheduler
 
 from .config import KioskConfig
 from .presenter import Presenter
 from .printer import KioskPrinter
-from .qtbridge import QtRunner, QtScheduler
 from .views.style import apply_theme
 from .views.window import KioskWindow
 

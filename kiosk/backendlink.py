@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 
 from clientlib.api import ApiUnavailable
+from clientlib.plumbing import Plumbing
 from clientlib.printing import Condition
 
 from . import __version__
 from .catalog import Catalog
-from .ports import Plumbing
 
 log = logging.getLogger(__name__)
 

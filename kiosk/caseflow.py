@@ -14,11 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clientlib.api import ApiError, ApiUnavailable
+from clientlib.plumbing import Plumbing
 from clientlib.printing import Fault, PrintResult, cause_of, condition_of, fault_result
 
 from . import cases as c
 from .i18n import pick, tr
-from .ports import Plumbing, touch
+from .ports import touch
 
 
 class CaseFlow(Plumbing):

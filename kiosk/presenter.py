@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clientlib.api import ApiError, ApiUnavailable, new_request_id
+from clientlib.plumbing import Runner, Scheduler
 from clientlib.printing import Condition
 
 from . import builders as b
@@ -20,7 +21,7 @@ from .caseflow import CaseFlow
 from .catalog import Catalog, Item
 from .config import KioskConfig
 from .i18n import pick, tr
-from .ports import Runner, Scheduler, View, touch
+from .ports import View, touch
 from .printflow import PrintFlow
 from .screens import AppointmentScreen, Chrome, GuideScreen
 

@@ -3,6 +3,7 @@ the printer's condition (reported to the backend) until a fault is fixed."""
 
 from __future__ import annotations
 
+from clientlib.plumbing import Plumbing
 from clientlib.printing import (
     Condition,
     Fault,
@@ -14,7 +15,7 @@ from clientlib.printing import (
 )
 
 from . import builders as b
-from .ports import Plumbing, touch
+from .ports import touch
 
 
 class PrintFlow(Plumbing):

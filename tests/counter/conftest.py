@@ -10,13 +10,12 @@ import pytest  # noqa: E402
 
 from counter.localstate import LocalState  # noqa: E402
 from counter.presenter import Presenter  # noqa: E402
+from tests.clientlib.fakes import FakeScheduler, ManualRunner  # noqa: E402
 
 from .fakes import (  # noqa: E402
     FakeApi,
     FakeLiveFactory,
-    FakeScheduler,
     FakeView,
-    ManualRunner,
     make_config,
 )
 
@@ -59,7 +58,7 @@ def make_rig(tmp_path):
         view, live, runner, scheduler = (
             FakeView(),
             FakeLiveFactory(),
-            ManualRunner(),
+            ManualRunner(limit=200),
             FakeScheduler(),
         )
         api = api or FakeApi()

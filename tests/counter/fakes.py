@@ -1,13 +1,12 @@
 """Test doubles for the counter: an in-memory backend with the window and case rules, a live
-client, a view that records what it was told, a runner, a clock-driven scheduler and a
-printer that records what it printed."""
+client, a view that records what it was told and a printer that records what it printed (the
+runner and clock-driven scheduler are tests.clientlib.fakes')."""
 
 from __future__ import annotations
 
 import re
 import threading
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -752,75 +751,6 @@ class FakeView:
 
     def show_cases(self, screen) -> None:
         self.cases = screen
-
-
-class ManualRunner:
-    """Queues calls; `settle()` runs them (and any they start) in order, in this thread."""
-
-    def __init__(self):
-        self.jobs: list[tuple[Callable, Callable | None, Callable | None]] = []
-
-    def run(self, fn, on_done=None, on_error=None) -> None:
-        self.jobs.append((fn, on_done, on_error))
-
-    def settle(self, limit: int = 200) -> None:
-        for _ in range(limit):
-            if not self.jobs:
-                return
-            fn, on_done, on_error = self.jobs.pop(0)
-            try:
-                result = fn()
-            except Exception as exc:
-                if on_error:
-                    on_error(exc)
-            else:
-                if on_done:
-                    on_done(result)
-        raise AssertionError("runner did not settle")
-
-
-class _Timer:
-    def __init__(self, due: float, fn, interval: float | None):
-        self.due, self.fn, self.interval = due, fn, interval
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-class FakeScheduler:
-    """Timers on a fake clock; `advance(seconds)` fires what falls due, in order."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.timers: list[_Timer] = []
-
-    def after(self, seconds: float, fn) -> _Timer:
-        timer = _Timer(self.now + seconds, fn, None)
-        self.timers.append(timer)
-        return timer
-
-    def every(self, seconds: float, fn) -> _Timer:
-        timer = _Timer(self.now + seconds, fn, seconds)
-        self.timers.append(timer)
-        return timer
-
-    def advance(self, seconds: float, runner: ManualRunner | None = None) -> None:
-        end = self.now + seconds
-        while True:
-            due = [t for t in self.timers if not t.cancelled and t.due <= end]
-            if not due:
-                break
-            timer = min(due, key=lambda t: t.due)
-            self.now = timer.due
-            if timer.interval is None:
-                timer.cancelled = True
-            else:
-                timer.due += timer.interval
-            timer.fn()
-            if runner is not None:
-                runner.settle()
-        self.now = end
 
 
 class FakePrinter:

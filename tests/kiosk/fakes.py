@@ -1,10 +1,10 @@
-"""Test doubles for the kiosk: a fake backend, printer, runner and clock-driven scheduler."""
+"""Test doubles for the kiosk: a fake backend and printer (the runner and clock-driven scheduler
+are tests.clientlib.fakes')."""
 
 from __future__ import annotations
 
 import threading
 import tomllib
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -283,75 +283,3 @@ def paper_out_result() -> PrintResult:
 PAPER_OUT = PrinterStatus(
     online=False, paper_near_end=True, paper_out=True, cover_open=False, error=False
 )
-
-
-class ManualRunner:
-    """Queues calls; `settle()` runs them (and any they start) in order, in this thread."""
-
-    def __init__(self):
-        self.jobs: list[tuple[Callable, Callable | None, Callable | None]] = []
-
-    def run(self, fn, on_done=None, on_error=None) -> None:
-        self.jobs.append((fn, on_done, on_error))
-
-    def step(self) -> None:
-        fn, on_done, on_error = self.jobs.pop(0)
-        try:
-            result = fn()
-        except Exception as exc:
-            if on_error:
-                on_error(exc)
-        else:
-            if on_done:
-                on_done(result)
-
-    def settle(self, limit: int = 100) -> None:
-        for _ in range(limit):
-            if not self.jobs:
-                return
-            self.step()
-        raise AssertionError("runner did not settle")
-
-
-class _Timer:
-    def __init__(self, scheduler: FakeScheduler, due: float, fn, interval: float | None):
-        self.scheduler, self.due, self.fn, self.interval = scheduler, due, fn, interval
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-class FakeScheduler:
-    """Timers on a fake clock; `advance(seconds)` fires what falls due, in order."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.timers: list[_Timer] = []
-
-    def after(self, seconds: float, fn) -> _Timer:
-        timer = _Timer(self, self.now + seconds, fn, None)
-        self.timers.append(timer)
-        return timer
-
-    def every(self, seconds: float, fn) -> _Timer:
-        timer = _Timer(self, self.now + seconds, fn, seconds)
-        self.timers.append(timer)
-        return timer
-
-    def advance(self, seconds: float, runner: ManualRunner | None = None) -> None:
-        end = self.now + seconds
-        while True:
-            live = [t for t in self.timers if not t.cancelled and t.due <= end]
-            if not live:
-                break
-            timer = min(live, key=lambda t: t.due)
-            self.now = timer.due
-            if timer.interval is None:
-                timer.cancelled = True
-            else:
-                timer.due += timer.interval
-            timer.fn()
-            if runner is not None:
-                runner.settle()
-        self.now = end

@@ -17,13 +17,12 @@ from kiosk.screens import (
     OfflineScreen,
     SearchScreen,
 )
+from tests.clientlib.fakes import FakeScheduler, ManualRunner
 
 from .fakes import (
     PAPER_OUT,
     FakeApi,
     FakePrinterService,
-    FakeScheduler,
-    ManualRunner,
     make_config,
     paper_out_result,
 )

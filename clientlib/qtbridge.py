@@ -1,4 +1,9 @@
-"""Qt implementations of the presenter's runner and scheduler (QtCore only, no widgets)."""
+"""Qt implementations of a presenter's runner and scheduler, shared by the kiosk and the counter
+(QtCore only, no widgets).
+
+- QtRunner: `run(fn, on_done, on_error)` on a thread pool, callbacks on the GUI thread;
+- QtScheduler: `after(seconds, fn)` / `every(seconds, fn)` on QTimers, returning a QtTimerHandle.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
-from clientlib.qtasync import run_async
+from .qtasync import run_async
 
 
 class QtRunner:
