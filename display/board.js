@@ -1,9 +1,10 @@
 /* Managers' live board: /board
  *
- * Login (hall, username, password) -> token in sessionStorage. The board snapshot (managers and
- * admins only) carries everything; on every event we ask for a fresh one (debounced), so there is
- * no polling loop. Time-based figures tick locally: time on the current ticket every second, the
- * time-based alerts (long wait, long pause, device offline) every 10 seconds.
+ * Login (hall, username, password; the form and the session come from staff.js) -> token in
+ * sessionStorage. The board snapshot (managers and admins only) carries everything; on every
+ * event we ask for a fresh one (debounced), so there is no polling loop. Time-based figures tick
+ * locally: time on the current ticket every second, the time-based alerts (long wait, long
+ * pause, device offline) every 10 seconds.
  * Cases (case./overdue./evaluation./rectification. events) come in the same snapshot: open cases
  * by colour, the red and orange ones, and what waits for a manager; a new overdue case or bad
  * review is an alert marked 「新」 for two minutes.
@@ -17,8 +18,6 @@
     return document.getElementById(id);
   };
 
-  var STORAGE = "onestop.board";
-  var HALL_MEMORY = "onestop.board.hall";
   var RESYNC_DEBOUNCE_MS = 300;
   var ALERT_RECHECK_MS = 10000;
   var BOARD_ROLES = { manager: true, admin: true };
@@ -56,7 +55,22 @@
     unknown: "未知",
   };
 
-  var session = null; // {token, hall, user}
+  var CLERK_REFUSED = [
+    "窗口工作人员账号不能查看大厅看板，请使用大厅管理员账号登录。",
+    "The board is for hall managers: clerk accounts are refused.",
+  ];
+
+  var staff = O.staffPage({
+    app: "board",
+    client: "board-web",
+    roles: BOARD_ROLES,
+    refused: CLERK_REFUSED,
+    start: startBoard,
+    stop: stopLive,
+    onLogout: function () {
+      state.snap = null;
+    },
+  });
   var live = null;
   var state = {
     snap: null,
@@ -65,114 +79,6 @@
     snapshots: 0,
     firstSeen: {}, // case alert key -> when this page first saw it (0: already there at load)
   };
-
-  // ---------------------------------------------------------------- session
-  function loadSession() {
-    try {
-      return JSON.parse(sessionStorage.getItem(STORAGE) || "null");
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function saveSession(value) {
-    try {
-      if (value) sessionStorage.setItem(STORAGE, JSON.stringify(value));
-      else sessionStorage.removeItem(STORAGE);
-    } catch (e) {
-      /* storage unavailable: the session lasts as long as the page */
-    }
-  }
-
-  function showLogin(message) {
-    stopLive();
-    $("board").hidden = true;
-    $("login").hidden = false;
-    var err = $("login-error");
-    if (message) {
-      err.textContent = "";
-      err.appendChild(el("div", null, message[0]));
-      if (message[1]) err.appendChild(el("div", "en", message[1]));
-      err.hidden = false;
-    } else {
-      err.hidden = true;
-    }
-    var hall = $("login-hall");
-    if (!hall.value) {
-      try {
-        hall.value = localStorage.getItem(HALL_MEMORY) || "";
-      } catch (e) {
-        /* ignore */
-      }
-    }
-    (hall.value ? $("login-user") : hall).focus();
-    document.body.dataset.view = "login";
-  }
-
-  function refuse(reasonZh, reasonEn, token) {
-    // A token that must not stay usable here: revoke it and go back to the form.
-    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
-    saveSession(null);
-    session = null;
-    showLogin([reasonZh, reasonEn]);
-  }
-
-  var CLERK_REFUSED = [
-    "窗口工作人员账号不能查看大厅看板，请使用大厅管理员账号登录。",
-    "The board is for hall managers: clerk accounts are refused.",
-  ];
-
-  $("login-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var hall = $("login-hall").value.trim();
-    var username = $("login-user").value.trim();
-    var password = $("login-password").value;
-    if (!hall || !username || !password) {
-      showLogin(["请填写大厅代码、用户名和密码。", "Hall code, username and password are required."]);
-      return;
-    }
-    $("login-submit").disabled = true;
-    O.api("POST", "/api/v1/auth/login", {
-      body: { hall: hall, username: username, password: password, client: "board-web" },
-    })
-      .then(function (result) {
-        $("login-password").value = "";
-        try {
-          localStorage.setItem(HALL_MEMORY, hall);
-        } catch (e) {
-          /* ignore */
-        }
-        var user = result.user || {};
-        if (!BOARD_ROLES[user.role]) {
-          refuse(CLERK_REFUSED[0], CLERK_REFUSED[1], result.token);
-          return;
-        }
-        session = { token: result.token, hall: user.hall || hall, user: user };
-        saveSession(session);
-        startBoard();
-      })
-      .catch(function (err) {
-        var msg =
-          err.status === 401 || err.status === 403 || err.status === 404
-            ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
-            : err.status
-              ? [err.message, "Sign-in failed (" + err.status + ")"]
-              : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
-        showLogin(msg);
-      })
-      .then(function () {
-        $("login-submit").disabled = false;
-      });
-  });
-
-  $("logout").addEventListener("click", function () {
-    var token = session && session.token;
-    saveSession(null);
-    session = null;
-    state.snap = null;
-    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
-    showLogin(null);
-  });
 
   // ---------------------------------------------------------------- live connection
   var resyncTimer = null;
@@ -192,46 +98,21 @@
 
   function startBoard() {
     stopLive();
-    $("login").hidden = true;
-    $("board").hidden = false;
-    document.body.dataset.view = "board";
-    $("who").textContent = (session.user && (session.user.display_name || session.user.username)) || "";
-    setConn("connecting");
+    staff.showApp("board");
+    staff.setConn("connecting");
     live = O.connectLive({
-      token: session.token,
+      token: staff.session.token,
       onSnapshot: onSnapshot,
       onEvent: resyncSoon,
-      onStatus: function (status, detail) {
-        if (status === "refused") {
-          saveSession(null);
-          session = null;
-          showLogin(["登录已失效，请重新登录。", "Your session has ended; please sign in again."]);
-          return;
-        }
-        setConn(status);
-      },
+      onStatus: staff.liveStatus,
     });
     window.onestopBoard.live = live;
-  }
-
-  function setConn(status) {
-    var c = $("conn");
-    c.className = "conn conn-" + status;
-    c.textContent = "";
-    if (status === "connected") {
-      c.appendChild(document.createTextNode("● 实时 "));
-      c.appendChild(el("span", "en", "live"));
-    } else {
-      c.appendChild(document.createTextNode("连接中… "));
-      c.appendChild(el("span", "en", "reconnecting"));
-    }
-    document.body.dataset.conn = status;
   }
 
   function onSnapshot(snap) {
     if (snap.kind !== "board") {
       stopLive();
-      refuse(CLERK_REFUSED[0], CLERK_REFUSED[1], session && session.token);
+      staff.refuse(CLERK_REFUSED, staff.session && staff.session.token);
       return;
     }
     state.snap = snap;
@@ -828,12 +709,5 @@
   };
 
   // ---------------------------------------------------------------- start
-  session = loadSession();
-  if (typeof window.io !== "function") {
-    showLogin(["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js)."]);
-  } else if (session && session.token) {
-    startBoard();
-  } else {
-    showLogin(null);
-  }
+  staff.boot();
 })();

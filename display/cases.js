@@ -14,15 +14,15 @@
 
   var O = window.Onestop;
   var el = O.el;
+  var actionForm = O.actionForm;
+  var field = O.field;
+  var button = O.submitButton;
   var $ = function (id) {
     return document.getElementById(id);
   };
 
-  var STORAGE = "onestop.board"; // one staff session for the board and this page
-  var HALL_MEMORY = "onestop.board.hall";
   var RELOAD_DEBOUNCE_MS = 300;
   var STAFF_ROLES = { clerk: true, manager: true, admin: true };
-  var MANAGERS = { manager: true, admin: true };
   var CASE_EVENTS = /^(case|overdue|evaluation|rectification)\./;
   var FILTERS = ["colour", "state", "unit", "clerk", "item"];
   var COLOUR_ORDER = ["red", "orange", "yellow", "green", "suspended", ""];
@@ -61,7 +61,14 @@
   };
   var COLOUR_WORD = { red: "红", orange: "橙", yellow: "黄", green: "绿" };
 
-  var session = null; // {token, hall, user}
+  var staff = O.staffPage({
+    app: "app",
+    client: "cases-web",
+    roles: STAFF_ROLES,
+    refused: ["此账号不能查看办件。", "This account cannot see cases."],
+    start: start,
+    stop: stopLive,
+  });
   var live = null;
   var state = {
     snap: null, // the "cases" snapshot: units, items, clerks, role
@@ -97,107 +104,6 @@
     history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
   }
 
-  // ---------------------------------------------------------------- session
-  function loadSession() {
-    try {
-      return JSON.parse(sessionStorage.getItem(STORAGE) || "null");
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function saveSession(value) {
-    try {
-      if (value) sessionStorage.setItem(STORAGE, JSON.stringify(value));
-      else sessionStorage.removeItem(STORAGE);
-    } catch (e) {
-      /* storage unavailable: the session lasts as long as the page */
-    }
-  }
-
-  function showLogin(message) {
-    stopLive();
-    $("app").hidden = true;
-    $("login").hidden = false;
-    var err = $("login-error");
-    if (message) {
-      err.textContent = "";
-      err.appendChild(el("div", null, message[0]));
-      if (message[1]) err.appendChild(el("div", "en", message[1]));
-      err.hidden = false;
-    } else {
-      err.hidden = true;
-    }
-    var hall = $("login-hall");
-    if (!hall.value) {
-      try {
-        hall.value = localStorage.getItem(HALL_MEMORY) || "";
-      } catch (e) {
-        /* ignore */
-      }
-    }
-    (hall.value ? $("login-user") : hall).focus();
-    document.body.dataset.view = "login";
-  }
-
-  function sessionEnded() {
-    saveSession(null);
-    session = null;
-    showLogin(["登录已失效，请重新登录。", "Your session has ended; please sign in again."]);
-  }
-
-  $("login-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var hall = $("login-hall").value.trim();
-    var username = $("login-user").value.trim();
-    var password = $("login-password").value;
-    if (!hall || !username || !password) {
-      showLogin(["请填写大厅代码、用户名和密码。", "Hall code, username and password are required."]);
-      return;
-    }
-    $("login-submit").disabled = true;
-    O.api("POST", "/api/v1/auth/login", {
-      body: { hall: hall, username: username, password: password, client: "cases-web" },
-    })
-      .then(function (result) {
-        $("login-password").value = "";
-        try {
-          localStorage.setItem(HALL_MEMORY, hall);
-        } catch (e) {
-          /* ignore */
-        }
-        var user = result.user || {};
-        if (!STAFF_ROLES[user.role]) {
-          O.api("POST", "/api/v1/auth/logout", { token: result.token }).catch(function () {});
-          showLogin(["此账号不能查看办件。", "This account cannot see cases."]);
-          return;
-        }
-        session = { token: result.token, hall: user.hall || hall, user: user };
-        saveSession(session);
-        start();
-      })
-      .catch(function (err) {
-        var msg =
-          err.status === 401 || err.status === 403 || err.status === 404
-            ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
-            : err.status
-              ? [err.message, "Sign-in failed (" + err.status + ")"]
-              : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
-        showLogin(msg);
-      })
-      .then(function () {
-        $("login-submit").disabled = false;
-      });
-  });
-
-  $("logout").addEventListener("click", function () {
-    var token = session && session.token;
-    saveSession(null);
-    session = null;
-    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
-    showLogin(null);
-  });
-
   // ---------------------------------------------------------------- live connection
   var reloadTimer = null;
   function reloadSoon() {
@@ -214,44 +120,18 @@
 
   function start() {
     stopLive();
-    $("login").hidden = true;
-    $("app").hidden = false;
-    document.body.dataset.view = "cases";
-    var user = session.user || {};
-    $("who").textContent = user.display_name || user.username || "";
-    $("to-board").hidden = !MANAGERS[user.role];
-    document.body.dataset.role = user.role || "";
-    setConn("connecting");
+    staff.showApp("cases");
+    staff.setConn("connecting");
     live = O.connectLive({
-      token: session.token,
+      token: staff.session.token,
       view: "cases",
       onSnapshot: onSnapshot,
       onEvent: function (event) {
         if (CASE_EVENTS.test(event.type)) reloadSoon();
       },
-      onStatus: function (status) {
-        if (status === "refused") {
-          sessionEnded();
-          return;
-        }
-        setConn(status);
-      },
+      onStatus: staff.liveStatus,
     });
     window.onestopCases.live = live;
-  }
-
-  function setConn(status) {
-    var c = $("conn");
-    c.className = "conn conn-" + status;
-    c.textContent = "";
-    if (status === "connected") {
-      c.appendChild(document.createTextNode("● 实时 "));
-      c.appendChild(el("span", "en", "live"));
-    } else {
-      c.appendChild(document.createTextNode("连接中… "));
-      c.appendChild(el("span", "en", "reconnecting"));
-    }
-    document.body.dataset.conn = status;
   }
 
   function onSnapshot(snap) {
@@ -263,13 +143,9 @@
     reload();
   }
 
-  function base() {
-    return "/api/v1/halls/" + encodeURIComponent(session.hall);
-  }
-
   function failed(err, where) {
     if (err.status === 401) {
-      sessionEnded();
+      staff.sessionEnded();
       return true;
     }
     where.textContent = "";
@@ -394,19 +270,18 @@
 
   // ---------------------------------------------------------------- loading
   function reload() {
-    if (!session) return;
+    if (!staff.session) return;
     loadList();
     if (state.selected) loadDetail(state.selected, false);
   }
 
   function loadList() {
     var n = ++state.loads;
-    var token = session.token;
-    var calls = [O.api("GET", base() + "/cases" + query(state.filters), { token: token })];
+    var calls = [staff.api("GET", "/cases" + query(state.filters))];
     if (state.filters.colour) {
       // The colour tiles count every colour, whatever colour is picked.
       var others = Object.assign({}, state.filters, { colour: "" });
-      calls.push(O.api("GET", base() + "/cases" + query(others), { token: token }));
+      calls.push(staff.api("GET", "/cases" + query(others)));
     }
     $("list-status").textContent = "加载中…";
     Promise.all(calls).then(
@@ -594,7 +469,7 @@
       $("detail-body").textContent = "";
       $("detail-body").appendChild(el("p", "muted", "加载中… " + number));
     }
-    O.api("GET", base() + "/cases/" + encodeURIComponent(number), { token: session.token }).then(
+    staff.api("GET", "/cases/" + encodeURIComponent(number)).then(
       function (result) {
         if (n !== detailLoads || state.selected !== number) return;
         state.detail = result.case;
@@ -641,7 +516,7 @@
   function renderDetail() {
     var c = state.detail;
     var box = $("detail-body");
-    var manager = MANAGERS[session.user && session.user.role];
+    var manager = staff.isManager();
     $("detail-empty").hidden = true;
     box.hidden = false;
     var colour = c.colour || (c.state === "suspended" ? "suspended" : "");
@@ -751,36 +626,6 @@
     });
   }
 
-  function actionBox(key, build) {
-    var form = el("form", "d-action");
-    form.dataset.action = key;
-    form.noValidate = true;
-    build(form);
-    var msg = el("div", "d-msg");
-    msg.setAttribute("role", "alert");
-    form.appendChild(msg);
-    return form;
-  }
-
-  function field(form, name, label, placeholder, multiline) {
-    var lab = el("label", "d-field", label);
-    var input = el(multiline ? "textarea" : "input");
-    input.name = name;
-    input.maxLength = 400;
-    if (multiline) input.rows = 2;
-    if (placeholder) input.placeholder = placeholder;
-    lab.appendChild(input);
-    form.appendChild(lab);
-    return input;
-  }
-
-  function button(text, className, value) {
-    var b = el("button", className, text);
-    b.type = "submit";
-    b.value = value || "";
-    return b;
-  }
-
   function post(key, path, body, form) {
     var msg = form.querySelector(".d-msg");
     var buttons = form.querySelectorAll("button");
@@ -791,7 +636,7 @@
     });
     msg.className = "d-msg";
     msg.textContent = "提交中…";
-    return O.api("POST", base() + path, { token: session.token, body: body, requestId: rid }).then(
+    return staff.api("POST", path, { body: body, requestId: rid }).then(
       function (result) {
         delete state.pending[key];
         msg.className = "d-msg ok";
@@ -804,7 +649,7 @@
           b.disabled = false;
         });
         if (err.status === 401) {
-          sessionEnded();
+          staff.sessionEnded();
           return;
         }
         if (err.status) delete state.pending[key]; // answered: a new attempt is a new request
@@ -840,7 +685,7 @@
     s.appendChild(el("p", "d-due", "待督办：向承办单位询问超期原因，责令限期办结。"));
     if (!manager) return s;
     s.appendChild(
-      actionBox("overdue:" + c.number, function (form) {
+      actionForm("overdue:" + c.number, function (form) {
         var reason = field(form, "reason", "超期原因（承办单位说明）", "例如：入户核查未完成", true);
         var action = field(form, "action", "督办措施", "例如：责令两个工作日内办结", true);
         var row = el("div", "d-buttons");
@@ -892,7 +737,7 @@
       }
       if (x.state === "requested" && manager) {
         li.appendChild(
-          actionBox("extension:" + c.number, function (form) {
+          actionForm("extension:" + c.number, function (form) {
             var note = field(form, "note", "审批意见（可不填）", "例如：同意，请按期办结", false);
             var row = el("div", "d-buttons");
             row.appendChild(button("批准延期", "primary", "approve"));
@@ -990,12 +835,5 @@
   window.onestopCases = { live: null, state: state, reload: reload };
   readAddress();
   showFilters();
-  session = loadSession();
-  if (typeof window.io !== "function") {
-    showLogin(["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js)."]);
-  } else if (session && session.token) {
-    start();
-  } else {
-    showLogin(null);
-  }
+  staff.boot();
 })();

@@ -23,15 +23,15 @@
 
   var O = window.Onestop;
   var el = O.el;
+  var actionForm = O.actionForm;
+  var field = O.field;
+  var button = O.submitButton;
   var $ = function (id) {
     return document.getElementById(id);
   };
 
-  var STORAGE = "onestop.board"; // one staff session for the board, /cases and this page
-  var HALL_MEMORY = "onestop.board.hall";
   var RELOAD_DEBOUNCE_MS = 300;
   var STAFF_ROLES = { clerk: true, manager: true, admin: true };
-  var MANAGERS = { manager: true, admin: true };
   var TABS = ["reviews", "follow-ups", "reports"];
   var RECT_EVENTS = /^(rectification|evaluation)\./;
   var FOLLOW_EVENTS = /^(follow_up\.|case\.finished$)/;
@@ -94,7 +94,14 @@
   });
   var FIELD_ZH = { date: "日期", month: "月份", format: "格式", by: "分组" };
 
-  var session = null; // {token, hall, user}
+  var staff = O.staffPage({
+    app: "app",
+    client: "reviews-web",
+    roles: STAFF_ROLES,
+    refused: ["此账号不能使用本页。", "This account cannot use this page."],
+    start: start,
+    stop: stopLive,
+  });
   var live = null;
   var state = {
     snap: null,
@@ -131,111 +138,6 @@
     history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
   }
 
-  // ---------------------------------------------------------------- session
-  function loadSession() {
-    try {
-      return JSON.parse(sessionStorage.getItem(STORAGE) || "null");
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function saveSession(value) {
-    try {
-      if (value) sessionStorage.setItem(STORAGE, JSON.stringify(value));
-      else sessionStorage.removeItem(STORAGE);
-    } catch (e) {
-      /* storage unavailable: the session lasts as long as the page */
-    }
-  }
-
-  function isManager() {
-    return !!(session && session.user && MANAGERS[session.user.role]);
-  }
-
-  function showLogin(message) {
-    stopLive();
-    $("app").hidden = true;
-    $("login").hidden = false;
-    var err = $("login-error");
-    if (message) {
-      err.textContent = "";
-      err.appendChild(el("div", null, message[0]));
-      if (message[1]) err.appendChild(el("div", "en", message[1]));
-      err.hidden = false;
-    } else {
-      err.hidden = true;
-    }
-    var hall = $("login-hall");
-    if (!hall.value) {
-      try {
-        hall.value = localStorage.getItem(HALL_MEMORY) || "";
-      } catch (e) {
-        /* ignore */
-      }
-    }
-    (hall.value ? $("login-user") : hall).focus();
-    document.body.dataset.view = "login";
-  }
-
-  function sessionEnded() {
-    saveSession(null);
-    session = null;
-    showLogin(["登录已失效，请重新登录。", "Your session has ended; please sign in again."]);
-  }
-
-  $("login-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var hall = $("login-hall").value.trim();
-    var username = $("login-user").value.trim();
-    var password = $("login-password").value;
-    if (!hall || !username || !password) {
-      showLogin(["请填写大厅代码、用户名和密码。", "Hall code, username and password are required."]);
-      return;
-    }
-    $("login-submit").disabled = true;
-    O.api("POST", "/api/v1/auth/login", {
-      body: { hall: hall, username: username, password: password, client: "reviews-web" },
-    })
-      .then(function (result) {
-        $("login-password").value = "";
-        try {
-          localStorage.setItem(HALL_MEMORY, hall);
-        } catch (e) {
-          /* ignore */
-        }
-        var user = result.user || {};
-        if (!STAFF_ROLES[user.role]) {
-          O.api("POST", "/api/v1/auth/logout", { token: result.token }).catch(function () {});
-          showLogin(["此账号不能使用本页。", "This account cannot use this page."]);
-          return;
-        }
-        session = { token: result.token, hall: user.hall || hall, user: user };
-        saveSession(session);
-        start();
-      })
-      .catch(function (err) {
-        var msg =
-          err.status === 401 || err.status === 403 || err.status === 404
-            ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
-            : err.status
-              ? [err.message, "Sign-in failed (" + err.status + ")"]
-              : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
-        showLogin(msg);
-      })
-      .then(function () {
-        $("login-submit").disabled = false;
-      });
-  });
-
-  $("logout").addEventListener("click", function () {
-    var token = session && session.token;
-    saveSession(null);
-    session = null;
-    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
-    showLogin(null);
-  });
-
   // ---------------------------------------------------------------- live connection
   var reloadTimers = {};
   function reloadSoon(what) {
@@ -254,14 +156,8 @@
 
   function start() {
     stopLive();
-    $("login").hidden = true;
-    $("app").hidden = false;
-    document.body.dataset.view = "reviews";
-    var user = session.user || {};
-    var manager = isManager();
-    $("who").textContent = user.display_name || user.username || "";
-    $("to-board").hidden = !manager;
-    document.body.dataset.role = user.role || "";
+    staff.showApp("reviews");
+    var manager = staff.isManager();
     $("managers-only").hidden = manager;
     $("reports-managers-only").hidden = manager;
     $("reports").hidden = !manager;
@@ -270,38 +166,18 @@
     }
     showTab();
     setReportDefaults(false);
-    setConn("connecting");
+    staff.setConn("connecting");
     live = O.connectLive({
-      token: session.token,
+      token: staff.session.token,
       view: "cases",
       onSnapshot: onSnapshot,
       onEvent: function (event) {
         if (RECT_EVENTS.test(event.type)) reloadSoon("reviews");
         if (FOLLOW_EVENTS.test(event.type)) reloadSoon("follows");
       },
-      onStatus: function (status) {
-        if (status === "refused") {
-          sessionEnded();
-          return;
-        }
-        setConn(status);
-      },
+      onStatus: staff.liveStatus,
     });
     window.onestopReviews.live = live;
-  }
-
-  function setConn(status) {
-    var c = $("conn");
-    c.className = "conn conn-" + status;
-    c.textContent = "";
-    if (status === "connected") {
-      c.appendChild(document.createTextNode("● 实时 "));
-      c.appendChild(el("span", "en", "live"));
-    } else {
-      c.appendChild(document.createTextNode("连接中… "));
-      c.appendChild(el("span", "en", "reconnecting"));
-    }
-    document.body.dataset.conn = status;
   }
 
   function onSnapshot(snap) {
@@ -314,12 +190,8 @@
     reload();
   }
 
-  function base() {
-    return "/api/v1/halls/" + encodeURIComponent(session.hall);
-  }
-
   function reload() {
-    if (!session) return;
+    if (!staff.session) return;
     loadReviews();
     loadFollows();
   }
@@ -461,29 +333,6 @@
     });
   }
 
-  function actionForm(key, build) {
-    var form = el("form", "d-action");
-    form.dataset.action = key;
-    form.noValidate = true;
-    build(form);
-    var msg = el("div", "d-msg");
-    msg.setAttribute("role", "alert");
-    form.appendChild(msg);
-    return form;
-  }
-
-  function field(form, name, label, placeholder, multiline) {
-    var lab = el("label", "d-field", label);
-    var input = el(multiline ? "textarea" : "input");
-    input.name = name;
-    input.maxLength = 400;
-    if (multiline) input.rows = 2;
-    if (placeholder) input.placeholder = placeholder;
-    lab.appendChild(input);
-    form.appendChild(lab);
-    return input;
-  }
-
   function selectField(form, name, label, rows, selected) {
     var lab = el("label", "d-field", label);
     var select = el("select");
@@ -503,13 +352,6 @@
     return select;
   }
 
-  function button(text, className, value) {
-    var b = el("button", className, text);
-    b.type = "submit";
-    b.value = value || "";
-    return b;
-  }
-
   function post(key, path, body, form, after) {
     var msg = form.querySelector(".d-msg");
     var buttons = form.querySelectorAll("button");
@@ -519,7 +361,7 @@
       b.disabled = true;
     });
     showMsg(msg, "", "提交中… · saving");
-    return O.api("POST", base() + path, { token: session.token, body: body, requestId: rid }).then(
+    return staff.api("POST", path, { body: body, requestId: rid }).then(
       function (result) {
         delete state.pending[key];
         form.reset(); // the next redraw starts from the new state, not from what was typed
@@ -535,7 +377,7 @@
           b.disabled = false;
         });
         if (err.status === 401) {
-          sessionEnded();
+          staff.sessionEnded();
           return;
         }
         if (err.status) delete state.pending[key]; // answered: a new attempt is a new request
@@ -553,13 +395,12 @@
 
   // ---------------------------------------------------------------- 差评整改: loading
   function loadReviews() {
-    if (!session) return;
+    if (!staff.session) return;
     var n = ++state.loads.reviews; // clerks get the ratings of their own services
-    var token = session.token;
     var q = state.rstate ? "?state=" + encodeURIComponent(state.rstate) : "";
-    var calls = [O.api("GET", base() + "/rectifications" + q, { token: token })];
+    var calls = [staff.api("GET", "/rectifications" + q)];
     if (state.rstate !== "open") {
-      calls.push(O.api("GET", base() + "/rectifications?state=open", { token: token }));
+      calls.push(staff.api("GET", "/rectifications?state=open"));
     }
     $("reviews-status").textContent = "加载中…";
     Promise.all(calls).then(
@@ -580,7 +421,7 @@
 
   function listFailed(err, where, what) {
     if (err.status === 401) {
-      sessionEnded();
+      staff.sessionEnded();
       return;
     }
     where.textContent = "";
@@ -709,7 +550,7 @@
 
     card.appendChild(stepper(r));
     if ((r.steps || []).length) card.appendChild(stepLog(r));
-    if (r.state === "open" && r.next_step && isManager()) card.appendChild(stepForm(r));
+    if (r.state === "open" && r.next_step && staff.isManager()) card.appendChild(stepForm(r));
     card.appendChild(appealSection(r));
     return card;
   }
@@ -810,7 +651,7 @@
       if (a.state !== "pending") fact(dl, APPEAL_STATE[a.state], a.note || "—");
       s.appendChild(dl);
       if (a.state === "pending") {
-        if (isManager()) s.appendChild(decisionForm(r));
+        if (staff.isManager()) s.appendChild(decisionForm(r));
         else s.appendChild(el("p", "muted", "等待大厅管理员决定"));
       }
       return s;
@@ -867,13 +708,12 @@
 
   // ---------------------------------------------------------------- 回访: loading and rendering
   function loadFollows() {
-    if (!session) return;
+    if (!staff.session) return;
     var n = ++state.loads.follows;
-    var token = session.token;
     var q = state.fstate ? "?state=" + encodeURIComponent(state.fstate) : "";
-    var calls = [O.api("GET", base() + "/follow-ups" + q, { token: token })];
+    var calls = [staff.api("GET", "/follow-ups" + q)];
     if (state.fstate !== "pending") {
-      calls.push(O.api("GET", base() + "/follow-ups?state=pending", { token: token }));
+      calls.push(staff.api("GET", "/follow-ups?state=pending"));
     }
     $("follow-status").textContent = "加载中…";
     Promise.all(calls).then(
@@ -1008,7 +848,7 @@
 
   function hallName() {
     var h = state.snap && state.snap.hall;
-    return (h && h.name && h.name.zh) || (session && session.hall) || "onestop";
+    return (h && h.name && h.name.zh) || (staff.session && staff.session.hall) || "onestop";
   }
 
   function safeName(name) {
@@ -1046,8 +886,8 @@
       b.disabled = true;
     });
     showMsg(msg, "", "正在生成 " + req.name + " … · preparing");
-    return fetch(base() + req.path, {
-      headers: { Authorization: "Bearer " + session.token },
+    return fetch(staff.base() + req.path, {
+      headers: { Authorization: "Bearer " + staff.session.token },
       cache: "no-store",
     })
       .then(function (response) {
@@ -1086,7 +926,7 @@
       })
       .catch(function (err) {
         if (err.status === 401) {
-          sessionEnded();
+          staff.sessionEnded();
           return;
         }
         showMsg(msg, "error", downloadError(err));
@@ -1130,19 +970,12 @@
 
   // Deadlines move on: redraw "剩 3 小时 / 已逾期" every minute (from memory, no request).
   setInterval(function () {
-    if (session && state.rects) renderReviews();
+    if (staff.session && state.rects) renderReviews();
   }, 60000);
 
   // ---------------------------------------------------------------- start
   window.onestopReviews = { live: null, state: state, reload: reload };
   readAddress();
   showTab();
-  session = loadSession();
-  if (typeof window.io !== "function") {
-    showLogin(["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js)."]);
-  } else if (session && session.token) {
-    start();
-  } else {
-    showLogin(null);
-  }
+  staff.boot();
 })();
