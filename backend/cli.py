@@ -209,6 +209,7 @@ def cmd_demo(args) -> int:
         f"  managers' board   {base}/board   (hall {hall}, user manager, password {DEMO_USERS[1][3]})"
     )
     print(f"  cases page        {base}/cases   (same login as the board)")
+    print(f"  reviews, reports  {base}/reviews")
     for code, kind, _ in devices:
         if kind == "display":
             print(f"  hall display      {base}/display/{hall}/{code}#token={tokens[code]}")

@@ -23,7 +23,7 @@ def test_demo_is_repeatable_and_its_credentials_work(tmp_path, capsys):
     printed = capsys.readouterr().out
     pad = second["devices"]["rating-1"]
     assert f"http://127.0.0.1:5000/rate/qingshan/rating-1#token={pad}" in printed
-    assert "http://127.0.0.1:5000/cases" in printed
+    assert "http://127.0.0.1:5000/cases" in printed and "http://127.0.0.1:5000/reviews" in printed
 
     from backend.app import create_app
 
