@@ -24,7 +24,7 @@
   var TIME_BASED = { wait_long: true, paused_long: true, device_offline: true };
   var FRESH_MS = 120000;
   var BOARD_URGENT_ROWS = 8;
-  var BOARD_TODO_ROWS = 4;
+  var PENDING_LIST_ROWS = 4;
   var CASE_ALERTS = { case_overdue: true, bad_review: true };
   var ALERT_ORDER = [
     "case_overdue",
@@ -306,12 +306,12 @@
       list.appendChild(el("li", "none", emptyText));
       return;
     }
-    rows.slice(0, BOARD_TODO_ROWS).forEach(function (row) {
+    rows.slice(0, PENDING_LIST_ROWS).forEach(function (row) {
       list.appendChild(draw(row));
     });
-    if (rows.length > BOARD_TODO_ROWS) {
+    if (rows.length > PENDING_LIST_ROWS) {
       var more = el("li", "none");
-      more.appendChild(caseLinkAll("另有 " + (rows.length - BOARD_TODO_ROWS) + " 项 →"));
+      more.appendChild(caseLinkAll("另有 " + (rows.length - PENDING_LIST_ROWS) + " 项 →"));
       list.appendChild(more);
     }
   }

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from ..domain.errors import Forbidden, InvalidInput
+from ..domain.errors import InvalidInput
 from ..services import case_queries, cases, deadlines, evaluations
 from ..services.cases import Applicant
-from ..services.counter import load_window, require_operator
 from ..services.tickets import find_today
 from . import schemas as s
 from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx, notifier, now, protector, read
@@ -59,26 +58,6 @@ def accept(hall: str, number: int, body: s.AcceptCase):
     )
 
 
-def _rating_request(uow, ctx, who, number, rid):
-    window = load_window(uow, ctx, number)
-    require_operator(window, who)
-    from sqlalchemy import select
-
-    from ..db.models import Ticket
-
-    ticket = uow.session.scalar(
-        select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.state == "finished")
-        .order_by(Ticket.ended_at.desc())
-        .limit(1)
-    )
-    if ticket is None:
-        raise InvalidInput(
-            "nothing_to_rate", f"window {number} has finished no ticket yet", "window"
-        )
-    return evaluations.rating_request(uow, ctx, who, window, ticket, rid)
-
-
 @endpoint(
     window_bp,
     "/rating-request",
@@ -89,7 +68,7 @@ def _rating_request(uow, ctx, who, number, rid):
     tag="evaluations",
 )
 def rating_request(hall: str, number: int, body: s.Command):
-    return _run(hall, body, _rating_request, number)
+    return _run(hall, body, evaluations.request_rating, number)
 
 
 # --- cases ----------------------------------------------------------------------------------------
@@ -140,23 +119,6 @@ def detail(hall: str, number: str):
     )
 
 
-def _reveal(uow, ctx, who, number, rid):
-    case = cases.find_case(uow, ctx, number, lock=False)
-    if who.role == "clerk" and case.clerk_id != who.id:
-        raise Forbidden(
-            "not_your_case", "only the accepting clerk or a manager sees the full data", "number"
-        )
-    p = protector()
-    uow.audit(ctx.id, who.actor(), "case.applicant_viewed", "case", number, {}, rid)
-    return {
-        "applicant": {
-            "name": p.open(case.name_sealed),
-            "phone": p.open(case.phone_sealed),
-            "id_number": p.open(case.id_sealed),
-        }
-    }
-
-
 @endpoint(
     bp,
     "/cases/<number>/applicant",
@@ -167,7 +129,12 @@ def _reveal(uow, ctx, who, number, rid):
     tag="cases",
 )
 def applicant(hall: str, number: str, body: s.Command):
-    return _run(hall, body, _reveal, number)
+    ctx = hall_ctx(hall)
+    return command(
+        ctx,
+        lambda uow, rid: cases.reveal_applicant(uow, ctx, g.principal, protector(), number, rid),
+        body,
+    )
 
 
 def _case_action(path: str, summary: str, schema, fn, roles=STAFF, with_notifier=False):

@@ -122,6 +122,23 @@ def find_case(uow: UnitOfWork, ctx: HallContext, number: str, lock: bool = True)
     return case
 
 
+def reveal_applicant(uow, ctx: HallContext, who: Principal, protector: Protector, number, rid):
+    """The full name, phone and ID number: for the accepting clerk and managers, audited."""
+    case = find_case(uow, ctx, number, lock=False)
+    if who.role == "clerk" and case.clerk_id != who.id:
+        raise Forbidden(
+            "not_your_case", "only the accepting clerk or a manager sees the full data", "number"
+        )
+    uow.audit(ctx.id, who.actor(), "case.applicant_viewed", "case", number, {}, rid)
+    return {
+        "applicant": {
+            "name": protector.open(case.name_sealed),
+            "phone": protector.open(case.phone_sealed),
+            "id_number": protector.open(case.id_sealed),
+        }
+    }
+
+
 def _require_handler(case: Case, who: Principal) -> None:
     """Clerks act on cases; managers and admins too. Devices never do."""
     if who.kind != "user":

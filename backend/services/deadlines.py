@@ -18,14 +18,23 @@ from .halls import HallContext, context_of
 SWEEPER = Actor("job:deadline-sweep")
 
 
-def sweep_hall(uow: UnitOfWork, ctx: HallContext) -> dict[str, int]:
-    """Recompute colours of the hall's open cases; returns how many changed and turned red."""
-    changed = overdue = 0
+def stale_cases(uow: UnitOfWork, ctx: HallContext) -> tuple[int, list[int]]:
+    """(open cases, ids of those whose stored colour is no longer right): a read, so the
+    colour arithmetic never holds the database's write lock."""
     cases = uow.session.scalars(
-        select(Case)
-        .where(Case.hall_id == ctx.id, Case.state == CaseState.OPEN.value)
-        .with_for_update(of=Case)
+        select(Case).where(Case.hall_id == ctx.id, Case.state == CaseState.OPEN.value)
     ).all()
+    return len(cases), [c.id for c in cases if colour_now(ctx, c, uow.now) != c.colour]
+
+
+def sweep_hall(uow: UnitOfWork, ctx: HallContext, only: list[int] | None = None) -> dict[str, int]:
+    """Recompute colours of the hall's open cases (or of ``only`` these); returns how many were
+    checked, changed and turned red."""
+    changed = overdue = 0
+    stmt = select(Case).where(Case.hall_id == ctx.id, Case.state == CaseState.OPEN.value)
+    if only is not None:
+        stmt = stmt.where(Case.id.in_(only))
+    cases = uow.session.scalars(stmt.with_for_update(of=Case)).all()
     for case in cases:
         colour = colour_now(ctx, case, uow.now)
         if colour == case.colour:
@@ -78,9 +87,14 @@ def sweep_all(db, now, publisher) -> dict[str, Any]:
         contexts = [context_of(h) for h in halls]
     totals: dict[str, Any] = {}
     for ctx in contexts:
-        with UnitOfWork(db, now) as uow:
-            totals[ctx.code] = sweep_hall(uow, ctx)
-            uow.commit(publisher)
+        with UnitOfWork(db, now, write=False) as uow:
+            checked, stale = stale_cases(uow, ctx)
+        result = {"checked": checked, "changed": 0, "overdue": 0}
+        if stale:  # write (and re-check under the lock) only what changed colour
+            with UnitOfWork(db, now) as uow:
+                result |= {k: v for k, v in sweep_hall(uow, ctx, stale).items() if k != "checked"}
+                uow.commit(publisher)
+        totals[ctx.code] = result
     return totals
 
 

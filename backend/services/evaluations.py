@@ -21,11 +21,29 @@ from ..domain.cases import (
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.tickets import TicketState
 from .auth import Principal
+from .counter import load_window, require_operator
 from .halls import HallContext
 
 
 def _root_id(ticket: Ticket) -> int:
     return ticket.root_id or ticket.id
+
+
+def request_rating(uow: UnitOfWork, ctx: HallContext, who: Principal, number: int, rid):
+    """The clerk asks for a rating of the last service finished at window ``number``."""
+    window = load_window(uow, ctx, number)
+    require_operator(window, who)
+    ticket = uow.session.scalar(
+        select(Ticket)
+        .where(Ticket.window_id == window.id, Ticket.state == TicketState.FINISHED.value)
+        .order_by(Ticket.ended_at.desc())
+        .limit(1)
+    )
+    if ticket is None:
+        raise InvalidInput(
+            "nothing_to_rate", f"window {number} has finished no ticket yet", "window"
+        )
+    return rating_request(uow, ctx, who, window, ticket, rid)
 
 
 def rating_request(

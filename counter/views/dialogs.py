@@ -70,7 +70,7 @@ class _Dialog(QDialog):
     def valid(self) -> bool:
         return True
 
-    def emit_submitted(self) -> None:
+    def emit_submitted(self) -> None:  # every dialog class emits its own `submitted` signal
         raise NotImplementedError
 
 
