@@ -1,5 +1,6 @@
 """Engines and session factories. SQLite gets WAL, foreign keys, a busy timeout, and
-``BEGIN IMMEDIATE`` for write transactions so concurrent writers queue instead of failing."""
+``BEGIN IMMEDIATE`` for write transactions, taken in arrival order through the process's writer
+gate (``gate.py``) so concurrent writers queue fairly instead of polling."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
+
+from .gate import GatedConnection, gate_for
+
+WRITER_WAIT_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -35,15 +40,20 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url,
-        connect_args={"timeout": 30, "check_same_thread": False},
-        poolclass=NullPool if parsed.database in (None, "", ":memory:") else None,
-    )
+    connect_args = {"timeout": 30, "check_same_thread": False}
+    gate = None
+    if immediate:
+        connect_args["factory"] = GatedConnection
+        gate = gate_for(str(Path(parsed.database or ":memory:").resolve()))
+    in_memory = parsed.database in (None, "", ":memory:")
+    pooling = {"poolclass": NullPool} if in_memory else {"pool_size": 64, "max_overflow": 64}
+    engine = create_engine(url, connect_args=connect_args, **pooling)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        if gate is not None:
+            dbapi_conn.gate = gate
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
@@ -53,7 +63,16 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not immediate:
+            conn.exec_driver_sql("BEGIN")
+            return
+        dbapi_conn = conn.connection.dbapi_connection
+        dbapi_conn.take_gate(WRITER_WAIT_SECONDS)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            dbapi_conn.give_back_gate()
+            raise
 
     return engine
 

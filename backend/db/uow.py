@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -97,8 +97,8 @@ class UnitOfWork:
         details: dict[str, Any] | None = None,
         request_id: str | None = None,
     ) -> None:
-        self.session.add(
-            AuditEntry(
+        self.session.execute(
+            insert(AuditEntry).values(
                 hall_id=hall_id,
                 at=self.now,
                 actor=actor.label,
@@ -134,30 +134,57 @@ class UnitOfWork:
         for hall_id, type_, payload in self._pending:
             by_hall[hall_id].append((type_, payload))
         out: list[PublishedEvent] = []
-        insert = upsert(self.session)
+        write = self._write_pg if self.dialect == "postgresql" else self._write_sqlite
         for hall_id in sorted(by_hall):
             items = by_hall[hall_id]
-            stmt = (
-                insert(EventSequence)
-                .values(hall_id=hall_id, value=len(items))
-                .on_conflict_do_update(
-                    index_elements=["hall_id"], set_={"value": EventSequence.value + len(items)}
-                )
-                .returning(EventSequence.value)
-            )
-            last = self.session.execute(stmt).scalar_one()
-            for offset, (type_, payload) in enumerate(items):
-                seq = last - len(items) + 1 + offset
-                self.session.add(
-                    Event(
-                        hall_id=hall_id, seq=seq, type=type_, payload=payload, created_at=self.now
-                    )
-                )
-                out.append(PublishedEvent(hall_id, seq, type_, payload, self.now))
-        self.session.flush()
+            seqs = write(hall_id, items)
+            out += [
+                PublishedEvent(hall_id, seq, t, p, self.now)
+                for seq, (t, p) in zip(seqs, items, strict=True)
+            ]
         return out
+
+    def _write_pg(self, hall_id: int, items: list[tuple[str, dict]]) -> list[int]:
+        """Bump the hall's counter row (its lock orders concurrent commits), then the outbox."""
+        n = len(items)
+        stmt = (
+            postgresql.insert(EventSequence)
+            .values(hall_id=hall_id, value=n)
+            .on_conflict_do_update(
+                index_elements=["hall_id"], set_={"value": EventSequence.value + n}
+            )
+            .returning(EventSequence.value)
+        )
+        first = self.session.execute(stmt).scalar_one() - n + 1
+        rows = [
+            {"hall_id": hall_id, "seq": first + i, "type": t, "payload": p, "created_at": self.now}
+            for i, (t, p) in enumerate(items)
+        ]
+        self.session.execute(insert(Event), rows)
+        return [r["seq"] for r in rows]
+
+    def _write_sqlite(self, hall_id: int, items: list[tuple[str, dict]]) -> list[int]:
+        """SQLite has one writer at a time, so the outbox's highest number is the counter: one
+        INSERT … SELECT max(seq) + 1 per event (the primary key makes max an index lookup)."""
+        seqs = []
+        for type_, payload in items:
+            source = select(
+                literal(hall_id),
+                func.coalesce(func.max(Event.seq), 0) + 1,
+                literal(type_),
+                literal(payload, Event.payload.type),
+                literal(self.now, Event.created_at.type),
+            ).where(Event.hall_id == hall_id)
+            stmt = (
+                insert(Event)
+                .from_select(["hall_id", "seq", "type", "payload", "created_at"], source)
+                .returning(Event.seq)
+            )
+            seqs.append(self.session.execute(stmt).scalar_one())
+        return seqs
 
 
 def current_seq(session: Session, hall_id: int) -> int:
-    value = session.scalar(select(EventSequence.value).where(EventSequence.hall_id == hall_id))
+    """The hall's last committed event number (0 before the first)."""
+    value = session.scalar(select(func.max(Event.seq)).where(Event.hall_id == hall_id))
     return int(value or 0)
