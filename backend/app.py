@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from .api import auth_views, case_views, hall_views, openapi, report_views, window_views
 from .api.framework import (
     ApiError,
+    close_unit,
     domain_error_response,
     error_response,
     validation_error_response,
@@ -25,8 +26,8 @@ from .db.protect import Protector, load_protector
 from .db.uow import Publisher
 from .domain.errors import DomainError
 from .jobs import Scheduler
-from .live import handlers as _live_handlers  # noqa: F401  (registers Socket.IO handlers)
-from .live.publisher import SocketIOPublisher, socketio
+from .live.hub import LiveHub
+from .services.login import LoginGuard
 from .services.notify import LogNotifier, Notifier
 from .web import pages, status_page
 
@@ -42,29 +43,9 @@ class OneStop:
     publisher: Publisher
     protector: Protector
     notifier: Notifier
+    live: LiveHub
+    login_guard: LoginGuard = field(default_factory=LoginGuard.default)
     scheduler: Scheduler | None = None
-
-
-class DisplayAreas:
-    """Display areas per hall (window areas plus "all"), re-read when the catalog changes."""
-
-    def __init__(self, database: Database):
-        self.database = database
-        self._cache: dict[tuple[int, str], list[str]] = {}
-
-    def __call__(self, hall_id: int) -> list[str]:
-        from sqlalchemy import select
-
-        from .db.models import Hall
-
-        with self.database.reader() as session:
-            digest = session.scalar(select(Hall.config_digest).where(Hall.id == hall_id)) or ""
-            key = (hall_id, digest)
-            if key not in self._cache:
-                hall = session.get(Hall, hall_id)
-                areas = sorted({w["area"] for w in hall.config.get("windows", [])})
-                self._cache[key] = [*areas, "all"]
-        return self._cache[key]
 
 
 def settings_from_env() -> dict[str, Any]:
@@ -85,21 +66,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     database = open_database(app.config["ONESTOP_DATABASE_URL"])
-    socketio.init_app(
-        app,
-        async_mode="threading",
-        message_queue=app.config.get("ONESTOP_MESSAGE_QUEUE"),
-        cors_allowed_origins=[],
-    )
-    publisher = app.config.get("ONESTOP_PUBLISHER") or SocketIOPublisher(
-        socketio, DisplayAreas(database)
-    )
+    live = LiveHub(database, lambda: _now(app), app.config.get("ONESTOP_MESSAGE_QUEUE"))
+    publisher = app.config.get("ONESTOP_PUBLISHER") or live.publisher
+    live.publisher = publisher  # device presence is committed like any other change
     key_file = Path(app.config.get("ONESTOP_DATA_KEY_FILE") or ROOT / "var" / "data.key")
     app.extensions["onestop"] = ext = OneStop(
         db=database,
         publisher=publisher,
         protector=load_protector(key_file),
         notifier=app.config.get("ONESTOP_NOTIFIER") or LogNotifier(),
+        live=live,
     )
 
     for bp in (
@@ -117,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(bp)
     _register_errors(app)
+    app.teardown_request(close_unit)
     _check_every_api_route_declares_access(app)
 
     app.config["ONESTOP_CALENDAR_WARNINGS"] = calendar_warnings(_now(app))

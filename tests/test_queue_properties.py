@@ -182,11 +182,11 @@ def serves(leg: Leg, window: int) -> bool:
 
 
 def documented_key(leg: Leg, window: int, now: datetime) -> tuple:
-    """1. transferred to this window; 2. aged past the limit, oldest first; 3. the window's item
+    """1. transferred to this window; 2. aged past the limit, oldest first (then queue key); 3. the window's item
     order; 4. the class order; 5. queue key, then ticket id."""
     targeted = 0 if leg.target_window == window else 1
     if now - leg.waiting_since >= AGING:
-        return (targeted, 0, leg.waiting_since, 0, 0, leg.id)
+        return (targeted, 0, leg.waiting_since, leg.queue_key, leg.id)
     return (
         targeted,
         1,

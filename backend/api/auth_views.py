@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, current_app, g, jsonify, request
 
-from ..db.uow import UnitOfWork
 from ..services import auth
+from ..services import login as login_service
 from .framework import ANY_PRINCIPAL, PUBLIC, STAFF, command, db, endpoint, now
 from .schemas import Command, Login
 
@@ -22,9 +22,11 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
     tag="auth",
 )
 def login(body: Login):
-    with UnitOfWork(db(), now()) as uow:
-        result = auth.login(uow, body.hall, body.username, body.password, body.client)
-        uow.commit()
+    guard = current_app.extensions["onestop"].login_guard
+    address = request.remote_addr or "unknown"
+    result = login_service.login(
+        db(), guard, now(), body.hall, body.username, body.password, body.client, address
+    )
     return jsonify(result)
 
 

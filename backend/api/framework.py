@@ -16,7 +16,7 @@ from ..db.uow import UnitOfWork
 from ..domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ..services.auth import Principal, authenticate
 from ..services.commands import run_command
-from ..services.halls import HallContext, hall_context
+from ..services.halls import HallContext, context_for, hall_context
 
 PUBLIC = "public"
 STAFF = frozenset({"clerk", "manager", "admin"})
@@ -57,7 +57,11 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 
 def domain_error_response(exc: DomainError):
-    return error_response(STATUS_OF[exc.kind], exc.code, exc.message, exc.field)
+    response, status = error_response(STATUS_OF[exc.kind], exc.code, exc.message, exc.field)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response, status
 
 
 def validation_error_response(exc: ValidationError):
@@ -108,14 +112,31 @@ def notifier():
     return current_app.extensions["onestop"].notifier
 
 
+def unit() -> UnitOfWork:
+    """The request's one unit of work: authentication, the hall, the read or the command all run
+    in it (a write transaction for mutating routes, a read transaction otherwise)."""
+    uow = g.get("uow")
+    if uow is None:
+        uow = UnitOfWork(db(), now(), write=g.get("mutating", False)).__enter__()
+        g.uow = uow
+    return uow
+
+
+def close_unit(_exc: BaseException | None = None) -> None:
+    """End the request's unit of work (rolled back unless its command committed); registered as
+    a request teardown too, for pages that read through ``read`` outside ``endpoint``."""
+    uow = g.pop("uow", None)
+    if uow is not None:
+        uow.__exit__(None, None, None)
+
+
 def current_principal() -> Principal | None:
     if "principal" in g:
         return g.principal
     header = request.headers.get("Authorization", "")
     principal = None
     if header.startswith("Bearer ") and len(header) < 200:
-        with UnitOfWork(db(), now(), write=False) as uow:
-            principal = authenticate(uow.session, header[7:].strip(), now())
+        principal = authenticate(unit().session, header[7:].strip(), now())
     g.principal = principal
     return principal
 
@@ -148,6 +169,13 @@ def endpoint(
 
         @functools.wraps(view)
         def wrapper(**kwargs):
+            g.mutating = mutating
+            try:
+                return guarded(**kwargs)
+            finally:
+                close_unit()
+
+        def guarded(**kwargs):
             principal = None
             if roles != PUBLIC:
                 principal = current_principal()
@@ -189,8 +217,10 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def hall_ctx(code: str) -> HallContext:
-    with UnitOfWork(db(), now(), write=False) as uow:
-        return hall_context(uow.session, code)
+    principal = g.get("principal")
+    if principal is not None and principal.hall_code == code and principal.hall_digest:
+        return context_for(unit().session, principal.hall_id, principal.hall_digest)
+    return hall_context(unit().session, code)
 
 
 def request_id_from(body: BaseModel | None) -> str | None:
@@ -209,7 +239,7 @@ def command(
     rid = request_id_from(body)
     payload = body.model_dump(mode="json", exclude={"request_id"}) if body is not None else None
     result, replayed = run_command(
-        db(),
+        unit(),
         publisher(),
         now(),
         principal=principal.key if principal else f"anon:{request.remote_addr}",
@@ -225,8 +255,7 @@ def command(
 
 
 def read(fn: Callable[[UnitOfWork], Any]):
-    with UnitOfWork(db(), now(), write=False) as uow:
-        return fn(uow)
+    return fn(unit())
 
 
 __all__ = ["ApiError", "InvalidInput", "NotFound", "Forbidden"]

@@ -7,18 +7,20 @@ the commit succeeded.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import bindparam, func, insert, literal, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .engine import Database
-from .models import AuditEntry, Event, EventSequence
+from .models import AuditEntry, Event
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class UnitOfWork:
         self.session: Session
         self._pending: list[tuple[int, str, dict[str, Any]]] = []
         self.committed_events: list[PublishedEvent] = []
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def dialect(self) -> str:
@@ -83,6 +86,15 @@ class UnitOfWork:
     def __exit__(self, *exc) -> None:
         self.session.rollback()
         self.session.close()
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once this unit has committed (e.g. to drop a cache entry it changed)."""
+        self._after_commit.append(fn)
+
+    def _committed(self) -> None:
+        callbacks, self._after_commit = self._after_commit, []
+        for fn in callbacks:
+            fn()
 
     def emit(self, hall_id: int, type_: str, payload: dict[str, Any]) -> None:
         self._pending.append((hall_id, type_, payload))
@@ -119,6 +131,7 @@ class UnitOfWork:
         the sequence row lock orders commits, and clients resync on a gap)."""
         if not self._pending:
             self.session.commit()
+            self._committed()
             return []
         with _PUBLISH_ORDER:
             events = self._sequence_events()
@@ -127,6 +140,7 @@ class UnitOfWork:
             self.committed_events.extend(events)
             if publisher is not None:
                 publisher.publish(events)
+        self._committed()
         return events
 
     def _sequence_events(self) -> list[PublishedEvent]:
@@ -145,23 +159,23 @@ class UnitOfWork:
         return out
 
     def _write_pg(self, hall_id: int, items: list[tuple[str, dict]]) -> list[int]:
-        """Bump the hall's counter row (its lock orders concurrent commits), then the outbox."""
+        """One statement: bump the hall's counter row (its lock orders concurrent commits) and
+        write the outbox rows numbered from it."""
         n = len(items)
-        stmt = (
-            postgresql.insert(EventSequence)
-            .values(hall_id=hall_id, value=n)
-            .on_conflict_do_update(
-                index_elements=["hall_id"], set_={"value": EventSequence.value + n}
-            )
-            .returning(EventSequence.value)
-        )
-        first = self.session.execute(stmt).scalar_one() - n + 1
-        rows = [
-            {"hall_id": hall_id, "seq": first + i, "type": t, "payload": p, "created_at": self.now}
-            for i, (t, p) in enumerate(items)
-        ]
-        self.session.execute(insert(Event), rows)
-        return [r["seq"] for r in rows]
+        values = ", ".join(f"({i}, :t{i}, CAST(:p{i} AS JSON))" for i in range(1, n + 1))
+        stmt = text(
+            "WITH s AS (INSERT INTO event_sequences (hall_id, value) VALUES (:hall, :n) "
+            "ON CONFLICT (hall_id) DO UPDATE SET value = event_sequences.value + :n "
+            "RETURNING value) "
+            "INSERT INTO events (hall_id, seq, type, payload, created_at) "
+            "SELECT :hall, s.value - :n + v.ord, v.type, v.payload, :at "
+            f"FROM s, (VALUES {values}) AS v(ord, type, payload) RETURNING seq"
+        ).bindparams(bindparam("at", type_=Event.created_at.type))
+        params: dict[str, Any] = {"hall": hall_id, "n": n, "at": self.now}
+        for i, (type_, payload) in enumerate(items, 1):
+            params[f"t{i}"] = type_
+            params[f"p{i}"] = json.dumps(payload, ensure_ascii=False)
+        return sorted(self.session.execute(stmt, params).scalars())
 
     def _write_sqlite(self, hall_id: int, items: list[tuple[str, dict]]) -> list[int]:
         """SQLite has one writer at a time, so the outbox's highest number is the counter: one

@@ -29,3 +29,13 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     kind = "forbidden"
+
+
+class TooMany(DomainError):
+    """Refused for now: too many attempts or too much load; ``retry_after`` is in seconds."""
+
+    kind = "too_many"
+
+    def __init__(self, code: str, message: str, field: str | None = None, retry_after: int = 1):
+        super().__init__(code, message, field)
+        self.retry_after = max(1, int(retry_after))

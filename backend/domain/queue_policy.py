@@ -2,7 +2,8 @@
 
 Calling order for a window (first difference wins):
 1. tickets transferred to this very window (they already waited once);
-2. tickets waiting longer than the aging limit (oldest first), so nobody is starved;
+2. tickets waiting longer than the aging limit (oldest first, then by queue key), so nobody is
+   starved;
 3. the window's items in its priority order;
 4. the priority class (default: green channel, then appointment, then normal);
 5. the queue key (arrival time, or the re-queue position), then the ticket id.
@@ -61,7 +62,7 @@ def calling_order(
         targeted = 0 if e.target_window == window_number else 1
         aged = now - e.waiting_since >= limit
         if aged:
-            return (targeted, 0, e.waiting_since.timestamp(), 0, 0, e.ticket_id)
+            return (targeted, 0, e.waiting_since.timestamp(), e.queue_key, e.ticket_id)
         return (
             targeted,
             1,

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, null, select, union_all, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..db.models import ApiToken, Device, Hall, User
 from ..db.uow import Actor, UnitOfWork
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.errors import Conflict, InvalidInput, NotFound
 
 ROLES = ("clerk", "manager", "admin")
 TOKEN_HOURS = 14  # one working day including extended hours
 MIN_PASSWORD = 8
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,7 @@ class Principal:
     role: str  # clerk | manager | admin | kiosk | display | printer | rating_pad
     name: str
     token_id: int | None = None
+    hall_digest: str = field(default="", compare=False)  # the hall's config version
 
     @property
     def key(self) -> str:
@@ -85,51 +85,6 @@ def add_user(
     return {"id": user.id, "username": username, "role": role}
 
 
-def login(
-    uow: UnitOfWork, hall_code: str, username: str, password: str, client: str
-) -> dict[str, Any]:
-    hall = uow.session.scalar(select(Hall).where(Hall.code == hall_code))
-    user = None
-    if hall is not None:
-        user = uow.session.scalar(
-            select(User).where(User.hall_id == hall.id, User.username == username)
-        )
-    # Hash even for an unknown user so timing does not reveal which usernames exist.
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not ok or not user.active:
-        raise Forbidden(
-            "bad_credentials", "用户名或密码错误 / wrong username or password", "password"
-        )
-    token = secrets.token_urlsafe(32)
-    row = ApiToken(
-        user_id=user.id,
-        token_hash=token_hash(token),
-        client=client[:60],
-        created_at=uow.now,
-        expires_at=uow.now + timedelta(hours=TOKEN_HOURS),
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    uow.audit(
-        hall.id,
-        Actor(f"user:{username}", user_id=user.id),
-        "auth.login",
-        "user",
-        username,
-        {"client": client[:60]},
-    )
-    return {
-        "token": token,
-        "expires_at": row.expires_at.isoformat(),
-        "user": {
-            "username": user.username,
-            "display_name": user.display_name,
-            "role": user.role,
-            "hall": hall_code,
-        },
-    }
-
-
 def revoke_token(uow: UnitOfWork, principal: Principal) -> None:
     if principal.token_id is None:
         raise InvalidInput("not_a_login", "only a staff login token can be logged out", "token")
@@ -172,29 +127,59 @@ def issue_device_token(uow: UnitOfWork, hall_code: str, device_code: str, actor:
 
 
 def authenticate(session: Session, token: str, now: datetime) -> Principal | None:
+    """The staff user or device a token belongs to, in one statement (the hall's config digest
+    comes along, so the request's hall context is a cache hit without another query)."""
     digest = token_hash(token)
-    row = session.execute(
-        select(ApiToken, User, Hall)
+    staff = (
+        select(
+            literal("user").label("kind"),
+            User.id,
+            Hall.id.label("hall_id"),
+            Hall.code,
+            Hall.config_digest,
+            User.role,
+            User.username.label("name"),
+            ApiToken.id.label("token_id"),
+            ApiToken.revoked_at,
+            ApiToken.expires_at,
+            User.active,
+        )
         .join(User, ApiToken.user_id == User.id)
         .join(Hall, User.hall_id == Hall.id)
         .where(ApiToken.token_hash == digest)
-    ).first()
-    if row is not None:
-        tok, user, hall = row
-        if tok.revoked_at is not None or tok.expires_at <= now or not user.active:
-            return None
-        return Principal(
-            "user", user.id, hall.id, hall.code, user.role, user.username, token_id=tok.id
+    )
+    devices = (
+        select(
+            literal("device"),
+            Device.id,
+            Hall.id,
+            Hall.code,
+            Hall.config_digest,
+            Device.kind,
+            Device.code,
+            null(),
+            null(),
+            null(),
+            Device.active,
         )
-    found = session.execute(
-        select(Device, Hall)
         .join(Hall, Device.hall_id == Hall.id)
         .where(Device.token_hash == digest)
-    ).first()
-    if found is None or not found[0].active:
+    )
+    row = session.execute(union_all(staff, devices)).first()
+    if row is None or not row.active:
         return None
-    device, hall = found
-    return Principal("device", device.id, hall.id, hall.code, device.kind, device.code)
+    if row.kind == "user" and (row.revoked_at is not None or row.expires_at <= now):
+        return None
+    return Principal(
+        row.kind,
+        row.id,
+        row.hall_id,
+        row.code,
+        row.role,
+        row.name,
+        token_id=row.token_id,
+        hall_digest=row.config_digest,
+    )
 
 
 def _hall(session: Session, code: str) -> Hall:

@@ -8,12 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
-from ..db.engine import Database
 from ..db.models import IdempotentRequest
-from ..db.uow import Publisher, UnitOfWork
+from ..db.uow import Publisher, UnitOfWork, upsert
 from ..domain.errors import Conflict, InvalidInput
 
 MAX_REQUEST_ID = 80
@@ -39,7 +37,7 @@ def check_request_id(request_id: Any) -> str:
 
 
 def run_command(
-    db: Database,
+    uow: UnitOfWork,
     publisher: Publisher,
     now: datetime,
     *,
@@ -51,37 +49,48 @@ def run_command(
     action: Callable[[UnitOfWork], dict[str, Any]],
 ) -> tuple[dict[str, Any], bool]:
     """Returns (result, replayed). A repeated request id gets the first result and changes nothing;
-    the same id with a different body is a conflict. A failed command stores nothing."""
+    the same id with a different body is a conflict. A failed command stores nothing.
+
+    The request id is claimed first, before the action runs: a twin sent while the first is
+    still in flight waits on the claim (PostgreSQL's unique index; SQLite's writer gate) and
+    then replays the first answer, instead of running the action again against changed state."""
     request_id = check_request_id(request_id)
     print_ = fingerprint(operation, body)
-    for _attempt in range(2):
-        with UnitOfWork(db, now) as uow:
-            prior = _prior(uow, principal, request_id)
-            if prior is not None:
-                return _replay(prior, print_), True
-            result = action(uow)
-            uow.session.add(
-                IdempotentRequest(
-                    hall_id=hall_id,
-                    principal=principal,
-                    request_id=request_id,
-                    fingerprint=print_,
-                    status_code=200,
-                    response=result,
-                    created_at=now,
-                )
-            )
-            try:
-                uow.commit(publisher)
-            except IntegrityError:
-                # A concurrent twin with the same request id committed first: replay its answer.
-                continue
-        return result, False
-    with UnitOfWork(db, now, write=False) as uow:
+    claim = _claim(uow, hall_id, principal, request_id, print_, now)
+    if claim is None:
         prior = _prior(uow, principal, request_id)
-        if prior is None:
+        if prior is None:  # pragma: no cover - the claim exists but cannot be read
             raise Conflict("request_conflict", "the request could not be completed; retry it")
         return _replay(prior, print_), True
+    result = action(uow)
+    uow.session.execute(
+        update(IdempotentRequest)
+        .where(IdempotentRequest.id == claim)
+        .values(status_code=200, response=result)
+    )
+    uow.commit(publisher)
+    return result, False
+
+
+def _claim(
+    uow: UnitOfWork, hall_id: int | None, principal: str, request_id: str, print_: str, now
+) -> int | None:
+    """Insert the request id; None when it was already there (a repeat)."""
+    stmt = (
+        upsert(uow.session)(IdempotentRequest)
+        .values(
+            hall_id=hall_id,
+            principal=principal,
+            request_id=request_id,
+            fingerprint=print_,
+            status_code=0,
+            response={},
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["principal", "request_id"])
+        .returning(IdempotentRequest.id)
+    )
+    return uow.session.execute(stmt).scalar_one_or_none()
 
 
 def _prior(uow: UnitOfWork, principal: str, request_id: str) -> IdempotentRequest | None:

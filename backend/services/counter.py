@@ -14,7 +14,7 @@ from ..domain.tickets import Action, TicketState, next_state
 from ..domain.windows import PauseReason, WindowAction, may_sign_in, next_window_state
 from .auth import Principal
 from .halls import HallContext
-from .queue import ticket_brief, waiting_entries, window_view
+from .queue import forget_recent_services, ticket_brief, waiting_entries, window_view
 from .tickets import find_today
 
 CLAIM_ATTEMPTS = 25
@@ -283,6 +283,8 @@ def _end(
     ticket.ended_at = uow.now
     window.current_ticket_id = None
     uow.session.flush()
+    if action is Action.FINISH:
+        uow.after_commit(lambda: forget_recent_services(ctx.id))
     uow.audit(
         ctx.id,
         who.actor(),

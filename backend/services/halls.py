@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -33,12 +33,13 @@ class HallContext:
     name_en: str
     timezone: str
     config: HallConfig
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def policy(self) -> QueuePolicy:
         return self.config.queue.to_policy()
 
@@ -70,15 +71,62 @@ class HallContext:
     def local(self, now: datetime) -> datetime:
         return now.astimezone(self.tz)
 
+    def item(self, session: Session, code: str) -> ItemInfo | None:
+        """The active service item with this code (read once per hall version)."""
+        return self._items(session).get(code)
 
+    def windows_serving(self, code: str) -> list[int]:
+        """Numbers of the windows whose configured items include ``code``."""
+        return [w.number for w in self.config.windows if code in w.items]
+
+    def _items(self, session: Session) -> dict[str, ItemInfo]:
+        items = self._cache.get("items")
+        if items is None:
+            rows = session.execute(
+                select(
+                    ServiceItem.id,
+                    ServiceItem.code,
+                    ServiceItem.prefix,
+                    ServiceItem.name_zh,
+                    ServiceItem.name_en,
+                    ServiceItem.service_minutes,
+                ).where(ServiceItem.hall_id == self.id, ServiceItem.active)
+            )
+            items = {r.code: ItemInfo(*r) for r in rows}
+            self._cache["items"] = items
+        return items
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What issuing a ticket needs of a service item (``ticket_brief`` reads the names)."""
+
+    id: int
+    code: str
+    prefix: str
+    name_zh: str
+    name_en: str
+    service_minutes: float
+
+
+# Parsed hall settings per (hall id, config digest): a hall's JSON config is decoded and validated
+# once per version, not once per request. ``hall load`` writes a new digest, which is a new key.
 _contexts: dict[tuple[int, str], HallContext] = {}
 
 
 def hall_context(session: Session, code: str) -> HallContext:
-    hall = session.scalar(select(Hall).where(Hall.code == code))
-    if hall is None:
+    row = session.execute(select(Hall.id, Hall.config_digest).where(Hall.code == code)).first()
+    if row is None:
         raise NotFound("hall_not_found", f"no hall with code {code!r}", "hall")
-    return context_of(hall)
+    return context_for(session, row.id, row.config_digest)
+
+
+def context_for(session: Session, hall_id: int, digest: str) -> HallContext:
+    """The hall's context for the version ``digest`` (read from the database on a miss)."""
+    ctx = _contexts.get((hall_id, digest))
+    if ctx is None:
+        ctx = context_of(session.get(Hall, hall_id))
+    return ctx
 
 
 def context_of(hall: Hall) -> HallContext:

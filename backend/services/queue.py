@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.models import ServiceItem, Ticket, User, Window
 from ..db.uow import current_seq
 from ..domain.estimate import estimate_wait_minutes
 from ..domain.numbering import local_day
-from ..domain.queue_policy import QueueEntry, people_ahead
+from ..domain.queue_policy import QueueEntry
 from ..domain.tickets import Priority
 from .halls import HallContext
 
@@ -87,17 +88,116 @@ def recent_service_seconds(session: Session, window_ids: list[int], limit: int) 
     return [(end - start).total_seconds() for start, end in rows if end and start]
 
 
-def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket) -> dict[str, int]:
-    """People ahead of a waiting ticket in its item's line, and the minutes that means."""
-    entries = waiting_entries(session, ctx.id, [ticket.item.code])
-    ahead = people_ahead(entry_of(ticket), entries, ctx.policy)
-    open_count, window_ids = open_windows_serving(session, ctx.id, ticket.item.code)
-    recent = recent_service_seconds(session, window_ids, ctx.config.queue.recent_services)
-    default = ticket.item.service_minutes or ctx.config.queue.default_service_minutes
+# Recent service durations per (hall, windows), kept for a short while: every ticket issued reads
+# them, and they change only when a service finishes (which clears the hall's entries here; a
+# finish in another process shows up within RECENT_TTL seconds).
+RECENT_TTL = 30.0
+_recent: dict[tuple[int, tuple[int, ...]], tuple[float, list[float]]] = {}
+
+
+def forget_recent_services(hall_id: int) -> None:
+    for key in [k for k in _recent if k[0] == hall_id]:
+        _recent.pop(key, None)
+
+
+def _recent_at(session: Session, ctx: HallContext, numbers: list[int]) -> list[float]:
+    key = (ctx.id, tuple(numbers))
+    cached = _recent.get(key)
+    if cached is not None and time.monotonic() - cached[0] < RECENT_TTL:
+        return cached[1]
+    rows = session.execute(
+        select(Ticket.started_at, Ticket.ended_at)
+        .join(Window, Ticket.window_id == Window.id)
+        .where(
+            Window.hall_id == ctx.id,
+            Window.number.in_(numbers),
+            Ticket.state == "finished",
+            Ticket.started_at.is_not(None),
+        )
+        .order_by(Ticket.ended_at.desc())
+        .limit(ctx.config.queue.recent_services)
+    ).all()
+    durations = [(end - start).total_seconds() for start, end in rows if end and start]
+    _recent[key] = (time.monotonic(), durations)
+    return durations
+
+
+def estimate_for(
+    session: Session,
+    ctx: HallContext,
+    *,
+    item_id: int,
+    item_code: str,
+    service_minutes: float,
+    ticket_id: int,
+    priority: str,
+    queue_key: int,
+) -> dict[str, int]:
+    """People ahead of a waiting ticket in its item's line, and the minutes that means: two
+    counts in one statement (the line before the ticket by the policy's ``line_key``, and the
+    open windows serving the item), never the line itself."""
+    policy = ctx.policy
+    rank = case(
+        {p.value: i for i, p in enumerate(policy.class_order)},
+        value=Ticket.priority,
+        else_=len(policy.class_order),
+    )
+    mine = policy.class_rank(priority)
+    before = or_(
+        rank < mine,
+        and_(
+            rank == mine,
+            or_(
+                Ticket.queue_key < queue_key,
+                and_(Ticket.queue_key == queue_key, Ticket.id < ticket_id),
+            ),
+        ),
+    )
+    ahead = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.hall_id == ctx.id,
+            Ticket.state == "waiting",
+            Ticket.item_id == item_id,
+            Ticket.id != ticket_id,
+            before,
+        )
+    )
+    numbers = ctx.windows_serving(item_code)
+    open_windows = (
+        select(func.count())
+        .select_from(Window)
+        .where(
+            Window.hall_id == ctx.id,
+            Window.active,
+            Window.state == "open",
+            Window.number.in_(numbers),
+        )
+    )
+    people, open_count = session.execute(
+        select(ahead.scalar_subquery(), open_windows.scalar_subquery())
+    ).one()
+    recent = _recent_at(session, ctx, numbers) if people else []
+    default = service_minutes or ctx.config.queue.default_service_minutes
     return {
-        "people_ahead": ahead,
-        "estimated_wait_minutes": estimate_wait_minutes(ahead, recent, open_count, default),
+        "people_ahead": people,
+        "estimated_wait_minutes": estimate_wait_minutes(people, recent, open_count, default),
     }
+
+
+def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket) -> dict[str, int]:
+    """The estimate for a waiting ticket row (status page, re-queue)."""
+    return estimate_for(
+        session,
+        ctx,
+        item_id=ticket.item_id,
+        item_code=ticket.item.code,
+        service_minutes=ticket.item.service_minutes,
+        ticket_id=ticket.id,
+        priority=ticket.priority,
+        queue_key=ticket.queue_key,
+    )
 
 
 def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:

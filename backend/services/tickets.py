@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..db.models import NumberCounter, ServiceItem, Ticket, Window
+from ..db.models import NumberCounter, Ticket, Window
 from ..db.uow import Actor, UnitOfWork, upsert
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.numbering import format_number, local_day, parse_number
 from ..domain.queue_policy import TIEBREAK_SLOTS, queue_key_for, requeue_key
 from ..domain.tickets import STATE_LABELS_ZH, Action, GreenReason, Priority, TicketState, next_state
-from .halls import HallContext
-from .queue import entry_of, ticket_brief, wait_estimate, waiting_entries
+from .halls import HallContext, ItemInfo
+from .queue import entry_of, estimate_for, ticket_brief, wait_estimate, waiting_entries
 
 
 def allocate_seq(uow: UnitOfWork, hall_id: int, day, prefix: str) -> int:
@@ -43,10 +44,8 @@ def issue_ticket(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     s = uow.session
-    item = s.scalar(
-        select(ServiceItem).where(ServiceItem.hall_id == ctx.id, ServiceItem.code == item_code)
-    )
-    if item is None or not item.active:
+    item = ctx.item(s, item_code)
+    if item is None:
         raise NotFound("item_not_found", f"no service item {item_code!r} in this hall", "item_code")
     priority = Priority(priority)
     if priority is Priority.GREEN:
@@ -65,41 +64,46 @@ def issue_ticket(
     _check_open(ctx, uow)
     day = local_day(uow.now, ctx.timezone)
     seq = allocate_seq(uow, ctx.id, day, item.prefix)
-    ticket = Ticket(
-        hall_id=ctx.id,
+    row = {
+        "hall_id": ctx.id,
+        "item_id": item.id,
+        "day": day,
+        "prefix": item.prefix,
+        "seq": seq,
+        "number": format_number(item.prefix, seq, ctx.config.queue.number_width),
+        "priority": priority.value,
+        "priority_reason": priority_reason,
+        "state": TicketState.WAITING.value,
+        "issued_at": uow.now,
+        "waiting_since": uow.now,
+        "queue_key": queue_key_for(uow.now, seq),
+        "status_token": secrets.token_urlsafe(18),
+        "device_id": actor.device_id,
+        "language": language,
+        "call_count": 0,
+        "requeue_count": 0,
+    }
+    ticket_id = s.execute(insert(Ticket).values(row).returning(Ticket.id)).scalar_one()
+    ticket = IssuedTicket(ticket_id, row["number"], item, row["state"], row["priority"])
+    estimate = estimate_for(
+        s,
+        ctx,
         item_id=item.id,
-        item=item,
-        day=day,
-        prefix=item.prefix,
-        seq=seq,
-        number=format_number(item.prefix, seq, ctx.config.queue.number_width),
+        item_code=item.code,
+        service_minutes=item.service_minutes,
+        ticket_id=ticket_id,
         priority=priority.value,
-        priority_reason=priority_reason,
-        state=TicketState.WAITING.value,
-        issued_at=uow.now,
-        waiting_since=uow.now,
-        queue_key=queue_key_for(uow.now, seq),
-        status_token=secrets.token_urlsafe(18),
-        device_id=actor.device_id,
-        language=language,
+        queue_key=row["queue_key"],
     )
-    s.add(ticket)
-    s.flush()
-    estimate = wait_estimate(s, ctx, ticket)
-    windows = [
-        w
-        for w in s.scalars(
-            select(Window).where(Window.hall_id == ctx.id, Window.active).order_by(Window.number)
-        )
-        if item.code in w.item_codes
-    ]
+    by_number = {w.number: w for w in ctx.config.windows}
+    windows = [by_number[n] for n in sorted(ctx.windows_serving(item.code))]
     uow.audit(
         ctx.id,
         actor,
         "ticket.issued",
         "ticket",
         ticket.number,
-        {"ticket_id": ticket.id, "item": item.code, "priority": priority.value},
+        {"ticket_id": ticket_id, "item": item.code, "priority": priority.value},
         request_id,
     )
     uow.emit(
@@ -108,15 +112,28 @@ def issue_ticket(
         ticket_brief(ticket) | {"waiting_for_item": estimate["people_ahead"] + 1},
     )
     return {
-        "ticket": ticket_brief(ticket)
-        | {"issued_at": ticket.issued_at.isoformat(), "day": day.isoformat()},
+        "ticket": ticket_brief(ticket) | {"issued_at": uow.now.isoformat(), "day": day.isoformat()},
         **estimate,
         "windows": [
-            {"number": w.number, "name": {"zh": w.name_zh, "en": w.name_en}} for w in windows
+            {"number": w.number, "name": {"zh": w.name.zh, "en": w.name.en}} for w in windows
         ],
-        "status_token": ticket.status_token,
-        "status_path": f"/t/{ticket.status_token}",
+        "status_token": row["status_token"],
+        "status_path": f"/t/{row['status_token']}",
     }
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A ticket just inserted, as ``ticket_brief`` reads it (no ORM object is built for it)."""
+
+    id: int
+    number: str
+    item: ItemInfo
+    state: str
+    priority: str
+    call_count: int = 0
+    called_at: None = None
+    started_at: None = None
 
 
 def _check_open(ctx: HallContext, uow: UnitOfWork) -> None:

@@ -1,0 +1,201 @@
+"""The lean request path: statements per ticket, one transaction, counts instead of the line,
+request ids claimed first, and logins that never hold the writer while hashing."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, select
+
+from backend.db.models import AuditEntry
+from backend.db.uow import UnitOfWork
+from backend.domain.queue_policy import people_ahead
+from backend.services import login as login_service
+from backend.services.halls import hall_context
+from backend.services.queue import estimate_for, waiting_entries
+from tests.support import PASSWORD
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            self.statements.append(statement)
+
+
+def engines(app):
+    db = app.extensions["onestop"].db
+    return {db.engine, db.reader.kw["bind"]}
+
+
+def count_statements(app, fn):
+    counters = [StatementCounter(e) for e in engines(app)]
+    for c in counters:
+        c.__enter__()
+    try:
+        result = fn()
+    finally:
+        for c in counters:
+            c.__exit__()
+    return result, [s for c in counters for s in c.statements]
+
+
+def test_issuing_a_ticket_runs_at_most_eight_statements(app, hall):
+    hall.open_window(1, "clerk1")
+    hall.issue("MZ-01")  # warm the hall's caches, as any running server has them (the recent
+    hall.issue("MZ-01")  # service times are re-read at most every RECENT_TTL seconds)
+    r, statements = count_statements(
+        app, lambda: hall.post("/tickets", {"item_code": "MZ-01"}, hall.device())
+    )
+    assert r.status_code == 200, r.json
+    assert r.json["people_ahead"] == 2
+    assert len(statements) <= 8, "\n".join(statements)
+
+
+def test_a_request_is_one_transaction(app, hall):
+    hall.issue("MZ-01")
+    begins = []
+    listeners = []
+    for engine in engines(app):
+
+        def began(conn, engine=engine):
+            begins.append(engine)
+
+        event.listen(engine, "begin", began)
+        listeners.append((engine, began))
+    try:
+        assert hall.post("/tickets", {"item_code": "MZ-01"}, hall.device()).status_code == 200
+    finally:
+        for engine, fn in listeners:
+            event.remove(engine, "begin", fn)
+    assert len(begins) == 1
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["MZ-01", "MZ-02"]), st.sampled_from(["normal", "green", "appointment"])
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_people_ahead_is_the_domain_line_position(hall, tickets):
+    for item, priority in tickets:
+        extra = {"priority": priority}
+        if priority == "green":
+            extra["priority_reason"] = "elderly"
+        if priority == "appointment":
+            extra["priority_reason"] = "YY-1"
+        hall.issue(item, **extra)
+    db = hall.app.extensions["onestop"].db
+    with UnitOfWork(db, hall.app.config["ONESTOP_CLOCK"](), write=False) as uow:
+        ctx = hall_context(uow.session, "town")
+        line = waiting_entries(uow.session, ctx.id)
+        for entry in line:
+            item = ctx.item(uow.session, entry.item_code)
+            got = estimate_for(
+                uow.session,
+                ctx,
+                item_id=item.id,
+                item_code=item.code,
+                service_minutes=item.service_minutes,
+                ticket_id=entry.ticket_id,
+                priority=entry.priority.value,
+                queue_key=entry.queue_key,
+            )
+            assert got["people_ahead"] == people_ahead(entry, line, ctx.policy), entry
+
+
+def _login(hall, password, username="clerk1"):
+    return hall.client.post(
+        "/api/v1/auth/login", json={"hall": "town", "username": username, "password": password}
+    )
+
+
+def test_repeated_failed_logins_are_throttled_with_retry_after_and_audited(app, hall):
+    for _ in range(5):
+        assert _login(hall, "wrong-password").status_code == 403
+    r = _login(hall, PASSWORD)  # even the right password waits now
+    assert r.status_code == 429 and r.json["error"]["code"] == "login_throttled"
+    assert 1 <= int(r.headers["Retry-After"]) <= 300
+    assert _login(hall, PASSWORD, "clerk2").status_code == 200  # another user is not affected
+    db = app.extensions["onestop"].db
+    with db.reader() as s:
+        actions = s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == "clerk1")).all()
+    assert actions.count("auth.failed") == 5 and actions.count("auth.throttled") == 1
+    assert "auth.login" not in actions
+
+
+def test_a_login_being_hashed_does_not_hold_up_a_kiosk(app, hall, monkeypatch):
+    hall.issue("MZ-01")
+    hashing, finish = threading.Event(), threading.Event()
+    real = login_service.check_password_hash
+
+    def slow_check(stored, password):
+        hashing.set()
+        finish.wait(10)
+        return real(stored, password)
+
+    monkeypatch.setattr(login_service, "check_password_hash", slow_check)
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(
+            lambda: app.test_client().post(
+                "/api/v1/auth/login",
+                json={"hall": "town", "username": "clerk1", "password": PASSWORD},
+            )
+        )
+        assert hashing.wait(5)
+        issued = pool_free_issue(hall)
+        finish.set()
+        assert pending.result(10).status_code == 200
+    assert issued.status_code == 200
+
+
+def pool_free_issue(hall):
+    """Issue from another thread with a bound, so a held writer fails the test instead of
+    hanging it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(
+            lambda: hall.app.test_client().post(
+                hall.url("/tickets"),
+                json={"item_code": "MZ-01", "request_id": "while-hashing"},
+                headers=hall.device(),
+            )
+        ).result(5)
+
+
+@pytest.mark.slow
+def test_twins_of_a_command_all_get_the_first_answer(app, hall):
+    for _ in range(3):
+        hall.issue("MZ-01")
+    hall.open_window(1, "clerk1")
+    headers = hall.staff("clerk1")
+    barrier = threading.Barrier(12)
+
+    def twin(_):
+        client = app.test_client()
+        barrier.wait(5)
+        return client.post(
+            hall.url("/windows/1/call-next"), json={"request_id": "twin-1"}, headers=headers
+        )
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(twin, range(12)))
+    assert [a.status_code for a in answers] == [200] * 12, [a.json for a in answers]
+    assert len({a.json["ticket"]["id"] for a in answers}) == 1
+    assert sum(a.headers["Idempotent-Replayed"] == "false" for a in answers) == 1
