@@ -7,6 +7,7 @@ the commit succeeded.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import defaultdict
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, insert, literal, select, text
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -110,18 +111,19 @@ class UnitOfWork:
         request_id: str | None = None,
     ) -> None:
         self.session.execute(
-            insert(AuditEntry).values(
-                hall_id=hall_id,
-                at=self.now,
-                actor=actor.label,
-                user_id=actor.user_id,
-                device_id=actor.device_id,
-                action=action,
-                entity=entity,
-                entity_id=str(entity_id),
-                request_id=request_id,
-                details=details or {},
-            )
+            _INSERT_AUDIT,
+            {
+                "hall_id": hall_id,
+                "at": self.now,
+                "actor": actor.label,
+                "user_id": actor.user_id,
+                "device_id": actor.device_id,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "request_id": request_id,
+                "details": details or {},
+            },
         )
 
     def commit(self, publisher: Publisher | None = None) -> list[PublishedEvent]:
@@ -162,15 +164,7 @@ class UnitOfWork:
         """One statement: bump the hall's counter row (its lock orders concurrent commits) and
         write the outbox rows numbered from it."""
         n = len(items)
-        values = ", ".join(f"({i}, :t{i}, CAST(:p{i} AS JSON))" for i in range(1, n + 1))
-        stmt = text(
-            "WITH s AS (INSERT INTO event_sequences (hall_id, value) VALUES (:hall, :n) "
-            "ON CONFLICT (hall_id) DO UPDATE SET value = event_sequences.value + :n "
-            "RETURNING value) "
-            "INSERT INTO events (hall_id, seq, type, payload, created_at) "
-            "SELECT :hall, s.value - :n + v.ord, v.type, v.payload, :at "
-            f"FROM s, (VALUES {values}) AS v(ord, type, payload) RETURNING seq"
-        ).bindparams(bindparam("at", type_=Event.created_at.type))
+        stmt = _pg_event_insert(n)
         params: dict[str, Any] = {"hall": hall_id, "n": n, "at": self.now}
         for i, (type_, payload) in enumerate(items, 1):
             params[f"t{i}"] = type_
@@ -180,22 +174,45 @@ class UnitOfWork:
     def _write_sqlite(self, hall_id: int, items: list[tuple[str, dict]]) -> list[int]:
         """SQLite has one writer at a time, so the outbox's highest number is the counter: one
         INSERT … SELECT max(seq) + 1 per event (the primary key makes max an index lookup)."""
-        seqs = []
-        for type_, payload in items:
-            source = select(
-                literal(hall_id),
-                func.coalesce(func.max(Event.seq), 0) + 1,
-                literal(type_),
-                literal(payload, Event.payload.type),
-                literal(self.now, Event.created_at.type),
-            ).where(Event.hall_id == hall_id)
-            stmt = (
-                insert(Event)
-                .from_select(["hall_id", "seq", "type", "payload", "created_at"], source)
-                .returning(Event.seq)
-            )
-            seqs.append(self.session.execute(stmt).scalar_one())
-        return seqs
+        return [
+            self.session.execute(
+                _INSERT_EVENT_SQLITE,
+                {"hall": hall_id, "type": t, "payload": p, "at": self.now},
+            ).scalar_one()
+            for t, p in items
+        ]
+
+
+@functools.cache
+def _pg_event_insert(n: int):
+    values = ", ".join(f"({i}, :t{i}, CAST(:p{i} AS JSON))" for i in range(1, n + 1))
+    return text(
+        "WITH s AS (INSERT INTO event_sequences (hall_id, value) VALUES (:hall, :n) "
+        "ON CONFLICT (hall_id) DO UPDATE SET value = event_sequences.value + :n "
+        "RETURNING value) "
+        "INSERT INTO events (hall_id, seq, type, payload, created_at) "
+        "SELECT :hall, s.value - :n + v.ord, v.type, v.payload, :at "
+        f"FROM s, (VALUES {values}) AS v(ord, type, payload) RETURNING seq"
+    ).bindparams(bindparam("at", type_=Event.created_at.type))
+
+
+# Hot-path statements, built once (construction and cache keys are most of SQLAlchemy's cost).
+_INSERT_AUDIT = insert(AuditEntry.__table__)
+_events = Event.__table__
+_INSERT_EVENT_SQLITE = (
+    insert(_events)
+    .from_select(
+        ["hall_id", "seq", "type", "payload", "created_at"],
+        select(
+            bindparam("hall", type_=_events.c.hall_id.type),
+            func.coalesce(func.max(_events.c.seq), 0) + 1,
+            bindparam("type", type_=_events.c.type.type),
+            bindparam("payload", type_=_events.c.payload.type),
+            bindparam("at", type_=_events.c.created_at.type),
+        ).where(_events.c.hall_id == bindparam("hall")),
+    )
+    .returning(_events.c.seq)
+)
 
 
 def current_seq(session: Session, hall_id: int) -> int:

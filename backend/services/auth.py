@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import literal, null, select, union_all, update
+from sqlalchemy import bindparam, literal, null, select, union_all, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -126,10 +126,10 @@ def issue_device_token(uow: UnitOfWork, hall_code: str, device_code: str, actor:
     return token
 
 
-def authenticate(session: Session, token: str, now: datetime) -> Principal | None:
-    """The staff user or device a token belongs to, in one statement (the hall's config digest
-    comes along, so the request's hall context is a cache hit without another query)."""
-    digest = token_hash(token)
+def _token_owner_query():
+    """Staff token or device token, with the hall's config digest, as one statement (built once:
+    the token is a bind parameter)."""
+    digest = bindparam("digest")
     staff = (
         select(
             literal("user").label("kind"),
@@ -165,7 +165,16 @@ def authenticate(session: Session, token: str, now: datetime) -> Principal | Non
         .join(Hall, Device.hall_id == Hall.id)
         .where(Device.token_hash == digest)
     )
-    row = session.execute(union_all(staff, devices)).first()
+    return union_all(staff, devices)
+
+
+_TOKEN_OWNER = _token_owner_query()
+
+
+def authenticate(session: Session, token: str, now: datetime) -> Principal | None:
+    """The staff user or device a token belongs to, in one statement (the hall's config digest
+    comes along, so the request's hall context is a cache hit without another query)."""
+    row = session.execute(_TOKEN_OWNER, {"digest": token_hash(token)}).first()
     if row is None or not row.active:
         return None
     if row.kind == "user" and (row.revoked_at is not None or row.expires_at <= now):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, bindparam, select, update
 
 from ..db.models import IdempotentRequest
 from ..db.uow import Publisher, UnitOfWork, upsert
@@ -63,34 +63,41 @@ def run_command(
             raise Conflict("request_conflict", "the request could not be completed; retry it")
         return _replay(prior, print_), True
     result = action(uow)
-    uow.session.execute(
-        update(IdempotentRequest)
-        .where(IdempotentRequest.id == claim)
-        .values(status_code=200, response=result)
-    )
+    uow.session.execute(_ANSWER, {"claim": claim, "answer": result})
     uow.commit(publisher)
     return result, False
+
+
+_CLAIMS: dict[str, Any] = {}  # the claim statement per dialect, built once
+_ANSWER = (
+    update(IdempotentRequest.__table__)
+    .where(IdempotentRequest.__table__.c.id == bindparam("claim"))
+    .values(status_code=200, response=bindparam("answer", type_=JSON))
+)
 
 
 def _claim(
     uow: UnitOfWork, hall_id: int | None, principal: str, request_id: str, print_: str, now
 ) -> int | None:
     """Insert the request id; None when it was already there (a repeat)."""
-    stmt = (
-        upsert(uow.session)(IdempotentRequest)
-        .values(
-            hall_id=hall_id,
-            principal=principal,
-            request_id=request_id,
-            fingerprint=print_,
-            status_code=0,
-            response={},
-            created_at=now,
+    stmt = _CLAIMS.get(uow.dialect)
+    if stmt is None:
+        table = IdempotentRequest.__table__
+        stmt = _CLAIMS[uow.dialect] = (
+            upsert(uow.session)(table)
+            .on_conflict_do_nothing(index_elements=["principal", "request_id"])
+            .returning(table.c.id)
         )
-        .on_conflict_do_nothing(index_elements=["principal", "request_id"])
-        .returning(IdempotentRequest.id)
-    )
-    return uow.session.execute(stmt).scalar_one_or_none()
+    params = {
+        "hall_id": hall_id,
+        "principal": principal,
+        "request_id": request_id,
+        "fingerprint": print_,
+        "status_code": 0,
+        "response": {},
+        "created_at": now,
+    }
+    return uow.session.execute(stmt, params).scalar_one_or_none()
 
 
 def _prior(uow: UnitOfWork, principal: str, request_id: str) -> IdempotentRequest | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.models import ServiceItem, Ticket, User, Window
@@ -136,54 +137,50 @@ def estimate_for(
     """People ahead of a waiting ticket in its item's line, and the minutes that means: two
     counts in one statement (the line before the ticket by the policy's ``line_key``, and the
     open windows serving the item), never the line itself."""
-    policy = ctx.policy
-    rank = case(
-        {p.value: i for i, p in enumerate(policy.class_order)},
-        value=Ticket.priority,
-        else_=len(policy.class_order),
-    )
-    mine = policy.class_rank(priority)
-    before = or_(
-        rank < mine,
-        and_(
-            rank == mine,
-            or_(
-                Ticket.queue_key < queue_key,
-                and_(Ticket.queue_key == queue_key, Ticket.id < ticket_id),
-            ),
-        ),
-    )
-    ahead = (
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.hall_id == ctx.id,
-            Ticket.state == "waiting",
-            Ticket.item_id == item_id,
-            Ticket.id != ticket_id,
-            before,
-        )
-    )
     numbers = ctx.windows_serving(item_code)
-    open_windows = (
-        select(func.count())
-        .select_from(Window)
-        .where(
-            Window.hall_id == ctx.id,
-            Window.active,
-            Window.state == "open",
-            Window.number.in_(numbers),
-        )
-    )
-    people, open_count = session.execute(
-        select(ahead.scalar_subquery(), open_windows.scalar_subquery())
-    ).one()
+    params = {
+        "hall": ctx.id,
+        "item": item_id,
+        "ticket": ticket_id,
+        "rank": ctx.policy.class_rank(priority),
+        "key": queue_key,
+        "numbers": numbers,
+    }
+    people, open_count = session.execute(_ahead_and_open(ctx.policy.class_order), params).one()
     recent = _recent_at(session, ctx, numbers) if people else []
     default = service_minutes or ctx.config.queue.default_service_minutes
     return {
         "people_ahead": people,
         "estimated_wait_minutes": estimate_wait_minutes(people, recent, open_count, default),
     }
+
+
+@functools.cache
+def _ahead_and_open(class_order: tuple[Priority, ...]):
+    """The statement behind ``estimate_for``, built once per class order."""
+    t, w = Ticket.__table__.c, Window.__table__.c
+    rank = case(
+        {p.value: i for i, p in enumerate(class_order)}, value=t.priority, else_=len(class_order)
+    )
+    mine, key, me = bindparam("rank"), bindparam("key"), bindparam("ticket")
+    before = or_(
+        rank < mine,
+        and_(rank == mine, or_(t.queue_key < key, and_(t.queue_key == key, t.id < me))),
+    )
+    ahead = select(func.count()).where(
+        t.hall_id == bindparam("hall"),
+        t.state == "waiting",
+        t.item_id == bindparam("item"),
+        t.id != me,
+        before,
+    )
+    open_windows = select(func.count()).where(
+        w.hall_id == bindparam("hall"),
+        w.active,
+        w.state == "open",
+        w.number.in_(bindparam("numbers", expanding=True)),
+    )
+    return select(ahead.scalar_subquery(), open_windows.scalar_subquery())
 
 
 def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket) -> dict[str, int]:

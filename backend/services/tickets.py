@@ -18,18 +18,24 @@ from ..domain.tickets import STATE_LABELS_ZH, Action, GreenReason, Priority, Tic
 from .halls import HallContext, ItemInfo
 from .queue import entry_of, estimate_for, ticket_brief, wait_estimate, waiting_entries
 
+_BUMPS: dict[str, Any] = {}  # the counter upsert per dialect, built once
+_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
+
 
 def allocate_seq(uow: UnitOfWork, hall_id: int, day, prefix: str) -> int:
     """Next number for (hall, day, prefix), bumped atomically inside the ticket's transaction."""
-    stmt = (
-        upsert(uow.session)(NumberCounter)
-        .values(hall_id=hall_id, day=day, prefix=prefix, value=1)
-        .on_conflict_do_update(
-            index_elements=["hall_id", "day", "prefix"], set_={"value": NumberCounter.value + 1}
+    stmt = _BUMPS.get(uow.dialect)
+    if stmt is None:
+        table = NumberCounter.__table__
+        stmt = _BUMPS[uow.dialect] = (
+            upsert(uow.session)(table)
+            .on_conflict_do_update(
+                index_elements=["hall_id", "day", "prefix"], set_={"value": table.c.value + 1}
+            )
+            .returning(table.c.value)
         )
-        .returning(NumberCounter.value)
-    )
-    return int(uow.session.execute(stmt).scalar_one())
+    params = {"hall_id": hall_id, "day": day, "prefix": prefix, "value": 1}
+    return int(uow.session.execute(stmt, params).scalar_one())
 
 
 def issue_ticket(
@@ -83,7 +89,7 @@ def issue_ticket(
         "call_count": 0,
         "requeue_count": 0,
     }
-    ticket_id = s.execute(insert(Ticket).values(row).returning(Ticket.id)).scalar_one()
+    ticket_id = s.execute(_INSERT_TICKET, row).scalar_one()
     ticket = IssuedTicket(ticket_id, row["number"], item, row["state"], row["priority"])
     estimate = estimate_for(
         s,

@@ -1,0 +1,108 @@
+"""In-process profile of issuing tickets through the Flask app (no HTTP, no sockets): SQL
+statements and transactions per ticket, CPU ms per ticket, and the top functions by own time.
+Prints one JSON line; ``--pstats FILE`` keeps the full profile for ``python -m pstats``.
+
+    .venv/bin/python bench/profile_issue.py [--tickets 500] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+
+from backend.app import create_app  # noqa: E402
+from backend.db.uow import RecordingPublisher  # noqa: E402
+from bench.bench_queue import ITEMS, bench_hall, fresh_database  # noqa: E402
+from tests.support import setup_hall  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=500)
+    parser.add_argument("--database-url")
+    parser.add_argument("--pstats", help="write the cProfile data here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(args.database_url, Path(tmp)) as url:
+        tokens = setup_hall(url, bench_hall(1, 4), datetime.now(UTC), clerks=["c1"])
+        app = create_app(
+            {
+                "ONESTOP_DATABASE_URL": url,
+                "ONESTOP_PUBLISHER": RecordingPublisher(),
+                "ONESTOP_DATA_KEY_FILE": Path(tmp) / "data.key",
+                "TESTING": True,
+            }
+        )
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {tokens['kiosk-1']}"}
+        db = app.extensions["onestop"].db
+        counts = {"statements": 0, "transactions": 0}
+
+        def statement(conn, cursor, sql, *rest):
+            head = sql.lstrip().upper()
+            if head.startswith("BEGIN"):
+                counts["transactions"] += 1  # SQLite: we issue BEGIN ourselves
+            elif not head.startswith(("COMMIT", "ROLLBACK")):
+                counts["statements"] += 1
+
+        def issue(n: int) -> None:
+            body = {"item_code": ITEMS[n % len(ITEMS)], "request_id": f"p-{n}"}
+            r = client.post("/api/v1/halls/bench/tickets", json=body, headers=headers)
+            assert r.status_code == 200, r.json
+
+        for n in range(20):  # warm the caches
+            issue(-n - 1)
+        engines = {db.engine, db.reader.kw["bind"]}
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", statement)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for n in range(args.tickets):
+            issue(n)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", statement)
+        profile = cProfile.Profile()  # a second batch under the profiler (which slows it)
+        profile.enable()
+        for n in range(args.tickets, 2 * args.tickets):
+            issue(n)
+        profile.disable()
+        db.dispose()
+    if args.pstats:
+        profile.dump_stats(args.pstats)
+    stats = pstats.Stats(profile)
+    top = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:8]
+    print(
+        json.dumps(
+            {
+                "bench": "profile_issue",
+                "db": "postgresql" if args.database_url else "sqlite",
+                "tickets": args.tickets,
+                "statements_per_ticket": round(counts["statements"] / args.tickets, 2),
+                "sqlite_transactions_per_ticket": round(counts["transactions"] / args.tickets, 2),
+                "cpu_ms_per_ticket": round(cpu * 1000 / args.tickets, 2),
+                "wall_ms_per_ticket": round(wall * 1000 / args.tickets, 2),
+                "profiled_tickets": args.tickets,
+                "top_own_time": [
+                    {"fn": f"{Path(f).name}:{line}:{name}", "own_ms": round(v[2] * 1000, 1)}
+                    for (f, line, name), v in top
+                ],
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
