@@ -1,8 +1,9 @@
-"""In-process profile of issuing tickets through the Flask app (no HTTP, no sockets): SQL
-statements and transactions per ticket, CPU ms per ticket, and the top functions by own time.
-Prints one JSON line; ``--pstats FILE`` keeps the full profile for ``python -m pstats``.
+"""In-process profile of the hot requests through the Flask app (no HTTP, no sockets): issuing
+a ticket, or a window's call-next + finish (``--path cycle``). SQL statements and transactions per
+request, CPU ms per request, and the top functions by own time. Prints one JSON line;
+``--pstats FILE`` keeps the full profile for ``python -m pstats``.
 
-    .venv/bin/python bench/profile_issue.py [--tickets 500] [--database-url URL]
+    .venv/bin/python bench/profile_issue.py [--path issue|cycle] [--tickets 500] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ from sqlalchemy import event  # noqa: E402
 from backend.app import create_app  # noqa: E402
 from backend.db.uow import RecordingPublisher  # noqa: E402
 from bench.bench_queue import ITEMS, bench_hall, fresh_database  # noqa: E402
-from tests.support import setup_hall  # noqa: E402
+from tests.support import PASSWORD, setup_hall  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=500)
+    parser.add_argument("--path", choices=["issue", "cycle"], default="issue")
     parser.add_argument("--database-url")
     parser.add_argument("--pstats", help="write the cProfile data here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, fresh_database(args.database_url, Path(tmp)) as url:
         tokens = setup_hall(url, bench_hall(1, 4), datetime.now(UTC), clerks=["c1"])
+        clerk = {}
         app = create_app(
             {
                 "ONESTOP_DATABASE_URL": url,
@@ -61,21 +64,43 @@ def main() -> int:
             r = client.post("/api/v1/halls/bench/tickets", json=body, headers=headers)
             assert r.status_code == 200, r.json
 
+        def cycle(n: int) -> None:
+            for action in ("call-next", "finish"):
+                r = client.post(
+                    f"/api/v1/halls/bench/windows/1/{action}",
+                    json={"request_id": f"w-{n}-{action}"},
+                    headers=clerk,
+                )
+                assert r.status_code == 200 and r.json.get("ticket"), r.json
+
+        step = issue
+        if args.path == "cycle":
+            r = client.post(
+                "/api/v1/auth/login", json={"hall": "bench", "username": "c1", "password": PASSWORD}
+            )
+            clerk["Authorization"] = f"Bearer {r.json['token']}"
+            r = client.post(
+                "/api/v1/halls/bench/windows/1/sign-in", json={"request_id": "in"}, headers=clerk
+            )
+            assert r.status_code == 200, r.json
+            for n in range(2 * args.tickets + 120):  # a line that never runs dry, ~100 long
+                issue(-n - 1)
+            step = cycle
         for n in range(20):  # warm the caches
-            issue(-n - 1)
+            step(-n - 1)
         engines = {db.engine, db.reader.kw["bind"]}
         for engine in engines:
             event.listen(engine, "before_cursor_execute", statement)
         cpu, wall = time.process_time(), time.perf_counter()
         for n in range(args.tickets):
-            issue(n)
+            step(n)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         for engine in engines:
             event.remove(engine, "before_cursor_execute", statement)
         profile = cProfile.Profile()  # a second batch under the profiler (which slows it)
         profile.enable()
         for n in range(args.tickets, 2 * args.tickets):
-            issue(n)
+            step(n)
         profile.disable()
         db.dispose()
     if args.pstats:
@@ -86,6 +111,7 @@ def main() -> int:
         json.dumps(
             {
                 "bench": "profile_issue",
+                "path": args.path,
                 "db": "postgresql" if args.database_url else "sqlite",
                 "tickets": args.tickets,
                 "statements_per_ticket": round(counts["statements"] / args.tickets, 2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..db.models import ServiceItem, Ticket, User, Window
 from ..db.uow import UnitOfWork
@@ -14,16 +14,35 @@ from ..domain.tickets import Action, TicketState, next_state
 from ..domain.windows import PauseReason, WindowAction, may_sign_in, next_window_state
 from .auth import Principal
 from .halls import HallContext
-from .queue import forget_recent_services, ticket_brief, waiting_entries, window_view
+from .queue import (
+    call_candidates,
+    forget_recent_services,
+    ticket_brief,
+    window_view,
+)
 from .tickets import find_today
 
 CLAIM_ATTEMPTS = 25
 
 
+_WINDOW = (
+    select(Window)
+    .where(Window.hall_id == bindparam("hall"), Window.number == bindparam("number"), Window.active)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_WAITING = select(Ticket).where(Ticket.id == bindparam("ticket"), Ticket.state == "waiting")
+_CLAIM = {
+    "postgresql": _WAITING.with_for_update(skip_locked=True, of=Ticket).execution_options(
+        populate_existing=True
+    ),
+    "sqlite": _WAITING.execution_options(populate_existing=True),
+}
+
+
 def load_window(uow: UnitOfWork, ctx: HallContext, number: int) -> Window:
     """The window row, locked for this transaction (PostgreSQL; SQLite's writer lock covers it)."""
-    stmt = select(Window).where(Window.hall_id == ctx.id, Window.number == number, Window.active)
-    window = uow.session.scalar(stmt.with_for_update().execution_options(populate_existing=True))
+    window = uow.session.scalar(_WINDOW, {"hall": ctx.id, "number": number})
     if window is None:
         raise NotFound("window_not_found", f"no window {number} in this hall", "window")
     return window
@@ -41,8 +60,17 @@ def require_operator(window: Window, who: Principal) -> None:
 
 def _view(uow: UnitOfWork, window: Window) -> dict[str, Any]:
     ticket = uow.session.get(Ticket, window.current_ticket_id) if window.current_ticket_id else None
-    clerk = uow.session.get(User, window.clerk_id) if window.clerk_id else None
-    return window_view(window, ticket, clerk, uow.now)
+    return window_view(window, ticket, clerk_name(uow, window.clerk_id), uow.now)
+
+
+def clerk_name(uow: UnitOfWork, user_id: int | None) -> str | None:
+    """The display name of a window's clerk (staff screens show it; public ones never)."""
+    if user_id is None:
+        return None
+    return uow.session.scalar(_CLERK_NAME, {"user": user_id})
+
+
+_CLERK_NAME = select(User.display_name).where(User.id == bindparam("user"))
 
 
 def _window_changed(
@@ -155,10 +183,7 @@ def _ready_to_call(window: Window) -> None:
 
 def _claim(uow: UnitOfWork, ticket_id: int) -> Ticket | None:
     """Take a waiting ticket for this transaction, or None if another window got it first."""
-    stmt = select(Ticket).where(Ticket.id == ticket_id, Ticket.state == TicketState.WAITING.value)
-    if uow.dialect == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=Ticket)
-    return uow.session.scalar(stmt.execution_options(populate_existing=True))
+    return uow.session.scalar(_CLAIM[uow.dialect], {"ticket": ticket_id})
 
 
 def _called(
@@ -192,7 +217,9 @@ def call_next(
     window = load_window(uow, ctx, number)
     require_operator(window, who)
     _ready_to_call(window)
-    entries = waiting_entries(uow.session, ctx.id, list(window.item_codes))
+    entries = call_candidates(
+        uow.session, ctx, window.number, list(window.item_codes), uow.now, CLAIM_ATTEMPTS
+    )
     order = calling_order(entries, window.number, window.item_codes, uow.now, ctx.policy)
     for entry in order[:CLAIM_ATTEMPTS]:
         ticket = _claim(uow, entry.ticket_id)

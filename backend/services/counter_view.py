@@ -28,7 +28,7 @@ def counter_state(
     current = session.get(Ticket, window.current_ticket_id) if window.current_ticket_id else None
     clerk = session.get(User, window.clerk_id) if window.clerk_id else None
     return {
-        "window": window_view(window, current, clerk, now),
+        "window": window_view(window, current, clerk.display_name if clerk else None, now),
         "current": current_detail(session, current, now) if current else None,
         "line": line(session, ctx, window, now),
         "today": today(session, ctx, window, user_id, now),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..db.models import ServiceItem, Ticket, User, Window
@@ -31,11 +31,7 @@ def entry_of(ticket: Ticket) -> QueueEntry:
     )
 
 
-def waiting_entries(
-    session: Session, hall_id: int, item_codes: list[str] | None = None
-) -> list[QueueEntry]:
-    """The waiting line as plain entries: only the columns the calling policy reads (a long
-    line is read on every ticket issued and every call, so no ORM objects are built)."""
+def _waiting_line(by_item: bool):
     stmt = (
         select(
             Ticket.id,
@@ -47,10 +43,25 @@ def waiting_entries(
             Ticket.number,
         )
         .join(ServiceItem, Ticket.item_id == ServiceItem.id)
-        .where(Ticket.hall_id == hall_id, Ticket.state == "waiting")
+        .where(Ticket.hall_id == bindparam("hall"), Ticket.state == "waiting")
     )
-    if item_codes is not None:
-        stmt = stmt.where(ServiceItem.code.in_(item_codes))
+    if by_item:
+        stmt = stmt.where(ServiceItem.code.in_(bindparam("codes", expanding=True)))
+    return stmt
+
+
+_LINE, _LINE_OF_ITEMS = _waiting_line(False), _waiting_line(True)
+
+
+def waiting_entries(
+    session: Session, hall_id: int, item_codes: list[str] | None = None
+) -> list[QueueEntry]:
+    """The waiting line as plain entries: only the columns the calling policy reads (a long
+    line is read on every call, so no ORM objects are built)."""
+    if item_codes is None:
+        rows = session.execute(_LINE, {"hall": hall_id})
+    else:
+        rows = session.execute(_LINE_OF_ITEMS, {"hall": hall_id, "codes": list(item_codes)})
     return [
         QueueEntry(
             ticket_id=row[0],
@@ -61,8 +72,84 @@ def waiting_entries(
             target_window=row[5],
             number=row[6],
         )
-        for row in session.execute(stmt)
+        for row in rows
     ]
+
+
+def call_candidates(
+    session: Session,
+    ctx: HallContext,
+    window_number: int,
+    item_codes: list[str],
+    now: datetime,
+    limit: int,
+) -> list[QueueEntry]:
+    """The waiting tickets a window could call first, however long the line: everything
+    transferred to it, the ``limit`` longest-waiting past the aging limit, and the ``limit``
+    first of each of its items by class and queue key. ``calling_order`` over these gives the
+    same first ``limit`` tickets as over the whole line (the aged and each item's first come
+    first in the policy, and each is ordered here as the policy orders it)."""
+    stmt = _candidates(len(item_codes), ctx.policy.class_order, limit)
+    params: dict[str, Any] = {
+        "hall": ctx.id,
+        "window": window_number,
+        "codes": list(item_codes),
+        "aged_before": now - timedelta(minutes=ctx.policy.aging_limit_minutes),
+    }
+    params |= {f"code{i}": code for i, code in enumerate(item_codes)}
+    seen: dict[int, QueueEntry] = {}
+    for row in session.execute(stmt, params):
+        if row[0] not in seen:
+            seen[row[0]] = QueueEntry(
+                ticket_id=row[0],
+                item_code=row[1],
+                priority=Priority(row[2]),
+                waiting_since=row[3],
+                queue_key=row[4],
+                target_window=row[5],
+                number=row[6],
+            )
+    return list(seen.values())
+
+
+@functools.cache
+def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
+    """UNION ALL of the targeted, the aged and each item's first ``limit`` (built once per
+    number of items, class order and limit)."""
+    t = Ticket.__table__.c
+    columns = (t.id, ServiceItem.code, t.priority, t.waiting_since, t.queue_key, t.target_window)
+    rank = case(
+        {p.value: i for i, p in enumerate(class_order)}, value=t.priority, else_=len(class_order)
+    )
+    window = bindparam("window")
+
+    def waiting():
+        return (
+            select(*columns, t.number)
+            .select_from(Ticket.__table__)
+            .join(ServiceItem, t.item_id == ServiceItem.id)
+            .where(t.hall_id == bindparam("hall"), t.state == "waiting")
+        )
+
+    serves = and_(
+        ServiceItem.code.in_(bindparam("codes", expanding=True)),
+        or_(t.target_window.is_(None), t.target_window == window),
+    )
+    parts = [
+        waiting().where(t.target_window == window),
+        waiting()
+        .where(serves, t.waiting_since <= bindparam("aged_before"))
+        .order_by(t.waiting_since, t.queue_key, t.id)
+        .limit(limit),
+    ]
+    for i in range(items):
+        parts.append(
+            waiting()
+            .where(ServiceItem.code == bindparam(f"code{i}"), serves)
+            .order_by(rank, t.queue_key, t.id)
+            .limit(limit)
+        )
+    return union_all(*(select(part.subquery()) for part in parts))
 
 
 def open_windows_serving(session: Session, hall_id: int, item_code: str) -> tuple[int, list[int]]:
@@ -222,7 +309,7 @@ def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any
     )
     clerk_ids = [w.clerk_id for w in windows if w.clerk_id]
     clerks = (
-        {u.id: u for u in session.scalars(select(User).where(User.id.in_(clerk_ids)))}
+        {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(clerk_ids)))}
         if clerk_ids
         else {}
     )
@@ -251,8 +338,9 @@ def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any
 
 
 def window_view(
-    w: Window, ticket: Ticket | None, clerk: User | None, now: datetime
+    w: Window, ticket: Ticket | None, clerk: str | None, now: datetime
 ) -> dict[str, Any]:
+    """A window as staff screens show it; ``clerk`` is the signed-in clerk's display name."""
     return {
         "number": w.number,
         "name": {"zh": w.name_zh, "en": w.name_en},
@@ -260,7 +348,7 @@ def window_view(
         "state": w.state,
         "state_since": w.state_since.isoformat() if w.state_since else None,
         "pause_reason": w.pause_reason,
-        "clerk": clerk.display_name if clerk else None,
+        "clerk": clerk,
         "items": w.item_codes,
         "current": ticket_brief(ticket) if ticket else None,
     }

@@ -199,3 +199,49 @@ def test_twins_of_a_command_all_get_the_first_answer(app, hall):
     assert [a.status_code for a in answers] == [200] * 12, [a.json for a in answers]
     assert len({a.json["ticket"]["id"] for a in answers}) == 1
     assert sum(a.headers["Idempotent-Replayed"] == "false" for a in answers) == 1
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["MZ-01", "RS-01", "MZ-02", "RS-02"]),
+            st.sampled_from(["normal", "green", "appointment"]),
+            st.integers(min_value=0, max_value=90),  # minutes waited
+            st.sampled_from([None, None, None, 1, 2, 3]),  # transferred to a window
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(min_value=1, max_value=6),
+)
+def test_call_candidates_give_the_same_first_calls_as_the_whole_line(hall, tickets, limit):
+    from datetime import timedelta
+
+    from backend.db.models import Ticket
+    from backend.domain.queue_policy import calling_order
+    from backend.services.queue import call_candidates
+
+    ids = []
+    for item, priority, _waited, _target in tickets:
+        extra = {"priority": priority}
+        if priority != "normal":
+            extra["priority_reason"] = "elderly" if priority == "green" else "YY-1"
+        ids.append(hall.issue(item, **extra)["ticket"]["id"])
+    db = hall.app.extensions["onestop"].db
+    now = hall.app.config["ONESTOP_CLOCK"]()
+    with UnitOfWork(db, now) as uow:
+        for ticket_id, (_item, _p, waited, target) in zip(ids, tickets, strict=True):
+            row = uow.session.get(Ticket, ticket_id)
+            row.waiting_since = now - timedelta(minutes=waited)
+            row.target_window = target
+        uow.commit()
+    with UnitOfWork(db, now, write=False) as uow:
+        ctx = hall_context(uow.session, "town")
+        for window in ctx.config.windows:
+            items = list(window.items)
+            everyone = waiting_entries(uow.session, ctx.id, items)
+            full = calling_order(everyone, window.number, items, now, ctx.policy)[:limit]
+            some = call_candidates(uow.session, ctx, window.number, items, now, limit)
+            picked = calling_order(some, window.number, items, now, ctx.policy)[:limit]
+            assert [e.ticket_id for e in picked] == [e.ticket_id for e in full], window.number
