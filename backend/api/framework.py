@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..db.uow import UnitOfWork
 from ..domain.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -176,6 +177,7 @@ def endpoint(
                 close_unit()
 
         def guarded(**kwargs):
+            check_path_values(kwargs)
             principal = None
             if roles != PUBLIC:
                 principal = current_principal()
@@ -205,15 +207,84 @@ def endpoint(
     return decorate
 
 
+MAX_PATH_INT = 2**31 - 1  # PostgreSQL's integer; SQLite's would be 2**63 - 1
+MAX_JSON_DEPTH = 16
+
+
+def check_path_values(values: dict[str, Any]) -> None:
+    """Path and query values the database cannot hold are a 400 naming them, never a 500."""
+    for name, value in values.items():
+        if isinstance(value, int) and not 0 <= value <= MAX_PATH_INT:
+            raise ApiError(400, "out_of_range", f"{name} must be at most {MAX_PATH_INT}", name)
+        if isinstance(value, str) and "\x00" in value:
+            raise ApiError(400, "bad_character", f"{name} contains a NUL character", name)
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise ApiError(400, "bad_character", f"{name} contains a NUL character", name)
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.is_json:
         raise ApiError(
             415, "json_required", "send a JSON body with Content-Type: application/json", None
         )
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH with a length: 413 here
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(raw) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()  # a chunked body is cut at the limit, not refused
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise ApiError(400, "too_deep", f"the body nests deeper than {MAX_JSON_DEPTH} levels", None)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the body is not a JSON object", None)
+    where = nul_in(data)
+    if where is not None:
+        raise ApiError(400, "bad_character", f"{where} contains a NUL character", where)
     return model.model_validate(data)
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep brackets nest in a JSON text (brackets inside strings do not count)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return 0
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def nul_in(data: Any, path: str = "") -> str | None:
+    """The dotted path of the first key or string holding a NUL character, or None."""
+    if isinstance(data, str):
+        return path or "body" if "\x00" in data else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return here
+            found = nul_in(value, here)
+            if found:
+                return found
+    if isinstance(data, list):
+        for i, value in enumerate(data):
+            found = nul_in(value, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
 
 
 def hall_ctx(code: str) -> HallContext:

@@ -202,13 +202,10 @@ def snapshot(hall: str):
 )
 def audit(hall: str):
     ctx = hall_ctx(hall)
-    try:
-        limit = min(int(request.args.get("limit", 100)), 500)
-        before = int(request.args["before"]) if "before" in request.args else None
-    except ValueError:
-        raise InvalidInput(
-            "bad_paging", "limit and before must be whole numbers", "limit"
-        ) from None
+    limit = _whole(request.args.get("limit", "100"), "limit", 1, 500)
+    before = (
+        _whole(request.args["before"], "before", 1, 2**63 - 1) if "before" in request.args else None
+    )
 
     def view(uow):
         stmt = (
@@ -236,6 +233,15 @@ def audit(hall: str):
         }
 
     return jsonify(read(view))
+
+
+def _whole(raw: str, name: str, low: int, high: int) -> int:
+    """A query parameter that must be a whole number in [low, high]; 400 naming it otherwise."""
+    if not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
+        raise InvalidInput(
+            "bad_paging", f"{name} must be a whole number from {low} to {high}", name
+        )
+    return int(raw)
 
 
 status_bp = Blueprint("status", __name__, url_prefix="/api/v1/status")
