@@ -26,6 +26,7 @@ from .db.protect import Protector, load_protector
 from .db.uow import Publisher
 from .domain.errors import DomainError
 from .jobs import Scheduler
+from .live.bus import CHANNEL
 from .live.hub import LiveHub
 from .services.login import LoginGuard
 from .services.notify import LogNotifier, Notifier
@@ -52,6 +53,7 @@ def settings_from_env() -> dict[str, Any]:
     return {
         "ONESTOP_DATABASE_URL": os.environ.get("ONESTOP_DATABASE_URL", DEFAULT_DATABASE_URL),
         "ONESTOP_MESSAGE_QUEUE": os.environ.get("ONESTOP_MESSAGE_QUEUE") or None,
+        "ONESTOP_MESSAGE_CHANNEL": os.environ.get("ONESTOP_MESSAGE_CHANNEL") or CHANNEL,
         "ONESTOP_PUBLIC_URL": os.environ.get("ONESTOP_PUBLIC_URL", ""),
         "ONESTOP_SWEEP_SECONDS": float(os.environ.get("ONESTOP_SWEEP_SECONDS", 60)),
     }
@@ -66,7 +68,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
 
     database = open_database(app.config["ONESTOP_DATABASE_URL"])
-    live = LiveHub(database, lambda: _now(app), app.config.get("ONESTOP_MESSAGE_QUEUE"))
+    live = LiveHub(
+        database,
+        lambda: _now(app),
+        app.config.get("ONESTOP_MESSAGE_QUEUE"),
+        app.config.get("ONESTOP_MESSAGE_CHANNEL") or CHANNEL,
+    )
     publisher = app.config.get("ONESTOP_PUBLISHER") or live.publisher
     live.publisher = publisher  # device presence is committed like any other change
     key_file = Path(app.config.get("ONESTOP_DATA_KEY_FILE") or ROOT / "var" / "data.key")

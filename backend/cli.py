@@ -234,13 +234,15 @@ def _token_matches(token: str, digest: str | None) -> bool:
 
 
 def cmd_serve(args) -> int:
+    """One process: Socket.IO on an asyncio loop (uvicorn), the Flask API in a thread pool."""
     import logging
 
+    import uvicorn
     from sqlalchemy import select
 
     from .app import create_app
+    from .asgi import build
     from .db.models import Hall
-    from .live.publisher import socketio
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app({"ONESTOP_DATABASE_URL": database_url(args)})
@@ -254,13 +256,14 @@ def cmd_serve(args) -> int:
     if not hall_codes:
         print("  no hall loaded yet: run `onestop hall load FILE` (or `onestop demo`)")
     sys.stdout.flush()
-    socketio.run(
-        app,
+    uvicorn.run(
+        build(app, workers=args.threads),
         host=args.host,
         port=args.port,
-        allow_unsafe_werkzeug=True,
-        use_reloader=False,
-        log_output=args.verbose,
+        lifespan="on",
+        access_log=args.verbose,
+        log_level="info" if args.verbose else "warning",
+        timeout_graceful_shutdown=5,
     )
     return 0
 
@@ -280,9 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("serve", help="run the server (development; use gunicorn in production)")
+    s = sub.add_parser("serve", help="run the server (API and Socket.IO in one process)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--threads", type=int, default=None, help="threads for the API (default 64)")
     s.add_argument("--verbose", action="store_true")
     s.set_defaults(func=cmd_serve)
 

@@ -79,9 +79,9 @@ def fresh_database(database_url: str | None, tmp: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def bench_hall(kiosks: int, windows: int) -> dict:
+def bench_hall(kiosks: int, windows: int, code: str = HALL) -> dict:
     """The small test hall with ``kiosks`` kiosks and ``windows`` windows serving every item."""
-    data = hall_config(HALL)
+    data = hall_config(code)
     data["devices"] = [
         {"code": f"kiosk-{i}", "kind": "kiosk", "name": f"取号机{i}"} for i in range(1, kiosks + 1)
     ]
@@ -198,7 +198,9 @@ def check_database(url: str) -> tuple[set, int, int]:
     db = open_database(url)
     try:
         with db.reader() as session:
-            rows = session.execute(sa.select(Ticket.number, Ticket.state)).all()
+            rows = session.execute(
+                sa.select(Ticket.hall_id, Ticket.day, Ticket.number, Ticket.state)
+            ).all()
             calls = Counter(
                 details["ticket_id"]
                 for details in session.scalars(
@@ -207,26 +209,26 @@ def check_database(url: str) -> tuple[set, int, int]:
             )
     finally:
         db.dispose()
-    numbers = Counter(r.number for r in rows)
+    numbers = Counter((r.hall_id, r.day, r.number) for r in rows)
     dupes = {("number", n) for n, c in numbers.items() if c > 1}
     dupes |= {("called", t) for t, c in calls.items() if c > 1}
     return dupes, sum(1 for r in rows if r.state != "finished"), len(rows)
 
 
-def open_windows(load: Load, clerks: list[str]) -> dict[int, str]:
+def open_windows(url: str, clerks: list[str], run: str, hall: str = HALL) -> dict[int, str]:
     """Log each clerk in and sign them in to their window; returns their tokens by window."""
     tokens = {}
     for n, clerk in enumerate(clerks, 1):
         r = requests.post(
-            f"{load.url}/api/v1/auth/login",
-            json={"hall": HALL, "username": clerk, "password": PASSWORD},
+            f"{url}/api/v1/auth/login",
+            json={"hall": hall, "username": clerk, "password": PASSWORD},
             timeout=TIMEOUT,
         )
         r.raise_for_status()
         tokens[n] = r.json()["token"]
         r = requests.post(
-            load.api(f"/windows/{n}/sign-in"),
-            json={"request_id": f"{load.run}-signin-{n}"},
+            f"{url}/api/v1/halls/{hall}/windows/{n}/sign-in",
+            json={"request_id": f"{run}-signin-{n}"},
             headers={"Authorization": f"Bearer {tokens[n]}"},
             timeout=TIMEOUT,
         )
@@ -276,7 +278,7 @@ def run(args, tmp: Path) -> dict:
         server.start()
         try:
             load = Load(server.url, args.kiosks, args.per_kiosk, args.windows)
-            clerk_tokens = open_windows(load, clerks)
+            clerk_tokens = open_windows(load.url, clerks, load.run)
             workers = [thread(kiosk, load, k, kiosk_tokens[f"kiosk-{k}"]) for k in kiosks]
             workers += [thread(window, load, n, token) for n, token in clerk_tokens.items()]
             timed_out = drive(load, workers, args.time_limit, args.kiosks * args.per_kiosk)

@@ -1,10 +1,12 @@
 /* onestop live client shared by the waiting-hall display and the managers' board.
  *
  * Socket.IO namespace "/hall": the server sends a "snapshot" on connect and after emit("resync"),
- * then "event" messages {seq, type, at, data} in sequence order. Rule: keep lastSeq from the
- * snapshot; seq <= lastSeq is ignored, seq == lastSeq + 1 is applied, anything further is a gap ->
- * resync and wait for the snapshot. Events that arrive while a snapshot is awaited are held and
- * replayed after it (those already covered by the snapshot are dropped by the same rule).
+ * then events {seq, type, at, data} in sequence order: calls one by one as "event", everything
+ * else batched as "events" (a list in order, each applied like an "event"). Rule: keep lastSeq
+ * from the snapshot; seq <= lastSeq is ignored, seq == lastSeq + 1 is applied, anything further
+ * is a gap -> resync and wait for the snapshot. Events that arrive while a snapshot is awaited
+ * are held and replayed after it (those already covered by the snapshot are dropped by the same
+ * rule).
  *
  * No framework, no build step: plain browser JavaScript, loaded after /vendor/socket.io.min.js.
  */
@@ -192,6 +194,9 @@
     });
 
     socket.on("event", handleEvent);
+    socket.on("events", function (list) {
+      if (Array.isArray(list)) list.forEach(handleEvent);
+    });
 
     status("connecting");
 

@@ -66,21 +66,35 @@ class LiveServer:
 
     def start(self, timeout: float = 20.0) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
-        if self.gunicorn:  # production shape: one worker process with threads
+        if self.gunicorn:  # production shape: one uvicorn worker, the API in a thread pool
             gunicorn = str(Path(sys.executable).with_name("gunicorn"))
             command = [
                 gunicorn,
                 "-w",
                 "1",
-                "--threads",
-                str(self.threads),
+                "-k",
+                "uvicorn_worker.UvicornWorker",
+                "--graceful-timeout",
+                "5",
                 "-b",
                 f"127.0.0.1:{self.port}",
-                "backend.wsgi:app",
+                "backend.asgi:app",
             ]
         else:
-            command = [*ONESTOP, "--database", self.database_url, "serve", "--port", str(self.port)]
-        env = self.env | {"ONESTOP_DATABASE_URL": self.database_url}
+            command = [
+                *ONESTOP,
+                "--database",
+                self.database_url,
+                "serve",
+                "--port",
+                str(self.port),
+                "--threads",
+                str(self.threads),
+            ]
+        env = self.env | {
+            "ONESTOP_DATABASE_URL": self.database_url,
+            "ONESTOP_HTTP_THREADS": str(self.threads),
+        }
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )

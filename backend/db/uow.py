@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,9 +56,6 @@ class Actor:
     label: str
     user_id: int | None = None
     device_id: int | None = None
-
-
-_PUBLISH_ORDER = threading.Lock()
 
 
 def upsert(session: Session):
@@ -127,21 +123,20 @@ class UnitOfWork:
         )
 
     def commit(self, publisher: Publisher | None = None) -> list[PublishedEvent]:
-        """Commit; events get their sequence numbers inside the transaction and go to
-        ``publisher`` after the commit. Within a process, numbering, commit and publishing happen
-        under one lock, so clients receive each hall's events in sequence order (across processes
-        the sequence row lock orders commits, and clients resync on a gap)."""
+        """Commit; events get their sequence numbers inside the transaction (gap-free, in commit
+        order: SQLite has one writer, PostgreSQL's counter row lock orders committers) and are
+        handed to ``publisher`` after the commit. Hand-over order between threads or processes
+        need not be commit order: the push relay delivers each hall's events by sequence."""
         if not self._pending:
             self.session.commit()
             self._committed()
             return []
-        with _PUBLISH_ORDER:
-            events = self._sequence_events()
-            self.session.commit()
-            self._pending.clear()
-            self.committed_events.extend(events)
-            if publisher is not None:
-                publisher.publish(events)
+        events = self._sequence_events()
+        self.session.commit()
+        self._pending.clear()
+        self.committed_events.extend(events)
+        if publisher is not None:
+            publisher.publish(events)
         self._committed()
         return events
 

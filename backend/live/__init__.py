@@ -1,1 +1,2 @@
-"""Realtime: Socket.IO rooms, snapshots on (re)connect, and events pushed after commit."""
+"""Realtime: Socket.IO on an asyncio loop (rooms, snapshots on (re)connect), events relayed in
+sequence order after commit and batched per room."""

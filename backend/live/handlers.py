@@ -1,127 +1,156 @@
-"""Socket.IO handlers: authenticate on connect, join rooms, send a snapshot, resync on request.
+"""Socket.IO handlers (asyncio): authenticate on connect, join rooms, send a snapshot, resync on
+request, record device presence. Every database call runs in a worker thread (``hub.blocking``).
 
 ``auth`` is ``{"token": ...}``; staff pages that only need the sequence (the cases page reloads
 its list over REST) add ``"view": "cases"`` and get a small snapshot instead of the board."""
 
 from __future__ import annotations
 
-from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, emit, join_room
+import asyncio
+import logging
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
-from ..api.framework import now
-from ..db.models import Device, Hall
-from ..db.uow import UnitOfWork
-from ..services.auth import Principal, authenticate
-from ..services.devices import device_view
-from ..services.halls import context_of
-from .publisher import NAMESPACE, display_room, kiosk_room, pad_room, socketio, staff_room
-from .snapshots import (
-    board_snapshot,
-    cases_snapshot,
-    display_snapshot,
-    pad_snapshot,
-    staff_snapshot,
-)
+from socketio.exceptions import ConnectionRefusedError
 
+from ..services.auth import Principal
+from . import store
+from .publisher import NAMESPACE, display_room, kiosk_room, pad_room, staff_room
+from .store import Viewer
+
+if TYPE_CHECKING:
+    from .hub import LiveHub
+
+log = logging.getLogger(__name__)
 VIEWS = frozenset({"cases"})
+# A device counts as gone this long after its last socket closed: a page reload or a server
+# restart (pending writes are dropped at shutdown) records no offline/online flap.
+OFFLINE_GRACE_SECONDS = 2.0
 
 
-def _clients() -> dict[str, tuple[Principal, str | None, str | None]]:
-    """Connected clients of this app: sid -> (principal, display area, requested view)."""
-    return current_app.extensions.setdefault("onestop_live_clients", {})
-
-
-def _db():
-    return current_app.extensions["onestop"].db
-
-
-def _snapshot(principal: Principal, area: str | None, view: str | None = None) -> dict:
-    with UnitOfWork(_db(), now(), write=False) as uow:
-        ctx = context_of(uow.session.get(Hall, principal.hall_id))
-        if principal.role == "display":
-            return display_snapshot(uow.session, ctx, area or "all", now())
-        if principal.role == "rating_pad":
-            return pad_snapshot(uow.session, ctx, uow.session.get(Device, principal.id), now())
-        if view == "cases" and principal.role in ("clerk", "manager", "admin"):
-            return cases_snapshot(uow.session, ctx, principal, now())
-        if principal.role in ("manager", "admin"):
-            return board_snapshot(uow.session, ctx, now())
-        return staff_snapshot(uow.session, ctx, now())
-
-
-@socketio.on("connect", namespace=NAMESPACE)
-def on_connect(auth=None):
-    token = (auth or {}).get("token") if isinstance(auth, dict) else None
-    view = (auth or {}).get("view") if isinstance(auth, dict) else None
-    view = view if isinstance(view, str) and view in VIEWS else None
-    if not token or not isinstance(token, str) or len(token) > 200:
-        raise ConnectionRefusedError("unauthorized: a device or staff token is required")
-    with UnitOfWork(_db(), now(), write=False) as uow:
-        principal = authenticate(uow.session, token, now())
-        area = None
-        if principal is not None and principal.kind == "device":
-            area = uow.session.get(Device, principal.id).area
-    if principal is None:
-        raise ConnectionRefusedError("unauthorized: invalid or revoked token")
+def room_of(viewer: Viewer) -> str:
+    principal = viewer.principal
     if principal.role == "display":
-        join_room(display_room(principal.hall_id, area or "all"))
-    elif principal.role == "kiosk":
-        join_room(kiosk_room(principal.hall_id))
-    elif principal.role in ("clerk", "manager", "admin"):
-        join_room(staff_room(principal.hall_id))
-    elif principal.role == "rating_pad":
-        join_room(pad_room(principal.hall_id))
-    else:
-        raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
-    _clients()[request.sid] = (principal, area, view)
-    if principal.kind == "device":
-        _mark_presence(principal, online=True)
-    emit("snapshot", _snapshot(principal, area, view))
+        return display_room(principal.hall_id, viewer.area or "all")
+    if principal.role == "kiosk":
+        return kiosk_room(principal.hall_id)
+    if principal.role in ("clerk", "manager", "admin"):
+        return staff_room(principal.hall_id)
+    if principal.role == "rating_pad":
+        return pad_room(principal.hall_id)
+    raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
 
 
-@socketio.on("resync", namespace=NAMESPACE)
-def on_resync(_data=None):
-    client = _clients().get(request.sid)
-    if client is None:
-        return
-    emit("snapshot", _snapshot(*client))
+class Handlers:
+    def __init__(self, hub: LiveHub):
+        self.hub = hub
+        self.clients: dict[str, Viewer] = {}  # sid -> who is connected
+        self._sockets: Counter[str] = Counter()  # principal key -> sockets open here
+        self._areas: defaultdict[int, Counter[str]] = defaultdict(Counter)  # displays per area
+        self._presence_order: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._going: dict[str, asyncio.TimerHandle] = {}  # offline writes waiting out the grace
+        self._tasks: set[asyncio.Task] = set()
 
+    def register(self, sio) -> None:
+        sio.on("connect", self.on_connect, namespace=NAMESPACE)
+        sio.on("resync", self.on_resync, namespace=NAMESPACE)
+        sio.on("heartbeat", self.on_heartbeat, namespace=NAMESPACE)
+        sio.on("disconnect", self.on_disconnect, namespace=NAMESPACE)
 
-@socketio.on("heartbeat", namespace=NAMESPACE)
-def on_heartbeat(_data=None):
-    client = _clients().get(request.sid)
-    if client is not None and client[0].kind == "device":
-        _mark_presence(client[0], online=True)
+    async def on_connect(self, sid, _environ, auth=None):
+        auth = auth if isinstance(auth, dict) else {}
+        token, view = auth.get("token"), auth.get("view")
+        view = view if isinstance(view, str) and view in VIEWS else None
+        if not token or not isinstance(token, str) or len(token) > 200:
+            raise ConnectionRefusedError("unauthorized: a device or staff token is required")
+        hub = self.hub
+        signed_in = await hub.blocking(store.sign_in, hub.db, token, hub.clock())
+        if signed_in is None:
+            raise ConnectionRefusedError("unauthorized: invalid or revoked token")
+        viewer = Viewer(signed_in.principal, signed_in.area, view)
+        room = room_of(viewer)
+        try:
+            await hub.relay.watch(viewer.principal.hall_id)  # before the snapshot is read
+            await hub.sio.enter_room(sid, room, namespace=NAMESPACE)
+            self._add(sid, viewer)
+            if viewer.principal.kind == "device":
+                await self._presence(viewer.principal)
+            await self._send_snapshot(sid, viewer)
+        except Exception as exc:
+            log.exception("live connect failed")
+            self._drop(sid)
+            raise ConnectionRefusedError("unavailable: try again shortly") from exc
 
+    async def on_resync(self, sid, _data=None):
+        viewer = self.clients.get(sid)
+        if viewer is not None:
+            await self._send_snapshot(sid, viewer)
 
-@socketio.on("disconnect", namespace=NAMESPACE)
-def on_disconnect(*_args):
-    client = _clients().pop(request.sid, None)
-    if client is not None and client[0].kind == "device":
-        still_connected = any(c[0].key == client[0].key for c in _clients().values())
-        if not still_connected:
-            _mark_presence(client[0], online=False)
+    async def on_heartbeat(self, sid, _data=None):
+        viewer = self.clients.get(sid)
+        if viewer is not None and viewer.principal.kind == "device":
+            await self._presence(viewer.principal)
 
+    async def on_disconnect(self, sid, *_reason):
+        self._drop(sid)
 
-def _mark_presence(principal: Principal, online: bool) -> None:
-    """Record that a display/kiosk socket is (dis)connected; managers see the change live."""
-    with UnitOfWork(_db(), now()) as uow:
-        device = uow.session.get(Device, principal.id)
-        was_online = (device.status or {}).get("online")
-        device.last_seen_at = uow.now
-        device.status = (device.status or {}) | {"online": online}
-        if was_online != online:
-            ctx = context_of(uow.session.get(Hall, principal.hall_id))
-            uow.audit(
-                ctx.id,
-                principal.actor(),
-                "device.online" if online else "device.offline",
-                "device",
-                principal.name,
+    def display_areas(self, hall_id: int) -> list[str]:
+        """The areas with a display connected to this process (the display rooms to serve)."""
+        return [area for area, count in self._areas[hall_id].items() if count > 0]
+
+    def connected_count(self) -> int:
+        return len(self.clients)
+
+    def _add(self, sid: str, viewer: Viewer) -> None:
+        self.clients[sid] = viewer
+        self._sockets[viewer.principal.key] += 1
+        if viewer.principal.role == "display":
+            self._areas[viewer.principal.hall_id][viewer.area or "all"] += 1
+
+    def _drop(self, sid: str) -> None:
+        viewer = self.clients.pop(sid, None)
+        if viewer is None:
+            return
+        self._sockets[viewer.principal.key] -= 1
+        if viewer.principal.role == "display":
+            self._areas[viewer.principal.hall_id][viewer.area or "all"] -= 1
+        key = viewer.principal.key
+        if viewer.principal.kind == "device" and self._sockets[key] == 0 and key not in self._going:
+            loop = asyncio.get_running_loop()
+            self._going[key] = loop.call_later(OFFLINE_GRACE_SECONDS, self._gone, viewer.principal)
+
+    def _gone(self, principal: Principal) -> None:
+        self._going.pop(principal.key, None)
+        task = asyncio.get_running_loop().create_task(self._record_offline(principal))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _record_offline(self, principal: Principal) -> None:
+        try:
+            await self._presence(principal)  # online again if it came back meanwhile
+        except Exception:
+            log.exception("could not record that %s went offline", principal.name)
+
+    async def stop(self) -> None:
+        """Shutdown: sockets closed by the shutdown itself are not devices going offline."""
+        for timer in self._going.values():
+            timer.cancel()
+        self._going.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _send_snapshot(self, sid: str, viewer: Viewer) -> None:
+        hub = self.hub
+        data = await hub.blocking(store.snapshot, hub.db, viewer, hub.clock())
+        await hub.sio.emit("snapshot", data, to=sid, namespace=NAMESPACE)
+
+    async def _presence(self, principal: Principal) -> None:
+        """Write whether the device has a socket here now; one write at a time per device, so a
+        quick disconnect and reconnect can never end as offline."""
+        async with self._presence_order[principal.key]:
+            online = self._sockets[principal.key] > 0
+            hub = self.hub
+            await hub.blocking(
+                store.mark_presence, hub.db, hub.publisher, principal, online, hub.clock()
             )
-            uow.emit(ctx.id, "device.status", device_view(device))
-        uow.commit(current_app.extensions["onestop"].publisher)
-
-
-def connected_count() -> int:
-    return len(_clients())

@@ -10,7 +10,6 @@ import copy
 import pytest
 
 from backend.app import create_app
-from backend.live.publisher import NAMESPACE, socketio
 from tests.support import HallClient, hall_config, setup_hall
 
 APPLICANT = {"name": "张小三", "phone": "13812341234", "id_number": "320102198503151230"}
@@ -47,12 +46,12 @@ def hall(live_app, db_url, clock):
     return HallClient(live_app, "town", setup_hall(db_url, copy.deepcopy(pad_hall()), clock()))
 
 
-def connect(app, token, **auth):
-    return socketio.test_client(app, namespace=NAMESPACE, auth={"token": token} | auth)
+def connect(live, token, **auth):
+    return live.connect(token, **auth)
 
 
 def received(client, name=None):
-    return [m for m in client.get_received(NAMESPACE) if name is None or m["name"] == name]
+    return client.received(name)
 
 
 def events(client):
@@ -79,8 +78,8 @@ def accept(hall, window=2, clerk="clerk1") -> str:
     return r.json["case"]["number"]
 
 
-def test_rating_pad_gets_rating_requests_and_skips_for_everything_else(live_app, hall):
-    pad = connect(live_app, hall.devices["pad-2"])
+def test_rating_pad_gets_rating_requests_and_skips_for_everything_else(live, hall):
+    pad = connect(live, hall.devices["pad-2"])
     (snap,) = received(pad, "snapshot")
     data = snap["args"][0]
     assert data["kind"] == "pad" and data["pending"] == []
@@ -105,7 +104,7 @@ def test_rating_pad_gets_rating_requests_and_skips_for_everything_else(live_app,
     assert all(set(e) == {"seq", "type", "at"} for e in got if e["type"] == "skip")
 
     # A pad that connects later still sees the request it missed, until the service is rated.
-    late = connect(live_app, hall.devices["pad-2"])
+    late = connect(live, hall.devices["pad-2"])
     (pending,) = received(late, "snapshot")[0]["args"][0]["pending"]
     assert pending | {"at": None} == {
         "window": 2,
@@ -118,17 +117,17 @@ def test_rating_pad_gets_rating_requests_and_skips_for_everything_else(live_app,
     r = hall.post("/evaluations", {"ticket": number, "rating": "satisfied"}, hall.device("pad-2"))
     assert r.status_code == 200, r.json
     assert [e["type"] for e in events(pad)] == ["skip"]  # evaluation.rated is not for the pad
-    again = connect(live_app, hall.devices["pad-2"])
+    again = connect(live, hall.devices["pad-2"])
     assert received(again, "snapshot")[0]["args"][0]["pending"] == []
     # A pad whose name names no window tells the page so (it then needs ?window=N).
-    other = connect(live_app, hall.devices["pad-x"])
+    other = connect(live, hall.devices["pad-x"])
     assert received(other, "snapshot")[0]["args"][0]["device"]["window"] is None
 
 
-def test_displays_and_kiosks_get_skips_for_case_events(live_app, hall, clock):
-    display = connect(live_app, hall.devices["display-1"])
-    kiosk = connect(live_app, hall.devices["kiosk-1"])
-    staff = connect(live_app, staff_token(hall))
+def test_displays_and_kiosks_get_skips_for_case_events(live, hall, clock):
+    display = connect(live, hall.devices["display-1"])
+    kiosk = connect(live, hall.devices["kiosk-1"])
+    staff = connect(live, staff_token(hall))
     for client in (display, kiosk, staff):
         received(client)
 
@@ -165,7 +164,7 @@ def test_displays_and_kiosks_get_skips_for_case_events(live_app, hall, clock):
         assert "张" not in str(public)
 
 
-def test_board_snapshot_carries_the_case_picture_and_alerts(live_app, hall, clock):
+def test_board_snapshot_carries_the_case_picture_and_alerts(live, hall, clock):
     serve(hall, "MZ-02")  # 5 working days
     late = accept(hall)
     serve(hall, "MZ-01")  # 15 working days
@@ -182,7 +181,7 @@ def test_board_snapshot_carries_the_case_picture_and_alerts(live_app, hall, cloc
         hall.device("pad-2"),
     )
 
-    board = connect(live_app, staff_token(hall))
+    board = connect(live, staff_token(hall))
     cases = received(board, "snapshot")[0]["args"][0]["cases"]
     assert cases["counts"] == {"red": 0, "orange": 0, "yellow": 0, "green": 2, "suspended": 0}
     assert cases["urgent"] == [] and cases["overdue"] == []
@@ -203,7 +202,7 @@ def test_board_snapshot_carries_the_case_picture_and_alerts(live_app, hall, cloc
     assert rect["ticket"] == number and rect["rating_zh"] == "非常不满意"
     assert cases["ratings_today"] == {"total": 1, "satisfied": 0, "bad": 1}
     alerts = received(board, "snapshot") or []
-    board.emit("resync", namespace=NAMESPACE)
+    board.emit("resync")
     alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
     [bad] = [a for a in alerts if a["kind"] == "bad_review"]
     assert bad["text"] == f"{number} 评价「非常不满意」：等候太久"
@@ -213,7 +212,7 @@ def test_board_snapshot_carries_the_case_picture_and_alerts(live_app, hall, cloc
     hall.post("/cases/sweep", {}, hall.staff("boss"))
     got = events(board)
     assert {"case.colour", "overdue.opened"} <= {e["type"] for e in got}
-    board.emit("resync", namespace=NAMESPACE)
+    board.emit("resync")
     snap = received(board, "snapshot")[0]["args"][0]
     cases = snap["cases"]
     assert cases["counts"]["red"] == 1 and cases["open"] == 2
@@ -241,14 +240,14 @@ def test_board_snapshot_carries_the_case_picture_and_alerts(live_app, hall, cloc
     hall.post(
         f"/cases/{late}/overdue", {"reason": "材料待核", "action": "限期办结"}, hall.staff("boss")
     )
-    board.emit("resync", namespace=NAMESPACE)
+    board.emit("resync")
     snap = received(board, "snapshot")[0]["args"][0]
     assert snap["cases"]["overdue"] == [] and snap["cases"]["counts"]["red"] == 1
     assert not [a for a in snap["alerts"] if a["kind"] == "case_overdue"]
 
 
-def test_cases_view_gets_a_small_snapshot_with_filter_choices(live_app, hall):
-    page = connect(live_app, staff_token(hall), view="cases")
+def test_cases_view_gets_a_small_snapshot_with_filter_choices(live, hall):
+    page = connect(live, staff_token(hall), view="cases")
     snap = received(page, "snapshot")[0]["args"][0]
     assert snap["kind"] == "cases" and snap["role"] == "manager"
     assert snap["seq"] == hall.get("/queue", hall.staff("boss")).json["seq"]
@@ -257,9 +256,9 @@ def test_cases_view_gets_a_small_snapshot_with_filter_choices(live_app, hall):
     assert {"username": "clerk1", "name": "clerk1"} in snap["clerks"]
     assert "windows" not in snap and "cases" not in snap
     # The view is asked for, never trusted: a device ignores it, an unknown view is the default.
-    display = connect(live_app, hall.devices["display-1"], view="cases")
+    display = connect(live, hall.devices["display-1"], view="cases")
     assert received(display, "snapshot")[0]["args"][0]["kind"] == "display"
-    board = connect(live_app, staff_token(hall), view={"x": 1})
+    board = connect(live, staff_token(hall), view={"x": 1})
     assert received(board, "snapshot")[0]["args"][0]["kind"] == "board"
     # The page still gets every event (it reloads its list on case events).
     serve(hall)

@@ -139,7 +139,7 @@ def test_two_server_processes_share_events_through_redis(tmp_path):
         .update_query_dict({"options": f"-csearch_path={schema}"})
         .render_as_string(hide_password=False)
     )
-    env = {"ONESTOP_MESSAGE_QUEUE": REDIS}
+    env = {"ONESTOP_MESSAGE_QUEUE": REDIS, "ONESTOP_MESSAGE_CHANNEL": f"onestop:test:{schema}"}
     a = LiveServer(tmp_path / "a", database_url=url, env=env, gunicorn=True)
     b = LiveServer(tmp_path / "a", database_url=url, env=env, gunicorn=True)
     try:

@@ -1,4 +1,5 @@
-"""Socket.IO with Flask-SocketIO's test client: auth, snapshots, ordering, gaps, room isolation."""
+"""Socket.IO against the test's own app served by uvicorn: auth, snapshots, ordering, gaps, room
+isolation, presence."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import copy
 import pytest
 
 from backend.app import create_app
-from backend.live.publisher import NAMESPACE, socketio
 from tests.support import HallClient, hall_config, setup_hall
 
 
@@ -35,22 +35,22 @@ def hall(live_app, db_url, clock):
     return HallClient(live_app, "town", setup_hall(db_url, copy.deepcopy(two_area_hall()), clock()))
 
 
-def connect(app, token):
-    return socketio.test_client(app, namespace=NAMESPACE, auth={"token": token} if token else None)
+def connect(live, token):
+    return live.connect(token)
 
 
 def received(client, name=None):
-    return [m for m in client.get_received(NAMESPACE) if name is None or m["name"] == name]
+    return client.received(name)
 
 
-def test_connection_without_a_valid_token_is_refused(live_app, hall):
-    assert not connect(live_app, None).is_connected(NAMESPACE)
-    assert not connect(live_app, "forged").is_connected(NAMESPACE)
+def test_connection_without_a_valid_token_is_refused(live, hall):
+    assert not connect(live, None).connected
+    assert not connect(live, "forged").connected
 
 
-def test_connect_gets_a_snapshot_with_the_current_sequence(live_app, hall):
+def test_connect_gets_a_snapshot_with_the_current_sequence(live, hall):
     hall.issue("MZ-01")
-    display = connect(live_app, hall.devices["display-east"])
+    display = connect(live, hall.devices["display-east"])
     (snap,) = received(display, "snapshot")
     data = snap["args"][0]
     assert data["kind"] == "display" and data["area"] == "east"
@@ -59,8 +59,8 @@ def test_connect_gets_a_snapshot_with_the_current_sequence(live_app, hall):
     assert {i["code"]: i["waiting"] for i in data["items"]}["MZ-01"] == 1
 
 
-def test_events_arrive_in_sequence_after_the_snapshot(live_app, hall):
-    staff = connect(live_app, hall.staff("boss")["Authorization"][7:])
+def test_events_arrive_in_sequence_after_the_snapshot(live, hall):
+    staff = connect(live, hall.staff("boss")["Authorization"][7:])
     start = received(staff, "snapshot")[0]["args"][0]["seq"]
     hall.issue("MZ-01")
     hall.open_window(2, "clerk1")
@@ -71,9 +71,9 @@ def test_events_arrive_in_sequence_after_the_snapshot(live_app, hall):
     assert events[2]["data"]["number"] == "A001" and events[2]["data"]["window"] == 2
 
 
-def test_a_display_of_one_area_does_not_get_another_areas_calls(live_app, hall):
-    east = connect(live_app, hall.devices["display-east"])
-    west = connect(live_app, hall.devices["display-west"])
+def test_a_display_of_one_area_does_not_get_another_areas_calls(live, hall):
+    east = connect(live, hall.devices["display-east"])
+    west = connect(live, hall.devices["display-west"])
     received(east), received(west)
     hall.issue("MZ-01")
     hall.open_window(2, "clerk1")  # window 2 is in the east wing
@@ -94,42 +94,47 @@ def test_a_display_of_one_area_does_not_get_another_areas_calls(live_app, hall):
     )
 
 
-def test_resync_returns_a_fresh_snapshot(live_app, hall):
-    display = connect(live_app, hall.devices["display-west"])
+def test_resync_returns_a_fresh_snapshot(live, hall):
+    display = connect(live, hall.devices["display-west"])
     received(display)
     hall.issue("RS-01")
     hall.open_window(3, "clerk1")
     hall.window(3, "call-next", "clerk1")
     received(display)
-    display.emit("resync", namespace=NAMESPACE)
+    display.emit("resync")
     (snap,) = received(display, "snapshot")
     data = snap["args"][0]
     assert data["recent_calls"][0] == data["recent_calls"][0] | {"number": "B001", "window": 3}
     assert data["windows"][0]["current"] == {"number": "B001", "state": "called"}
 
 
-def test_manager_gets_the_board_and_a_clerk_the_queue(live_app, hall):
-    board = connect(live_app, hall.staff("boss")["Authorization"][7:])
+def test_manager_gets_the_board_and_a_clerk_the_queue(live, hall):
+    board = connect(live, hall.staff("boss")["Authorization"][7:])
     assert received(board, "snapshot")[0]["args"][0]["kind"] == "board"
-    clerk = connect(live_app, hall.staff("clerk1")["Authorization"][7:])
+    clerk = connect(live, hall.staff("clerk1")["Authorization"][7:])
     assert received(clerk, "snapshot")[0]["args"][0]["kind"] == "staff"
 
 
-def test_halls_do_not_hear_each_other(live_app, hall, db_url, clock):
+def test_halls_do_not_hear_each_other(live, hall, db_url, clock):
     other = HallClient(
-        live_app, "county", setup_hall(db_url, hall_config("county"), clock(), clerks=("c1",))
+        live.app, "county", setup_hall(db_url, hall_config("county"), clock(), clerks=("c1",))
     )
-    listener = connect(live_app, hall.staff("boss")["Authorization"][7:])
-    received(listener)
+    listener = connect(live, hall.staff("boss")["Authorization"][7:])
+    county = live.connect(other.staff("boss")["Authorization"][7:], hall="county")
+    received(listener), received(county)
     other.issue("MZ-01")
-    assert received(listener, "event") == []
+    assert [m["args"][0]["type"] for m in received(county, "event")] == ["ticket.issued"]
+    # A later event of the listener's own hall: whatever was sent before it has arrived too.
+    hall.issue("MZ-01")
+    heard = [m["args"][0] for m in received(listener, "event")]
+    assert [(e["seq"], e["type"]) for e in heard] == [(live.seq("town"), "ticket.issued")]
 
 
-def test_display_presence_is_pushed_to_managers(live_app, hall, clock):
-    board = connect(live_app, hall.staff("boss")["Authorization"][7:])
+def test_display_presence_is_pushed_to_managers(live, hall, clock):
+    board = connect(live, hall.staff("boss")["Authorization"][7:])
     alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
     assert {"device_offline"} <= {a["kind"] for a in alerts if a.get("device") == "display-east"}
-    display = connect(live_app, hall.devices["display-east"])
+    display = connect(live, hall.devices["display-east"])
     online = [
         m["args"][0] for m in received(board, "event") if m["args"][0]["type"] == "device.status"
     ]
@@ -137,23 +142,30 @@ def test_display_presence_is_pushed_to_managers(live_app, hall, clock):
         online[-1]["data"]["code"] == "display-east"
         and online[-1]["data"]["status"]["online"] is True
     )
-    board.emit("resync", namespace=NAMESPACE)
+    board.emit("resync")
     alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
     assert not [a for a in alerts if a.get("device") == "display-east"]
-    display.disconnect(namespace=NAMESPACE)
+    display.disconnect()
+    board.wait_for(  # the server records the disconnect on its own time: wait for it
+        lambda messages: any(
+            m["args"][0]["type"] == "device.status" and not m["args"][0]["data"]["status"]["online"]
+            for m in messages
+        ),
+        "display-east going offline",
+    )
     clock.advance(minutes=5)
     offline = [
         m["args"][0] for m in received(board, "event") if m["args"][0]["type"] == "device.status"
     ]
     assert offline[-1]["data"]["status"]["online"] is False
-    board.emit("resync", namespace=NAMESPACE)
+    board.emit("resync")
     alerts = received(board, "snapshot")[0]["args"][0]["alerts"]
     assert [a["kind"] for a in alerts if a.get("device") == "display-east"] == ["device_offline"]
 
 
-def test_public_screens_never_receive_staff_names(live_app, hall):
-    display = connect(live_app, hall.devices["display-east"])
-    staff = connect(live_app, hall.staff("boss")["Authorization"][7:])
+def test_public_screens_never_receive_staff_names(live, hall):
+    display = connect(live, hall.devices["display-east"])
+    staff = connect(live, hall.staff("boss")["Authorization"][7:])
     received(display), received(staff)
     hall.open_window(2, "clerk1")
     staff_view = [
