@@ -349,7 +349,7 @@ def main() -> int:
         "--server",
         choices=["serve", "gunicorn"],
         default="serve",
-        help="`onestop serve` (threaded werkzeug) or gunicorn -w 1 with threads",
+        help="`onestop serve` (uvicorn) or gunicorn with one uvicorn worker (production shape)",
     )
     args = parser.parse_args()
     if max(args.clients) > KIOSKS or max(args.windows) > WINDOWS:

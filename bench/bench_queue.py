@@ -327,7 +327,7 @@ def main() -> int:
         "--server",
         choices=["gunicorn", "serve"],
         default="gunicorn",
-        help="gunicorn -w 1 --threads 32 (production shape) or `onestop serve` (threaded werkzeug)",
+        help="gunicorn with one uvicorn worker (production shape) or `onestop serve` (uvicorn)",
     )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # clean up on kill as on Ctrl-C

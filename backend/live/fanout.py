@@ -1,7 +1,8 @@
 """From the relay to the rooms: each event is routed to its rooms once. Calls and recalls go out
 at once as ``event``; everything else is batched per room into one ``events`` frame (a list in
-seq order) at most every ``interval`` seconds. A call first flushes what its room has pending,
-so every room still sees its hall's events in order. One sender task emits the frames in the
+seq order) at most every ``interval`` seconds (2.5 times that for the many public screens). A
+call first flushes what its room has pending, so every room still sees its hall's events in
+order. One sender task emits the frames in the
 order they were made (python-socketio encodes one packet per room emit)."""
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from .publisher import NAMESPACE, URGENT_TYPES, routes
 
 log = logging.getLogger(__name__)
 
-BATCH_SECONDS = 0.2  # at most 5 batched frames a second per room
+BATCH_SECONDS = 0.2  # at most 5 batched frames a second per staff room
+PUBLIC_BATCH_FACTOR = 2.5  # displays and kiosks: 2 a second (they are many; a frame to each
+# socket is the push side's main cost, and a waiting count may lag half a second)
+
+
+def is_public(room: str) -> bool:
+    return room.startswith(("display:", "kiosk:"))
 
 
 class Fanout:
@@ -59,7 +66,8 @@ class Fanout:
                 continue
             self.pending.setdefault(room, []).append(message)
             if room not in self.timers:
-                due = self.last_sent.get(room, -math.inf) + self.interval
+                every = self.interval * (PUBLIC_BATCH_FACTOR if is_public(room) else 1)
+                due = self.last_sent.get(room, -math.inf) + every
                 self.timers[room] = loop.call_later(max(0.0, due - loop.time()), self._flush, room)
 
     def _flush(self, room: str) -> None:

@@ -62,18 +62,20 @@ def waiting_entries(
         rows = session.execute(_LINE, {"hall": hall_id})
     else:
         rows = session.execute(_LINE_OF_ITEMS, {"hall": hall_id, "codes": list(item_codes)})
-    return [
-        QueueEntry(
-            ticket_id=row[0],
-            item_code=row[1],
-            priority=Priority(row[2]),
-            waiting_since=row[3],
-            queue_key=row[4],
-            target_window=row[5],
-            number=row[6],
-        )
-        for row in rows
-    ]
+    return [_entry(row) for row in rows]
+
+
+def _entry(row) -> QueueEntry:
+    """A row of (id, item code, priority, waiting since, queue key, target window, number)."""
+    return QueueEntry(
+        ticket_id=row[0],
+        item_code=row[1],
+        priority=Priority(row[2]),
+        waiting_since=row[3],
+        queue_key=row[4],
+        target_window=row[5],
+        number=row[6],
+    )
 
 
 def call_candidates(
@@ -100,15 +102,7 @@ def call_candidates(
     seen: dict[int, QueueEntry] = {}
     for row in session.execute(stmt, params):
         if row[0] not in seen:
-            seen[row[0]] = QueueEntry(
-                ticket_id=row[0],
-                item_code=row[1],
-                priority=Priority(row[2]),
-                waiting_since=row[3],
-                queue_key=row[4],
-                target_window=row[5],
-                number=row[6],
-            )
+            seen[row[0]] = _entry(row)
     return list(seen.values())
 
 
