@@ -9,7 +9,6 @@ import copy
 
 import pytest
 
-from backend.app import create_app
 from tests.support import HallClient, hall_config, setup_hall
 
 APPLICANT = {"name": "张小三", "phone": "13812341234", "id_number": "320102198503151230"}
@@ -25,20 +24,6 @@ def pad_hall():
         {"code": "pad-x", "kind": "rating_pad", "name": "评价器"},
     ]
     return data
-
-
-@pytest.fixture
-def live_app(db_url, clock, tmp_path):
-    app = create_app(
-        {
-            "ONESTOP_DATABASE_URL": db_url,
-            "ONESTOP_CLOCK": clock,
-            "ONESTOP_DATA_KEY_FILE": tmp_path / "data.key",
-            "TESTING": True,
-        }
-    )
-    yield app
-    app.extensions["onestop"].db.dispose()
 
 
 @pytest.fixture

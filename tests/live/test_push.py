@@ -12,17 +12,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from backend.app import create_app
 from backend.db.models import Hall
 from backend.db.uow import Actor, UnitOfWork
 from tests.support import HallClient, hall_config, setup_hall
-
-
-@pytest.fixture
-def live_app(db_url, clock):
-    app = create_app({"ONESTOP_DATABASE_URL": db_url, "ONESTOP_CLOCK": clock, "TESTING": True})
-    yield app
-    app.extensions["onestop"].db.dispose()
 
 
 @pytest.fixture

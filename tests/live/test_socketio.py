@@ -7,7 +7,6 @@ import copy
 
 import pytest
 
-from backend.app import create_app
 from tests.support import HallClient, hall_config, setup_hall
 
 
@@ -21,13 +20,6 @@ def two_area_hall():
         {"code": "display-west", "kind": "display", "name": "西区大屏", "area": "west"},
     ]
     return data
-
-
-@pytest.fixture
-def live_app(db_url, clock):
-    app = create_app({"ONESTOP_DATABASE_URL": db_url, "ONESTOP_CLOCK": clock, "TESTING": True})
-    yield app
-    app.extensions["onestop"].db.dispose()
 
 
 @pytest.fixture
