@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..db.uow import UnitOfWork
 from ..domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ..domain.text import bad_character
 from ..services.auth import Principal, authenticate
 from ..services.commands import run_command
 from ..services.halls import HallContext, context_for, hall_context
@@ -216,11 +217,20 @@ def check_path_values(values: dict[str, Any]) -> None:
     for name, value in values.items():
         if isinstance(value, int) and not 0 <= value <= MAX_PATH_INT:
             raise ApiError(400, "out_of_range", f"{name} must be at most {MAX_PATH_INT}", name)
-        if isinstance(value, str) and "\x00" in value:
-            raise ApiError(400, "bad_character", f"{name} contains a NUL character", name)
+        if isinstance(value, str) and (bad := bad_character(value)):
+            raise _bad_character(name, bad)
     for name, value in request.args.items(multi=True):
-        if "\x00" in name or "\x00" in value:
-            raise ApiError(400, "bad_character", f"{name} contains a NUL character", name)
+        if bad := bad_character(name) or bad_character(value):
+            raise _bad_character(name, bad)
+
+
+def _bad_character(where: str, char: str) -> ApiError:
+    return ApiError(
+        400,
+        "bad_character",
+        f"{where} 含有不允许的字符 {char} / {where} holds a character that is not allowed ({char})",
+        where,
+    )
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
@@ -237,9 +247,9 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", "the body is not a JSON object", None)
-    where = nul_in(data)
-    if where is not None:
-        raise ApiError(400, "bad_character", f"{where} contains a NUL character", where)
+    found = bad_character_in(data)
+    if found is not None:
+        raise _bad_character(*found)
     return model.model_validate(data)
 
 
@@ -267,21 +277,23 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
-def nul_in(data: Any, path: str = "") -> str | None:
-    """The dotted path of the first key or string holding a NUL character, or None."""
+def bad_character_in(data: Any, path: str = "") -> tuple[str, str] | None:
+    """(dotted path, ``U+XXXX``) of the first key or string holding a character no text may
+    hold (NUL and other controls, bidi overrides; see ``domain.text``), or None."""
     if isinstance(data, str):
-        return path or "body" if "\x00" in data else None
+        bad = bad_character(data)
+        return (path or "body", bad) if bad else None
     if isinstance(data, dict):
         for key, value in data.items():
             here = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return here
-            found = nul_in(value, here)
+            if bad := bad_character(str(key)):
+                return here, bad
+            found = bad_character_in(value, here)
             if found:
                 return found
     if isinstance(data, list):
         for i, value in enumerate(data):
-            found = nul_in(value, f"{path}.{i}" if path else str(i))
+            found = bad_character_in(value, f"{path}.{i}" if path else str(i))
             if found:
                 return found
     return None

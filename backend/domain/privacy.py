@@ -42,7 +42,23 @@ def valid_id_number(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17]
 
 
-def valid_mobile(phone: str) -> bool:
-    """A mainland mobile (11 digits starting with 1) or a landline of 7-12 digits with area code."""
-    digits = phone.replace("-", "").replace(" ", "")
-    return digits.isdigit() and 7 <= len(digits) <= 12
+def phone_digits(phone: str) -> str | None:
+    """The digits of a mainland mobile (1[3-9] + 9 digits, ``+86`` allowed) or a landline with
+    its area code (0 + 2-3 digits + a 7-8 digit number, ``-``/space/brackets allowed); None for
+    anything else, such as a 7-digit number without area code."""
+    digits = phone.strip()
+    for sep in "- ()（）":
+        digits = digits.replace(sep, "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return digits
+    if len(digits) >= 10 and digits[0] == "0" and digits[1] != "0":
+        area = 3 if digits[1] in "12" else 4  # 010, 02x; else 0xxx
+        if len(digits) - area in (7, 8):
+            return digits
+    return None

@@ -28,9 +28,10 @@ from ..domain.privacy import (
     mask_id_number,
     mask_name,
     mask_phone,
+    phone_digits,
     valid_id_number,
-    valid_mobile,
 )
+from ..domain.text import person_name
 from .auth import Principal
 from .counter import load_window, require_operator
 from .halls import HallContext
@@ -160,8 +161,17 @@ def _event_brief(view: dict[str, Any]) -> dict[str, Any]:
 # --- accepting ----------------------------------------------------------------------------------
 
 
-def _check_applicant(applicant: Applicant, required: bool) -> None:
-    if required and not applicant.name:
+def _checked_applicant(applicant: Applicant, required: bool) -> Applicant:
+    """The applicant as stored: the name normalised, the phone as digits; InvalidInput else."""
+    try:
+        name = person_name(applicant.name)
+    except ValueError as bad:
+        raise InvalidInput(
+            "invalid_name",
+            f"姓名含有不能用于姓名的字符 {bad} / the name holds a character names cannot have ({bad})",
+            "applicant.name",
+        ) from None
+    if required and not name:
         raise InvalidInput(
             "applicant_required", "申请人姓名必填 / applicant name is required", "applicant.name"
         )
@@ -169,9 +179,13 @@ def _check_applicant(applicant: Applicant, required: bool) -> None:
         raise InvalidInput(
             "applicant_required", "联系电话必填 / a phone number is required", "applicant.phone"
         )
-    if applicant.phone and not valid_mobile(applicant.phone):
+    phone = phone_digits(applicant.phone) if applicant.phone else ""
+    if phone is None:
         raise InvalidInput(
-            "invalid_phone", "电话号码格式不正确 / not a phone number", "applicant.phone"
+            "invalid_phone",
+            "电话号码格式不正确：请填11位手机号或带区号的固定电话 / not a phone number: an 11-digit"
+            " mobile or a landline with its area code",
+            "applicant.phone",
         )
     if applicant.id_number and not valid_id_number(applicant.id_number):
         raise InvalidInput(
@@ -179,10 +193,11 @@ def _check_applicant(applicant: Applicant, required: bool) -> None:
             "身份证号码校验不通过 / not a valid resident ID number (18 characters, check digit)",
             "applicant.id_number",
         )
+    return Applicant(name, phone, applicant.id_number)
 
 
 def _seal(case: Case, applicant: Applicant, protector: Protector) -> None:
-    phone = "".join(c for c in applicant.phone if c.isdigit())
+    phone = applicant.phone
     case.name_sealed = protector.seal(applicant.name)
     case.name_masked = mask_name(applicant.name) if applicant.name else ""
     case.phone_sealed = protector.seal(phone)
@@ -289,7 +304,7 @@ def accept(
             "decision",
         )
     kind = ticket.item.kind
-    _check_applicant(applicant, required=kind == "promised")
+    applicant = _checked_applicant(applicant, required=kind == "promised")
     case = _new_case(uow, ctx, ticket, window, window.clerk_id, kind)
     case.decision = decision.value
     case.handling_unit = _unit(uow, ctx, handling_unit, case.handling_unit)

@@ -375,3 +375,26 @@ def test_transfer_to_a_department_or_another_window_keeps_the_history(hall):
     ]
     assert moves[0]["from"] == {"unit": "MZ", "window": 2} and moves[0]["to"]["unit"] == "RS"
     assert moves[1]["to"] == {"unit": "MZ", "window": 1}
+
+
+def test_names_and_phones_that_would_spoof_masks_are_refused(hall, db_url):
+    at_window(hall)
+    for applicant, field in [
+        (APPLICANT | {"name": "\u202e******三"}, "applicant.name"),
+        (APPLICANT | {"name": "张\u200b小三"}, "applicant.name"),
+        (APPLICANT | {"phone": "1381234"}, "applicant.phone"),
+        (APPLICANT | {"phone": "23812341234"}, "applicant.phone"),
+    ]:
+        r = hall.window(2, "accept", "clerk1", applicant=applicant)
+        assert r.status_code == 400, r.json
+        assert r.json["error"]["field"] == field
+    r = hall.window(2, "accept", "clerk1", applicant=APPLICANT, note="补正 \u202e 备注")
+    assert r.status_code == 400 and r.json["error"] == {
+        "code": "bad_character",
+        "field": "note",
+        "message": r.json["error"]["message"],
+    }
+    assert "U+202E" in r.json["error"]["message"]
+    assert count_cases(db_url) == 0
+    case = accept(hall, applicant=APPLICANT | {"name": " 张  小三 ", "phone": "+86 138-1234-1234"})
+    assert case["applicant"]["name"] == "张*三" and case["applicant"]["phone"] == "138****1234"

@@ -15,8 +15,8 @@ from backend.domain.privacy import (
     mask_id_number,
     mask_name,
     mask_phone,
+    phone_digits,
     valid_id_number,
-    valid_mobile,
 )
 from backend.domain.workcalendar import WorkCalendar
 
@@ -134,5 +134,20 @@ def test_id_numbers_and_phones():
     assert valid_id_number("11010519491231002X") and valid_id_number("11010519491231002x")
     assert not valid_id_number("110105194912310021")
     assert not valid_id_number("1101051949123")
-    assert valid_mobile("13812341234") and valid_mobile("0571-8888888")
-    assert not valid_mobile("call me")
+    assert phone_digits("138 1234 1234") == phone_digits("+86 13812341234") == "13812341234"
+    assert phone_digits("0571-8888888") == "05718888888"  # 4-digit area code, 7 digits
+    assert phone_digits("(010) 8888 8888") == "01088888888"  # Beijing: 3-digit area code
+    assert phone_digits("0731-84561234") == "073184561234"
+    for wrong in (
+        "call me",
+        "1381234",
+        "12812341234",
+        "1381234123",
+        "010-888888",
+        "0",
+        "",
+        "00861381234123",
+        "１３８１２３４１２３４",
+        "0571-888888888",
+    ):
+        assert phone_digits(wrong) is None, wrong
