@@ -1,4 +1,5 @@
-"""The ``onestop`` command: serve, db upgrade, check-config, hall load, user add, device token, demo."""
+"""The ``onestop`` command: serve, db upgrade, check-config, hall load, user add, device token,
+audit verify, demo."""
 
 from __future__ import annotations
 
@@ -150,6 +151,43 @@ def device_token(url: str, hall: str, device: str) -> str:
 
 def cmd_device_token(args) -> int:
     print(device_token(database_url(args), args.hall, args.device))
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    """Seal what is not sealed yet, then recompute every hall's audit chain from the live rows:
+    exit 0 with each chain's length and head hash, or 1 naming the first broken link."""
+    from .services.audit_chain import seal_pending, verify
+
+    db = open_database(database_url(args))
+    try:
+        if not args.no_seal:
+            sealed = seal_pending(db, now())
+            print(f"新封印 / newly sealed: {sealed}")
+        reports = verify(db, now(), args.hall, args.unsealed_minutes)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    for report in reports:
+        name = f"大厅 / hall {report.hall}" if report.hall else "无大厅 / no hall"
+        result, broken = report.result, report.broken
+        pending = f", {report.unsealed} 条待封印 / pending" if report.unsealed else ""
+        if broken is None:
+            print(
+                f"{name}: 审计链完整 / chain intact — {result.count} 条 / entries, "
+                f"链头 / head {result.head}{pending}"
+            )
+        else:
+            print(
+                f"{name}: 审计链断裂 / chain broken — 前 {result.count} 条完好 / "
+                f"{result.count} links intact; {broken.describe()}"
+            )
+    if any(r.broken for r in reports):
+        print("审计链断裂 / audit chain broken")
+        return 1
+    print("审计链完整 / audit chain intact")
     return 0
 
 
@@ -329,6 +367,21 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("hall")
     dt.add_argument("device")
     dt.set_defaults(func=cmd_device_token)
+
+    a = sub.add_parser("audit", help="the audit log's hash chains")
+    asub = a.add_subparsers(dest="audit_command", required=True)
+    av = asub.add_parser(
+        "verify", help="seal new entries, then check every hall's chain (exit 1 when broken)"
+    )
+    av.add_argument("--hall", help="check only this hall (its code)")
+    av.add_argument("--no-seal", action="store_true", help="check only, seal nothing")
+    av.add_argument(
+        "--unsealed-minutes",
+        type=float,
+        default=10,
+        help="an entry left unsealed longer than this counts as a break (default 10)",
+    )
+    av.set_defaults(func=cmd_audit_verify)
 
     demo = sub.add_parser(
         "demo", help="migrate and load the demo hall with demo staff and device tokens"

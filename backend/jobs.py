@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -16,9 +17,11 @@ from typing import Any
 from .db.engine import Database
 from .db.models import JobLease
 from .db.uow import Publisher, UnitOfWork, upsert
+from .services.audit_chain import LOOKBACK_IDS, has_unsealed, seal_pending
 from .services.deadlines import sweep_all
 
 log = logging.getLogger("onestop.jobs")
+FULL_SEAL_EVERY = 720  # sealer runs between two searches of the whole log (an hour at 5 s)
 
 
 def take_lease(db: Database, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
@@ -40,7 +43,8 @@ def take_lease(db: Database, name: str, owner: str, now: datetime, ttl: timedelt
 
 
 class Scheduler:
-    """Runs the deadline sweep every ``interval`` seconds in a daemon thread."""
+    """Runs the deadline sweep every ``interval`` seconds and the audit sealer every
+    ``seal_interval`` seconds in one daemon thread, each under its own lease."""
 
     def __init__(
         self,
@@ -49,10 +53,14 @@ class Scheduler:
         clock: Callable[[], datetime],
         interval: float = 60,
         owner: str | None = None,
+        seal_interval: float = 5,
     ):
         self.db, self.publisher, self.clock, self.interval = db, publisher, clock, interval
+        self.seal_interval = seal_interval
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.ttl = timedelta(seconds=max(interval * 3, 30))
+        self.seal_ttl = timedelta(seconds=max(seal_interval * 3, 30))
+        self._seal_runs = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -63,17 +71,40 @@ class Scheduler:
             return None
         return sweep_all(self.db, now, self.publisher)
 
+    def seal_tick(self) -> int | None:
+        """Seal the audit entries written since the last run when this process holds the
+        sealing lease (None when another one does). The first run and every ``FULL_SEAL_EVERY``th
+        search the whole log, the others only near the newest sealed id. An idle log costs one
+        read and no write."""
+        now = self.clock()
+        lookback = None if self._seal_runs % FULL_SEAL_EVERY == 0 else LOOKBACK_IDS
+        self._seal_runs += 1
+        if not has_unsealed(self.db, lookback):
+            return 0
+        if not take_lease(self.db, "audit-seal", self.owner, now, self.seal_ttl):
+            return None
+        return seal_pending(self.db, now, lookback=lookback)
+
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="deadline-sweep", daemon=True)
+            self._thread = threading.Thread(target=self._run, name="periodic-jobs", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.tick()
-            except Exception:  # a failed sweep is retried next period
-                log.exception("deadline sweep failed")
+        jobs = [
+            (self.interval, self.tick, "deadline sweep"),
+            (self.seal_interval, self.seal_tick, "audit sealing"),
+        ]
+        due = [time.monotonic() + period for period, _, _ in jobs]
+        while not self._stop.wait(max(0.0, min(due) - time.monotonic())):
+            for i, (period, run, name) in enumerate(jobs):
+                if time.monotonic() < due[i]:
+                    continue
+                try:
+                    run()
+                except Exception:  # a failed run is retried next period
+                    log.exception("%s failed", name)
+                due[i] = time.monotonic() + period

@@ -136,6 +136,56 @@ def test_audit_log_refuses_updates_and_deletes_at_the_database(hall, db_url):
         engine.dispose()
 
 
+def test_audit_seals_refuse_updates_and_deletes_at_the_database(hall, db_url):
+    assert main(["--database", db_url, "audit", "verify"]) == 0
+    engine = sa.create_engine(db_url)
+    try:
+        for statement in ("UPDATE audit_seals SET hash = 'x'", "DELETE FROM audit_seals"):
+            with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_audit_verify_reports_intact_chains_then_the_first_broken_link(
+    hall, db_url, clock, capsys, monkeypatch
+):
+    from tests.test_audit_chain import tamper
+
+    monkeypatch.setattr("backend.cli.now", clock)
+    hall.issue("MZ-01")
+    hall.issue("MZ-01")
+    assert main(["--database", db_url, "audit", "verify", "--no-seal"]) == 0  # nothing is late
+    assert "待封印 / pending" in capsys.readouterr().out
+    clock.advance(minutes=11)
+    assert main(["--database", db_url, "audit", "verify", "--no-seal"]) == 1
+    assert "审计记录长时间未封印 / an audit entry has not been sealed in time" in (
+        capsys.readouterr().out
+    )
+    assert main(["--database", db_url, "audit", "verify", "--hall", "town"]) == 0
+    out = capsys.readouterr().out
+    head = out.split("链头 / head ")[1].split()[0]
+    assert "大厅 / hall town: 审计链完整 / chain intact" in out and len(head) == 64
+    assert out.rstrip().endswith("审计链完整 / audit chain intact")
+
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        victim = conn.scalar(
+            sa.text("SELECT min(id) FROM audit_log WHERE action = 'ticket.issued'")
+        )
+        seq = conn.scalar(sa.text("SELECT seq FROM audit_seals WHERE audit_id = :i"), {"i": victim})
+    engine.dispose()
+    tamper(
+        db_url, "audit_log", "UPDATE audit_log SET actor = 'user:nobody' WHERE id = :i", i=victim
+    )
+    assert main(["--database", db_url, "audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"链序号 / seq {seq}, 审计记录 / audit id {victim}: 审计记录在封印后被改动" in out
+    assert out.rstrip().endswith("审计链断裂 / audit chain broken")
+    assert main(["--database", db_url, "audit", "verify", "--hall", "nowhere"]) == 2
+    assert "nowhere" in capsys.readouterr().err
+
+
 def test_a_failed_action_leaves_no_trace(hall, db_url, publisher):
     hall.open_window(2, "clerk1")
     before = len(hall.get("/audit", hall.staff("boss")).json["entries"])

@@ -245,6 +245,21 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class AuditSeal(Base):
+    """One link of a hall's audit hash chain, written by the sealer after the entry committed
+    (``services/audit_chain.py``); append-only like ``audit_log``. No foreign key to the entry:
+    a deleted entry must show up as a broken link."""
+
+    __tablename__ = "audit_seals"
+    hall_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # 0: none
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    audit_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), unique=True
+    )
+    hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime]
+
+
 class IdempotentRequest(Base):
     """The first answer to a client request id, replayed for any repeat of that id."""
 
