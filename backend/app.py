@@ -31,6 +31,7 @@ from .live.hub import LiveHub
 from .services.login import LoginGuard
 from .services.notify import LogNotifier, Notifier
 from .web import pages, status_page
+from .web.safety import add_headers, install_log_redaction
 
 log = logging.getLogger("onestop")
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(bp)
     _register_errors(app)
     app.teardown_request(close_unit)
+    app.after_request(add_headers)
+    install_log_redaction()
     _check_every_api_route_declares_access(app)
 
     app.config["ONESTOP_CALENDAR_WARNINGS"] = calendar_warnings(_now(app))
@@ -158,12 +161,16 @@ def _register_errors(app: Flask) -> None:
                 None,
             )
         if request.path.startswith("/api/"):
-            return error_response(
+            response, status = error_response(
                 exc.code or 500,
                 exc.name.lower().replace(" ", "_"),
                 exc.description or exc.name,
                 None,
             )
+            for name, value in exc.get_headers():
+                if name.lower() in ("allow", "retry-after"):
+                    response.headers[name] = value
+            return response, status
         return exc
 
     @app.errorhandler(Exception)

@@ -88,6 +88,9 @@ class RouteSpec:
     mutating: bool
     endpoint: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None  # the 200 answer's JSON body
+    produces: tuple[str, ...] = ()  # other media types it may answer with (PDF, CSV, XLSX)
 
 
 ROUTES: list[RouteSpec] = []
@@ -151,10 +154,16 @@ def endpoint(
     summary: str,
     roles: frozenset[str] | str,
     body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    produces: tuple[str, ...] = (),
     tag: str = "hall",
 ):
     """Register a view. ``roles`` is required: PUBLIC or a set of roles; anything else is denied.
-    Views under /halls/<hall> only see their own hall: a principal of another hall gets 404."""
+    Views under /halls/<hall> only see their own hall: a principal of another hall gets 404.
+    ``body`` and ``query`` are parsed into the view's ``body`` and ``query`` arguments (a 400
+    naming the field when they do not fit); ``response`` describes the 200 answer in the OpenAPI
+    document (``produces``: the media types of a download, such as ``application/pdf``)."""
     mutating = any(m in ("POST", "PUT", "PATCH", "DELETE") for m in methods)
 
     def decorate(view: Callable):
@@ -166,6 +175,9 @@ def endpoint(
             body=body,
             tag=tag,
             mutating=mutating,
+            query=query,
+            response=response,
+            produces=produces,
         )
         ROUTES.append(spec)
 
@@ -197,6 +209,8 @@ def endpoint(
                     )
             if body is not None:
                 kwargs["body"] = parse_body(body)
+            if query is not None:
+                kwargs["query"] = query.model_validate(request.args.to_dict())
             g.principal = principal
             return view(**kwargs)
 

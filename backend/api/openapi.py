@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from flask import Blueprint, jsonify
+from pydantic import BaseModel
 
-from .framework import PUBLIC, ROUTES, endpoint
+from .framework import MAX_PATH_INT, PUBLIC, ROUTES, RouteSpec, endpoint
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -37,10 +38,15 @@ def build_document() -> dict[str, Any]:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer" if conv == "int" else "string"},
+                "schema": (
+                    {"type": "integer", "minimum": 0, "maximum": MAX_PATH_INT}
+                    if conv == "int"
+                    else {"type": "string", "minLength": 1}
+                ),
             }
             for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", spec.rule)
         ]
+        params += _query_parameters(spec, schemas)
         for method in spec.methods:
             op: dict[str, Any] = {
                 "summary": spec.summary,
@@ -49,10 +55,7 @@ def build_document() -> dict[str, Any]:
                 + ("" if len(spec.methods) == 1 else f"_{method.lower()}"),
                 "parameters": params,
                 "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
+                    "200": {"description": "OK", "content": _answer_content(spec, schemas)},
                     "default": {
                         "description": "Error",
                         "content": {
@@ -74,11 +77,7 @@ def build_document() -> dict[str, Any]:
                     }
                 ]
             if spec.body is not None:
-                name = spec.body.__name__
-                schema = spec.body.model_json_schema(ref_template="#/components/schemas/{model}")
-                for def_name, definition in schema.pop("$defs", {}).items():
-                    schemas[def_name] = definition
-                schemas[name] = schema
+                name = _component(spec.body, schemas)
                 op["requestBody"] = {
                     "required": True,
                     "content": {
@@ -99,6 +98,46 @@ def build_document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def _component(model: type[BaseModel], schemas: dict[str, Any], mode: str = "validation") -> str:
+    """Put ``model`` (and the models it uses) into the components; its name."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+    for def_name, definition in schema.pop("$defs", {}).items():
+        schemas[def_name] = definition
+    schemas[model.__name__] = schema
+    return model.__name__
+
+
+def _query_parameters(spec: RouteSpec, schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    if spec.query is None:
+        return []
+    schema = spec.query.model_json_schema(ref_template="#/components/schemas/{model}")
+    for def_name, definition in schema.pop("$defs", {}).items():
+        schemas[def_name] = definition
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
+            **({"description": prop["description"]} if "description" in prop else {}),
+        }
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
+def _answer_content(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if spec.response is not None:
+        ref = _component(spec.response, schemas, mode="serialization")
+        content["application/json"] = {"schema": {"$ref": f"#/components/schemas/{ref}"}}
+    elif not spec.produces:
+        content["application/json"] = {"schema": {"type": "object"}}
+    for media_type in spec.produces:
+        content[media_type] = {"schema": {"type": "string", "format": "binary"}}
+    return content
 
 
 @endpoint(

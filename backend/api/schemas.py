@@ -18,6 +18,12 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Query(BaseModel):
+    """Query parameters: unknown ones are refused like unknown body fields."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
 class Command(Body):
     request_id: str | None = RequestId
 

@@ -37,7 +37,8 @@ def browser():
 
 @pytest.fixture
 def pages(browser):
-    """New pages in one fresh context (own sessionStorage); JS errors fail the test."""
+    """New pages in one fresh context (own sessionStorage); JS errors and anything the page's
+    Content-Security-Policy refused (an inline script or style, a remote font) fail the test."""
     context = browser.new_context(locale="zh-CN")
     errors: list[str] = []
 
@@ -46,11 +47,30 @@ def pages(browser):
         page.set_viewport_size(viewport)
         page.set_default_timeout(15_000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: _keep_csp_violation(msg, errors))
+        page.wait_for_function = _as_function(page.wait_for_function)
         return page
 
     yield new_page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def _as_function(wait_for_function):
+    """Playwright polls a bare expression with ``eval``, which the pages' CSP refuses (as it
+    should); the same expression as an arrow function runs without it."""
+
+    def wait(expression: str, *args, **kwargs):
+        if not expression.lstrip().startswith(("()", "function", "async")):
+            expression = f"() => ({expression})"
+        return wait_for_function(expression, *args, **kwargs)
+
+    return wait
+
+
+def _keep_csp_violation(message, errors: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        errors.append(message.text)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,93 @@
+"""Schemathesis against a real server (``onestop serve`` on the demo hall), once per role a
+caller can hold: a clerk, a manager and a kiosk. Thousands of generated requests from the
+OpenAPI document, valid and invalid, as single calls and as stateful sequences: not one may
+be answered with a server error, on SQLite and on PostgreSQL. Bounded in time per role."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.live_server import LiveServer
+
+pytestmark = pytest.mark.slow
+
+SECONDS_PER_ROLE = 30
+CHECKS = "not_a_server_error"
+ST = Path(sys.executable).with_name("st")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fuzzed_server(request, tmp_path):
+    url = None
+    if request.param == "postgres":
+        url = request.getfixturevalue("pg_schema_url")
+        if url is None:
+            pytest.skip("PostgreSQL not configured (ONESTOP_TEST_DATABASE_URL)")
+    with LiveServer(tmp_path, database_url=url) as server:
+        yield server
+
+
+def bearer(server: LiveServer, role: str) -> str:
+    if role == "kiosk":
+        return server.kiosk_token
+    username = {"clerk": "clerk1", "manager": "manager"}[role]
+    r = requests.post(
+        server.url + "/api/v1/auth/login",
+        json={"hall": server.hall, "username": username, "password": server.password(username)},
+        timeout=10,
+    )
+    r.raise_for_status()
+    return r.json()["token"]
+
+
+def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
+    if not ST.exists() and not shutil.which("st"):
+        pytest.fail("schemathesis is not installed: `make test` installs the dev extras")
+    server = fuzzed_server
+    config = tmp_path / "schemathesis.toml"
+    # Every operation lives under /halls/<hall>: a random hall code only meets 404s.
+    config.write_text(f'[parameters]\nhall = "{server.hall}"\n', encoding="utf-8")
+    failures = []
+    for role in ("clerk", "manager", "kiosk"):
+        run = subprocess.run(
+            [
+                str(ST if ST.exists() else shutil.which("st")),
+                "--config-file",
+                str(config),
+                "run",
+                f"{server.url}/api/v1/openapi.json",
+                "--header",
+                f"Authorization: Bearer {bearer(server, role)}",
+                "--checks",
+                CHECKS,
+                "--max-time",
+                str(SECONDS_PER_ROLE),
+                "--max-examples",
+                "40",
+                "--workers",
+                "2",
+                "--seed",
+                "20261201",
+                "--request-timeout",
+                "10",
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=SECONDS_PER_ROLE * 4 + 60,
+        )
+        summary = run.stdout[-3000:]
+        if run.returncode != 0:
+            failures.append(
+                f"--- as {role} (exit {run.returncode}) ---\n{summary}\n{run.stderr[-1000:]}"
+            )
+        assert "generated" in run.stdout, summary  # it ran and tested something
+    log = server.log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-4000:]
+    assert not failures, "\n".join(failures)
