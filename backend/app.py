@@ -103,6 +103,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_errors(app)
     app.teardown_request(close_unit)
     app.after_request(add_headers)
+    if app.config.get("ONESTOP_CHECK_RESPONSES"):  # the test suite: every answer fits its model
+        from .api.response_check import check_response
+
+        app.after_request(check_response)
     install_log_redaction()
     _check_every_api_route_declares_access(app)
 

@@ -74,6 +74,9 @@ class Queue(Strict):
     default_service_minutes: float = Field(default=8, gt=0, le=240)
     recent_services: int = Field(default=20, ge=3, le=500)
     enforce_opening_hours: bool = True
+    # take tickets for an item no staffed window serves (told "no window open now", no wait
+    # figure); false: the kiosk shows it as 暂停取号 and issuing answers 409 no_window_open
+    issue_when_no_window: bool = False
 
     @field_validator("class_order")
     @classmethod
@@ -137,6 +140,26 @@ class Cases(Strict):
         if self.extension_min_days > self.extension_max_days:
             raise ValueError("extension_min_days must not exceed extension_max_days")
         return self
+
+
+class NoShow(Strict):
+    """过号 guard, enforced by the API: a called ticket may be marked no-show once it was
+    recalled ``min_recalls`` times OR ``min_seconds`` have passed since its first call (either
+    suffices; a condition set to 0 is off; both 0: no guard)."""
+
+    min_recalls: int = Field(default=1, ge=0, le=10)
+    min_seconds: int = Field(default=60, ge=0, le=3600)
+
+
+class LookupGuard(Strict):
+    """办件查询 at the kiosk: after ``number_misses`` wrong tries on one acceptance number, or
+    ``device_misses`` on one kiosk, within ``window_minutes``, that number (or that kiosk's
+    lookups) is locked for ``lock_minutes``; a clerk can lift it."""
+
+    number_misses: int = Field(default=5, ge=1, le=100)
+    device_misses: int = Field(default=20, ge=1, le=1000)
+    window_minutes: int = Field(default=15, ge=1, le=1440)
+    lock_minutes: int = Field(default=15, ge=1, le=1440)
 
 
 class HallInfo(Strict):
@@ -206,6 +229,8 @@ class HallConfig(Strict):
     thresholds: Thresholds = Thresholds()
     display: Display = Display()
     cases: Cases = Cases()
+    no_show: NoShow = NoShow()
+    lookup_guard: LookupGuard = LookupGuard()
     departments: list[Department] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
     windows: list[Window] = Field(min_length=1)
@@ -337,8 +362,20 @@ def cross_check(cfg: HallConfig, file: str) -> list[Problem]:
                 Problem(file, f"items[{i}] ({item.code})", "no window serves this item")
             )
     codes = {d.code: d for d in cfg.devices}
+    window_numbers = {str(w.number) for w in cfg.windows}
     for i, device in enumerate(cfg.devices):
-        if device.attached_to is not None and device.attached_to not in codes:
+        if device.attached_to is None:
+            continue
+        if device.kind == "rating_pad":  # a rating pad is attached to its window: "3"
+            if device.attached_to.strip() not in window_numbers:
+                problems.append(
+                    Problem(
+                        file,
+                        f"devices[{i}] ({device.code}).attached_to",
+                        f"a rating pad names its window number; no window {device.attached_to!r}",
+                    )
+                )
+        elif device.attached_to not in codes:
             problems.append(
                 Problem(
                     file,

@@ -27,6 +27,7 @@ class ApiError(Exception):
     code: str
     message: str
     field: str | None = None
+    retry_after: int | None = None  # seconds, from a 429's Retry-After
 
     def __str__(self) -> str:
         return self.message
@@ -108,11 +109,13 @@ class ApiClient:
         if response.ok:
             return body
         err = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+        retry_after = response.headers.get("Retry-After", "")
         raise ApiError(
             response.status_code,
             err.get("code", "http_error"),
             err.get("message", f"HTTP {response.status_code}"),
             err.get("field"),
+            int(retry_after) if retry_after.isdigit() else None,
         )
 
     def get(self, path: str) -> Any:

@@ -83,6 +83,8 @@ def connect(window: CounterWindow, p: Presenter) -> None:
     w.case_selected.connect(p.select_case)
     w.case_dialog_requested.connect(p.case_dialog)
     w.case_action_submitted.connect(p.case_action)
+    w.lookup_unlock_dialog_requested.connect(p.lookup_unlock_dialog)
+    w.lookup_unlock_submitted.connect(p.lift_lookup_lock)
     w.material_toggled.connect(p.toggle_material)
     w.retry_requested.connect(p.retry_pending)
     w.message_dismissed.connect(p.dismiss_message)

@@ -247,6 +247,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "case_extension_requested": ("延期申请已提交，待负责人批准", "Extension requested"),
     "case_finished": ("{number} 已办结", "Case finished"),
     "case_refused": ("{number} 已不予办理", "Refused"),
+    # 解除查询锁定 (the kiosk's 办件查询 locked after too many wrong tries)
+    "lookup_unlock": ("解除查询锁定", "Unlock case lookup"),
+    "lookup_unlock_title": ("解除取号机办件查询锁定", "Unlock the kiosk's case lookup"),
+    "lookup_target": ("受理编号（或从列表选择）", "Number (or pick from the list)"),
+    "lookup_locked_count": (
+        "当前有 {n} 项被锁定，可从列表选择",
+        "{n} locked now: pick one from the list",
+    ),
+    "lookup_lock_number": (
+        "受理编号 {target} · 还剩 {minutes} 分钟",
+        "Number {target} · {minutes} min left",
+    ),
+    "lookup_lock_device": (
+        "取号机 {target} · 还剩 {minutes} 分钟",
+        "Kiosk {target} · {minutes} min left",
+    ),
+    "lookup_none_locked": ("目前没有被锁定的查询", "No case lookup is locked now"),
+    "lookup_target_required": ("请输入受理编号或选择一项", "Enter a number or pick a lock"),
+    "lookup_unlocked": ("已解除 {number} 的办件查询锁定", "Case lookup unlocked: {number}"),
 }
 
 # Refusals shown next to the field they are about (code, field) -> text.
@@ -306,6 +325,7 @@ ERRORS: dict[str, tuple[str, str]] = {
     "not_finished": ("办结后才能评价", "Rate once the service is finished"),
     "already_rated": ("这次服务已评价", "This service was already rated"),
     "staff_only": ("只有工作人员可以办理", "Staff only"),
+    "lookup_not_locked": ("该编号或取号机的查询没有被锁定", "Case lookup is not locked for it"),
 }
 
 

@@ -20,8 +20,11 @@ class Pending:
     on_ticket: bool = False  # POST /tickets/<target>/<action>
     case: str | None = None  # POST /cases/<case>/<action>
     form: str = ""  # the dialog waiting for the answer ("accept"): kept open on a refusal
+    path: str = ""  # POST <hall>/<path> (an action on neither a window, a ticket nor a case)
 
     def send(self, api) -> dict:
+        if self.path:
+            return api.post(api.hall_path(self.path), self.body, request_id=self.request_id)
         if self.case is not None:
             path = api.hall_path(f"/cases/{self.case}/{self.action}")
             return api.post(path, self.body, request_id=self.request_id)

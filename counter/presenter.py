@@ -29,6 +29,7 @@ from .casework import CaseWork
 from .config import CounterConfig
 from .i18n import error_text, pair, tr
 from .localstate import LocalState
+from .lookuplocks import LookupLocks, LookupUnlockForm
 from .pending import Pending
 from .screens import (
     AcceptForm,
@@ -76,6 +77,8 @@ class View(Protocol):
 
     def show_cases(self, screen: CasesScreen | None) -> None: ...
 
+    def open_lookup_unlock(self, form: LookupUnlockForm) -> None: ...
+
 
 SUCCESS = {
     "call-next": "called",
@@ -88,12 +91,13 @@ SUCCESS = {
     "requeue": "requeued",
     "pause": "paused",
     "resume": "resumed",
+    "lookup-unlock": "lookup_unlocked",
 }
 EVENT_PREFIXES = ("ticket.", "window.")
 __all__ = ["Pending", "Presenter", "View"]
 
 
-class Presenter(CaseWork, Plumbing):
+class Presenter(CaseWork, LookupLocks, Plumbing):
     def __init__(
         self,
         view: View,

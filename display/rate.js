@@ -1,9 +1,10 @@
-/* Rating pad (好差评评价器) at a window: /rate/<hall>/<device>?window=N#token=<device token>
+/* Rating pad (好差评评价器) at a window: /rate/<hall>/<device>#token=<device token>
  *
- * The pad belongs to one window: ?window=N in its address, or else the number at the start of
- * the device's name in the hall file (「1号窗口好差评评价器」 -> window 1). It connects to Socket.IO
- * with its device token and receives only "rating.requested" events (everything else arrives as a
- * skip, so its sequence stays gap-free). Idle: 「感谢您的到来」. When the clerk of its window asks
+ * The pad belongs to one window, set in the hall file on the server (the device's attached_to,
+ * or else the number at the start of its name: 「1号窗口好差评评价器」 -> window 1); the address
+ * cannot change it, and the server takes ratings only from the pad of the window whose clerk
+ * asked. It connects to Socket.IO with its device token and receives only its own window's
+ * "rating.requested" events (everything else arrives as a skip, so its sequence stays gap-free). Idle: 「感谢您的到来」. When the clerk of its window asks
  * for a rating, five big buttons with the ticket number; a tap POSTs the rating once (a retry
  * keeps its request id), thanks the resident, and goes back to idle after a few seconds.
  */
@@ -32,11 +33,10 @@
   var hall = decodeURIComponent(parts[2] || "");
   var device = decodeURIComponent(parts[3] || "");
   var token = O.tokenFromFragment("onestop.rate." + hall + "." + device);
-  var fromAddress = parseInt(new URLSearchParams(window.location.search).get("window"), 10);
 
   var state = {
     snap: null,
-    window: fromAddress > 0 ? fromAddress : null,
+    window: null, // the server's (snapshot.device.window)
     screen: "idle",
     request: null, // {number, item_name, window_name, rids: {rating: request id}}
     done: {}, // ticket numbers rated (or found rated) on this pad
@@ -182,6 +182,21 @@
           );
           return;
         }
+        if (err.code === "no_rating_request" || err.code === "wrong_window") {
+          // The clerk's request closed (next resident called, or it timed out): nothing recorded.
+          state.dismissed[req.number] = true;
+          document.body.dataset.rated = req.number + ":closed";
+          thanks(
+            "本次评价邀请已结束",
+            "如需评价，请扫描小票上的二维码，或请工作人员重新邀请。",
+            "This rating request has closed; rate by the QR code on your receipt."
+          );
+          return;
+        }
+        if (err.code === "pad_without_window") {
+          fatal("未设置本评价器所在的窗口，请联系大厅管理员。", "This pad is attached to no window.");
+          return;
+        }
         if (err.status === 401 || err.status === 403) {
           fatal("评价器令牌无效或已停用，请联系大厅管理员。", "The pad's device token is not valid.");
           return;
@@ -242,14 +257,14 @@
     if (snap.kind !== "pad") return;
     state.snap = snap;
     state.offset = Date.parse(snap.at) - Date.now();
-    if (!state.window && snap.device) state.window = snap.device.window;
+    state.window = (snap.device && snap.device.window) || null;
     document.body.dataset.window = state.window || "";
     renderHeader();
     tickClock();
     if (!state.window) {
       fatal(
-        "未设置本评价器所在的窗口：请在地址中加上 ?window=窗口号。",
-        "No window set: add ?window=N to this pad's address."
+        "未设置本评价器所在的窗口：请管理员在大厅配置中为它设置 attached_to = \"窗口号\"。",
+        "No window set: give this pad attached_to = \"N\" in the hall file."
       );
       return;
     }
@@ -279,7 +294,7 @@
   tickClock();
   setInterval(tickClock, 1000);
   if (!token || !hall || !device) {
-    fatal("缺少设备令牌：请使用 /rate/<大厅>/<设备>?window=窗口号#token=… 打开。", "Device token missing.");
+    fatal("缺少设备令牌：请使用 /rate/<大厅>/<设备>#token=… 打开。", "Device token missing.");
   } else if (typeof window.io !== "function") {
     fatal("实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js).");
   } else {

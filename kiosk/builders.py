@@ -73,13 +73,37 @@ def kind_label(item: Item, lang: str) -> str:
     return tr("promised_nodays", lang)
 
 
+def unavailable_text(item: Item, lang: str) -> str:
+    """暂停取号 · 当前无窗口办理 · 今日服务时间 08:30–12:00、14:00–17:30"""
+    pick_lang = 1 if lang == "en" else 0
+    parts = [tr("not_available", lang), item.reason[pick_lang] or tr("no_window_tile", lang)]
+    if item.hours[pick_lang]:
+        parts.append(item.hours[pick_lang])
+    return " · ".join(parts)
+
+
 def item_tile(item: Item, lang: str) -> Tile:
-    return Tile(item.code, item.name(lang), kind_label(item, lang))
+    """An item to tap; one that cannot be taken now is greyed, untappable and says why."""
+    if not item.available:
+        return Tile(item.code, item.name(lang), unavailable_text(item, lang), enabled=False)
+    subtitle = kind_label(item, lang)
+    if not item.window_open:
+        subtitle += " · " + tr("no_window_tile", lang)
+    return Tile(item.code, item.name(lang), subtitle)
+
+
+def department_tile(catalog: Catalog, code: str, name: str, lang: str) -> Tile:
+    items = catalog.items_of(code)
+    subtitle = tr("services_count", lang, n=len(items))
+    paused = sum(1 for i in items if not i.available)
+    if paused:
+        subtitle += (", " if lang == "en" else "，") + tr("some_not_available", lang, n=paused)
+    return Tile(code, name, subtitle)
 
 
 def home_screen(catalog: Catalog, lang: str, mode: Mode | None) -> HomeScreen:
     tiles = tuple(
-        Tile(d.code, d.name(lang), tr("services_count", lang, n=len(catalog.items_of(d.code))))
+        department_tile(catalog, d.code, d.name(lang), lang)
         for d in catalog.departments
         if catalog.items_of(d.code)
     )
@@ -134,15 +158,20 @@ def window_names(catalog: Catalog, numbers, lang: str) -> list[str]:
 
 
 def waiting_text(detail: dict[str, Any] | None, loading: bool, lang: str) -> str:
+    """The wait a ticket taken now would have, as the backend estimates it (GET /items/<code>):
+    people it would have ahead and minutes, or that no window serves the item now."""
     if loading:
         return tr("waiting_loading", lang)
     if not detail:
         return ""
-    waiting = int(detail.get("waiting", 0))
-    if waiting <= 0:
+    minutes = detail.get("estimated_wait_minutes")
+    if detail.get("window_open") is False or minutes is None:
+        return tr("no_window_queue", lang)
+    ahead = detail.get("people_ahead")
+    ahead = int(detail.get("waiting", 0)) if ahead is None else int(ahead)
+    if ahead <= 0 and int(minutes) <= 0:
         return tr("waiting_none", lang)
-    minutes = int(detail.get("estimated_wait_minutes", 0))
-    return tr("waiting", lang, n=waiting, wait=wait_text(minutes, lang))
+    return tr("waiting", lang, n=ahead, wait=wait_text(int(minutes), lang))
 
 
 def guide_sections(catalog: Catalog, item: Item, lang: str) -> tuple[GuideSection, ...]:
@@ -183,7 +212,8 @@ def take_label(mode: Mode | None, lang: str) -> str:
 
 def confirmation_screen(issued: Issued, lang: str) -> ConfirmationScreen:
     r = issued.result
-    ahead = int(r.get("people_ahead", 0))
+    known = r.get("people_ahead") is not None and r.get("estimated_wait_minutes") is not None
+    ahead = int(r["people_ahead"]) if known else 0
     windows = [w["name"]["en" if lang == "en" else "zh"] for w in r.get("windows", [])]
     joined = (", " if lang == "en" else "、").join(windows)
     fault = issued.print_state == "fault"
@@ -200,9 +230,13 @@ def confirmation_screen(issued: Issued, lang: str) -> ConfirmationScreen:
     return ConfirmationScreen(
         number=issued.number,
         item_name=issued.item.name(lang),
-        people_ahead=tr("people_ahead", lang, n=ahead) if ahead else tr("no_one_ahead", lang),
-        wait=tr("expected_wait", lang, wait=wait_text(r.get("estimated_wait_minutes", 0), lang))
+        people_ahead=tr("no_window_now", lang)
+        if not known
+        else tr("people_ahead", lang, n=ahead)
         if ahead
+        else tr("no_one_ahead", lang),
+        wait=tr("expected_wait", lang, wait=wait_text(r["estimated_wait_minutes"], lang))
+        if known and (ahead or r["estimated_wait_minutes"] > 0)
         else "",
         windows=tr("go_to_windows", lang, windows=joined) if windows else tr("watch_display", lang),
         qr_url=issued.qr_url,
@@ -239,14 +273,19 @@ def ticket_receipt(catalog: Catalog, issued_result: dict[str, Any], item: Item, 
         hall_name=catalog.hall_name_zh,
         number=ticket["number"],
         item_name=item.name_zh,
-        people_ahead=int(issued_result.get("people_ahead", 0)),
-        estimated_wait_minutes=int(issued_result.get("estimated_wait_minutes", 0)),
+        people_ahead=_whole(issued_result.get("people_ahead")),
+        estimated_wait_minutes=_whole(issued_result.get("estimated_wait_minutes")),
         issued_at=issued_at,
         status_url=url,
         windows=[w["name"]["zh"] for w in issued_result.get("windows", [])],
         priority_label=mode.label("zh") if mode else None,
         privacy_line=PRIVACY_LINE,
     )
+
+
+def _whole(value: Any) -> int | None:
+    """A figure from the backend; None (no window open: no figure) stays None."""
+    return None if value is None else int(value)
 
 
 def guide_receipt(catalog: Catalog, item: Item) -> GuideReceipt:

@@ -8,6 +8,7 @@ The phone digits are forgotten as soon as an answer arrives, and everything on g
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -132,6 +133,9 @@ class CaseFlow(Plumbing):
         if isinstance(exc, ApiUnavailable):
             self._go_offline(exc)  # the offline screen; back on this step when it returns
             return
+        if isinstance(exc, ApiError) and exc.status in (401, 403):
+            self._go_out_of_service(exc)
+            return
         self.case_phone = ""  # to be typed again, whichever of the two was wrong
         self.case_notice = _case_error(exc)
         self._render()
@@ -213,6 +217,10 @@ def _case_error(exc: Exception) -> Callable[[str], str]:
         return lambda lang: tr("server_error", lang)
     if exc.status in (401, 403):
         return lambda lang: tr("case_not_authorised", lang)
+    if exc.status == 429:  # too many wrong tries: the number's lock or this kiosk's
+        key = "case_locked_device" if exc.field == "device" else "case_locked_number"
+        minutes = max(1, math.ceil((exc.retry_after or 60) / 60))
+        return lambda lang: tr(key, lang, minutes=minutes)
     if exc.code == "case_not_found" or exc.status == 404:
         return lambda lang: tr("case_not_found", lang)
     if exc.field == "phone_last4":

@@ -27,6 +27,10 @@ class Item:
     pinyin: str  # initials of the Chinese name, e.g. zdshbzsq
     guide: dict[str, Any] = field(default_factory=dict, compare=False)
     windows: tuple[int, ...] = ()
+    available: bool = True  # a ticket can be taken now (False: 暂停取号)
+    window_open: bool = True  # a staffed window serves it now
+    reason: tuple[str, str] = ("", "")  # why not (zh, en), e.g. 当前无窗口办理
+    hours: tuple[str, str] = ("", "")  # when it is served (zh, en), shown with the reason
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -67,6 +71,10 @@ class Catalog:
                     pinyin=(i.get("pinyin") or "").lower(),
                     guide=i.get("guide") or {},
                     windows=tuple(i.get("windows") or ()),
+                    available=i.get("available", True) is not False,
+                    window_open=i.get("window_open", True) is not False,
+                    reason=_words(i.get("unavailable_reason")),
+                    hours=_words(i.get("service_hours")),
                 )
                 for i in data["items"]
             ),
@@ -97,6 +105,13 @@ class Catalog:
         """Letters that, typed after `query`, still find at least one item."""
         letters = "abcdefghijklmnopqrstuvwxyz"
         return {c for c in letters if any(match_rank(query + c, i) is not None for i in self.items)}
+
+
+def _words(value: Any) -> tuple[str, str]:
+    """({"zh": …, "en": …} or None) as (zh, en)."""
+    if not isinstance(value, dict):
+        return ("", "")
+    return (str(value.get("zh") or ""), str(value.get("en") or value.get("zh") or ""))
 
 
 def is_subsequence(needle: str, haystack: str) -> bool:

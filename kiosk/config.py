@@ -42,7 +42,7 @@ class KioskConfig:
     confirm_seconds: float = 8.0
     retry_seconds: float = 5.0  # reconnect attempts while the backend is unreachable
     heartbeat_seconds: float = 30.0
-    catalog_refresh_seconds: float = 300.0
+    catalog_refresh_seconds: float = 30.0  # also how soon 暂停取号 follows windows opening
     api_timeout: float = 5.0
     api_retries: int = 2
     printer: PrinterConfig = field(default_factory=PrinterConfig)

@@ -69,6 +69,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "waiting_loading": ("正在查询等候人数…", "Checking the queue…"),
     "waiting_none": ("当前无人等候，取号后即可办理", "No one waiting: you are next"),
     "waiting": ("当前等候 {n} 人，预计等待{wait}", "{n} waiting, about {wait}"),
+    # an item no staffed window serves now (the backend says so; no wait figure is invented)
+    "not_available": ("暂停取号", "Not available now"),
+    "some_not_available": ("{n} 项暂停取号", "{n} not available now"),
+    "no_window_tile": ("当前无窗口办理", "No window open now"),
+    "no_window_queue": (
+        "当前无窗口办理，可先取号排队，窗口开放后按顺序叫号",
+        "No window open now: take a ticket to queue; you are called in turn once one opens",
+    ),
+    "no_window_now": (
+        "当前无窗口办理，窗口开放后按顺序叫号",
+        "No window open now: you are called in turn once one opens",
+    ),
     "wait_none": ("无需等待", "no wait"),
     "wait_minutes": ("约 {m} 分钟", "{m} min"),
     "wait_hours": ("约 {h} 小时 {m} 分钟", "{h} h {m} min"),
@@ -196,6 +208,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "This kiosk cannot check cases; please ask at the service desk",
     ),
     "case_failed": ("查询失败：{message}", "The search failed: {message}"),
+    "case_locked_number": (
+        "该受理编号查询错误次数过多，已暂停查询。请 {minutes} 分钟后再试，或到服务台请工作人员解除",
+        "Too many wrong tries for this number. Try again in {minutes} min, or ask at the help desk",
+    ),
+    "case_locked_device": (
+        "本机办件查询错误次数过多，已暂停查询 {minutes} 分钟。请到服务台咨询",
+        "Too many wrong tries on this kiosk: case lookup is paused for {minutes} min. "
+        "Please ask at the help desk",
+    ),
+    # out of service (the backend refused this kiosk: token revoked, device deactivated)
+    "out_of_service_title": ("暂停服务", "Out of service"),
+    "out_of_service_message": ("请到服务台咨询", "Please ask at the help desk"),
+    "out_of_service_detail": (
+        "本机暂停使用，工作人员处理后自动恢复",
+        "This kiosk is paused and resumes by itself once staff have seen to it",
+    ),
     # case result
     "case_result_title": ("办件查询结果", "Your case"),
     "case_state_open": ("办理中", "Being handled"),

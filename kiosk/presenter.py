@@ -16,7 +16,7 @@ from clientlib.plumbing import Runner, Scheduler
 from clientlib.printing import Condition
 
 from . import builders as b
-from .backendlink import BackendLink
+from .backendlink import BackendLink, out_of_service_screen, refused
 from .caseflow import CaseFlow
 from .catalog import Catalog, Item
 from .config import KioskConfig
@@ -63,7 +63,7 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         self.scheduler, self.config = scheduler, config
         self.runner, self.print_runner = runner, print_runner or runner
         self.language = config.language
-        self.state = "starting"  # starting | ready | offline
+        self.state = "starting"  # starting | ready | offline | out_of_service
         self.offline_reason = ""
         self.catalog: Catalog | None = None
         self.nav: list[tuple] = [("home",)]
@@ -136,7 +136,8 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
 
     @touch
     def open_item(self, code: str) -> None:
-        if not (self.catalog and self.catalog.item(code)):
+        item = self.catalog.item(code) if self.catalog else None
+        if item is None or not item.available:  # 暂停取号 tiles are not tappable either
             return
         self.details.pop(code, None)
         self._push("guide", code)
@@ -232,6 +233,8 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         ignored; a new tap after a failure reuses the same request id."""
         if self.issuing or self.state != "ready" or self.top[0] != "guide":
             return
+        if not self._can_take(self.top[1]):
+            return
         code = self.top[1]
         priority, reason = (self.mode.priority, self.mode.reason) if self.mode else ("normal", None)
         if self.intent is None or self.intent.key != (code, priority, reason):
@@ -274,11 +277,14 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         if isinstance(exc, ApiUnavailable):
             self._go_offline(exc)
             return
+        if refused(exc):
+            self._go_out_of_service(exc)
+            return
         if not isinstance(exc, ApiError):
             log.error("issuing a ticket failed", exc_info=exc)
         self.notice = _error_text(exc)
-        if isinstance(exc, ApiError) and exc.code == "item_not_found":
-            self._load_catalog()
+        if isinstance(exc, ApiError) and exc.code in ("item_not_found", "no_window_open"):
+            self._load_catalog()  # the catalog then shows the item as gone or 暂停取号
         self._render()
 
     def _confirm_elapsed(self) -> None:
@@ -366,6 +372,8 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         lang, catalog, top = self.language, self.catalog, self.top
         if top[0] == "confirmation" and self.issued is not None:
             return b.confirmation_screen(self.issued, lang)
+        if self.state == "out_of_service":
+            return out_of_service_screen(lang, catalog.supervision_phone if catalog else "")
         if self.state != "ready" or catalog is None:
             phone = catalog.supervision_phone if catalog else ""
             return b.offline_screen(self.state == "starting", lang, phone)
@@ -394,9 +402,16 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
             self.nav = [("home",)]  # the item vanished from the catalog, or a stale entry
         return b.home_screen(catalog, lang, self.mode if kind == "departments" else None)
 
+    def _can_take(self, code: str) -> bool:
+        """Not when the catalog says no window serves the item now (暂停取号); the catalog is
+        re-read every ``catalog_refresh_seconds`` and after a 409 no_window_open."""
+        item = self.catalog.item(code) if self.catalog else None
+        return item is not None and item.available
+
     def _guide_screen(self, code: str):
         lang, catalog = self.language, self.catalog
         item = catalog.item(code)
+        can_take = self._can_take(code)
         dept = catalog.department(item.department)
         state, cause = self.guide_print or ("", ("", ""))
         cause_text = cause[1 if lang == "en" else 0]
@@ -412,9 +427,18 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
             department=dept.name(lang) if dept else "",
             waiting=b.waiting_text(self.details.get(code), code not in self.details, lang),
             sections=b.guide_sections(catalog, item, lang),
-            take_label=tr("taking", lang) if self.issuing else b.take_label(self.mode, lang),
+            take_label=tr("taking", lang)
+            if self.issuing
+            else b.take_label(self.mode, lang)
+            if can_take
+            else tr("not_available", lang),
             busy=self.issuing,
-            notice=self.notice(lang) if self.notice else "",
+            notice=self.notice(lang)
+            if self.notice
+            else ""
+            if can_take
+            else b.unavailable_text(item, lang),
+            can_take=can_take,
             print_message=print_message,
             print_failed=state == "fault",
             printing=state == "printing",
@@ -430,6 +454,6 @@ def _error_text(exc: Exception) -> Callable[[str], str]:
         return lambda lang: tr("not_authorised", lang)
     if exc.code == "item_not_found":
         return lambda lang: tr("item_gone", lang)
-    if exc.code == "hall_closed":
+    if exc.code in ("hall_closed", "no_window_open"):
         return lambda lang: pick(exc.message, lang)
     return lambda lang: tr("issue_failed", lang, message=pick(exc.message, lang))

@@ -15,6 +15,7 @@ class Tile:
     key: str
     title: str
     subtitle: str = ""
+    enabled: bool = True  # greyed and not tappable when False (the subtitle says why)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class GuideScreen:
     print_failed: bool = False
     printing: bool = False
     banner: str = ""
+    can_take: bool = True  # False: 暂停取号 (no window serves the item now; ``notice`` says so)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,19 @@ class OfflineScreen:
     phone: str = ""
 
 
+@dataclass(frozen=True)
+class OutOfServiceScreen:
+    """暂停服务: the backend refused this kiosk (token revoked, device deactivated). Both
+    languages show at once: a resident who cannot read the first still reads the second."""
+
+    title: str
+    message: str
+    title_other: str = ""
+    message_other: str = ""
+    detail: str = ""
+    phone: str = ""
+
+
 Screen = (
     HomeScreen
     | ItemListScreen
@@ -173,6 +188,7 @@ Screen = (
     | CaseResultScreen
     | ConfirmationScreen
     | OfflineScreen
+    | OutOfServiceScreen
 )
 
 __all__ = [
@@ -187,6 +203,7 @@ __all__ = [
     "HomeScreen",
     "ItemListScreen",
     "OfflineScreen",
+    "OutOfServiceScreen",
     "Screen",
     "SearchScreen",
     "Tile",

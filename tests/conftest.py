@@ -14,7 +14,6 @@ from backend.app import create_app
 from backend.db.migrate import upgrade
 from backend.db.models import Base
 from backend.db.uow import RecordingPublisher
-from backend.services.case_queries import LOOKUP_GUARD
 from tests.support import FakeClock, HallClient, hall_config, setup_hall
 
 PG_URL = os.environ.get("ONESTOP_TEST_DATABASE_URL")
@@ -83,13 +82,13 @@ def publisher():
 
 @pytest.fixture
 def app(db_url, clock, publisher, tmp_path):
-    LOOKUP_GUARD.reset()  # the kiosk-query guard counts misses per process
     app = create_app(
         {
             "ONESTOP_DATABASE_URL": db_url,
             "ONESTOP_DATA_KEY_FILE": tmp_path / "data.key",
             "ONESTOP_CLOCK": clock,
             "ONESTOP_PUBLISHER": publisher,
+            "ONESTOP_CHECK_RESPONSES": True,  # every 200 answer must fit its declared model
             "TESTING": True,
         }
     )

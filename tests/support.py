@@ -48,6 +48,7 @@ SMALL_HALL: dict[str, Any] = {
         "requeue_behind": 2,
         "default_service_minutes": 6,
         "enforce_opening_hours": False,
+        "issue_when_no_window": True,  # most tests queue before any window opens
     },
     "departments": [
         {"code": "MZ", "name": {"zh": "民政", "en": "Civil affairs"}},
@@ -111,7 +112,9 @@ SMALL_HALL: dict[str, Any] = {
     "devices": [
         {"code": "kiosk-1", "kind": "kiosk", "name": "取号机"},
         {"code": "display-1", "kind": "display", "name": "大屏"},
-        {"code": "pad-1", "kind": "rating_pad", "name": "评价器"},
+        {"code": "pad-1", "kind": "rating_pad", "name": "1号窗口评价器"},  # window by its name
+        {"code": "pad-2", "kind": "rating_pad", "name": "2号窗口评价器"},
+        {"code": "pad-3", "kind": "rating_pad", "name": "人社评价器", "attached_to": "3"},
     ],
 }
 

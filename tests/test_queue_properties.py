@@ -110,6 +110,7 @@ class Leg:
     requeue_count: int
     call_count: int
     token: str
+    called_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def read_snapshot(db) -> Snapshot:
                 requeue_count=t.requeue_count,
                 call_count=t.call_count,
                 token=t.status_token,
+                called_at=t.called_at,
             )
         windows = {}
         for w, username in s.execute(
@@ -223,6 +225,11 @@ def fifo_violations(called: Leg, waiting: list[Leg], window: int, now: datetime)
                 continue  # rule 2: it waited longer
         out.append(other)
     return out
+
+
+def no_show_allowed(leg: Leg, now: datetime) -> bool:
+    """The hall's default 过号 guard: one recall, or 60 s since the first call."""
+    return leg.call_count >= 2 or (now - leg.called_at).total_seconds() >= 60
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -374,6 +381,8 @@ class QueueMachine(RuleBasedStateMachine):
         leg = snap.legs[w.current]
         if leg.state not in allowed_from:
             return self.expect(r, 409, "invalid_transition")
+        if action == "no-show" and not no_show_allowed(leg, self.clock()):
+            return self.expect(r, 409, "no_show_too_soon")
         self.expect(r, 200)
         ticket = r.json["ticket"]
         assert ticket["id"] == leg.id and ticket["state"] == to_state

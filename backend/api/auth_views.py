@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from ..services import auth
 from ..services import login as login_service
 from .framework import ANY_PRINCIPAL, PUBLIC, STAFF, command, db, endpoint, now
+from .responses.hall import LoginAnswer, LogoutAnswer, WhoAmI
 from .schemas import Command, Login
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
@@ -19,6 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
     summary="Staff login; returns a bearer token",
     roles=PUBLIC,
     body=Login,
+    response=LoginAnswer,
     tag="auth",
 )
 def login(body: Login):
@@ -37,6 +39,7 @@ def login(body: Login):
     summary="Revoke the current staff token",
     roles=STAFF,
     body=Command,
+    response=LogoutAnswer,
     tag="auth",
 )
 def logout(body: Command):
@@ -47,7 +50,14 @@ def logout(body: Command):
     return command(None, action, body, operation="logout")
 
 
-@endpoint(bp, "/me", summary="Who the token belongs to", roles=ANY_PRINCIPAL, tag="auth")
+@endpoint(
+    bp,
+    "/me",
+    summary="Who the token belongs to",
+    roles=ANY_PRINCIPAL,
+    response=WhoAmI,
+    tag="auth",
+)
 def me():
     p = g.principal
     return jsonify({"kind": p.kind, "name": p.name, "role": p.role, "hall": p.hall_code})

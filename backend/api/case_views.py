@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
-from ..domain.errors import InvalidInput
-from ..services import case_queries, cases, deadlines, evaluations
+from ..services import case_queries, cases, deadlines, evaluations, lookup_guard
 from ..services.cases import Applicant
-from ..services.tickets import find_today
+from . import queries as q
 from . import schemas as s
 from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx, notifier, now, protector, read
+from .responses import cases as r
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1/halls/<hall>")
 window_bp = Blueprint(
     "case_windows", __name__, url_prefix="/api/v1/halls/<hall>/windows/<int:number>"
 )
-RATERS = frozenset({"rating_pad", "kiosk"})
+# Every token reaches the rating service, which refuses all but the right pad with a reason.
+RATERS = frozenset({"rating_pad", "kiosk", "display", "printer", *STAFF})
 
 
 def _run(hall: str, body, fn, *args, **kwargs):
@@ -33,6 +34,7 @@ def _run(hall: str, body, fn, *args, **kwargs):
     summary="Accept the current ticket as a case (受理)",
     roles=STAFF,
     body=s.AcceptCase,
+    response=r.CaseAnswer,
     tag="cases",
 )
 def accept(hall: str, number: int, body: s.AcceptCase):
@@ -65,6 +67,7 @@ def accept(hall: str, number: int, body: s.AcceptCase):
     summary="Ask the resident to rate the service just finished (pushed to the rating pad)",
     roles=STAFF,
     body=s.Command,
+    response=r.RatingRequested,
     tag="evaluations",
 )
 def rating_request(hall: str, number: int, body: s.Command):
@@ -79,11 +82,13 @@ def rating_request(hall: str, number: int, body: s.Command):
     "/cases",
     summary="Open cases by colour (filters: state, colour, unit, clerk, item)",
     roles=STAFF,
+    query=q.CaseFilters,
+    response=r.CaseList,
     tag="cases",
 )
-def list_cases(hall: str):
+def list_cases(hall: str, query: q.CaseFilters):
     ctx = hall_ctx(hall)
-    filters = {k: v for k, v in request.args.items() if v}
+    filters = {k: v for k, v in query.model_dump().items() if v}
     return jsonify(read(lambda uow: case_queries.list_cases(uow.session, ctx, now(), filters)))
 
 
@@ -92,17 +97,43 @@ def list_cases(hall: str):
     "/cases/lookup",
     summary="办件查询 by acceptance number + last 4 phone digits (kiosk)",
     roles=frozenset({"kiosk", *STAFF}),
+    query=q.CaseLookupQuery,
+    response=r.LookupAnswer,
     tag="cases",
 )
-def lookup(hall: str):
+def lookup(hall: str, query: q.CaseLookupQuery):
     ctx = hall_ctx(hall)
-    number = request.args.get("number", "")
-    if not number:
-        raise InvalidInput("number_required", "受理编号必填 / number is required", "number")
-    last4 = request.args.get("phone_last4", "")
+    number, last4 = query.number, query.phone_last4
     return jsonify(
-        {"case": read(lambda uow: case_queries.lookup(uow.session, ctx, number, last4, now()))}
+        {"case": read(lambda uow: case_queries.lookup(uow, ctx, g.principal, number, last4))}
     )
+
+
+@endpoint(
+    bp,
+    "/cases/lookup/locks",
+    summary="办件查询 locks in force (acceptance numbers and kiosks with too many wrong tries)",
+    roles=STAFF,
+    response=r.LookupLocks,
+    tag="cases",
+)
+def lookup_locks(hall: str):
+    ctx = hall_ctx(hall)
+    return jsonify({"locks": read(lambda uow: lookup_guard.list_locks(uow.session, ctx, now()))})
+
+
+@endpoint(
+    bp,
+    "/cases/lookup/unlock",
+    methods=("POST",),
+    summary="Lift the 办件查询 lock of an acceptance number or a kiosk (audited)",
+    roles=STAFF,
+    body=s.LiftLookupLock,
+    response=r.LockLifted,
+    tag="cases",
+)
+def lookup_unlock(hall: str, body: s.LiftLookupLock):
+    return _run(hall, body, lookup_guard.lift, body.number, body.device)
 
 
 @endpoint(
@@ -110,6 +141,7 @@ def lookup(hall: str):
     "/cases/<number>",
     summary="One case with extensions, escalations, overdue record and history",
     roles=STAFF,
+    response=r.CaseDetailAnswer,
     tag="cases",
 )
 def detail(hall: str, number: str):
@@ -126,6 +158,7 @@ def detail(hall: str, number: str):
     summary="The applicant's full name, phone and ID number (audited)",
     roles=STAFF,
     body=s.Command,
+    response=r.ApplicantAnswer,
     tag="cases",
 )
 def applicant(hall: str, number: str, body: s.Command):
@@ -137,7 +170,9 @@ def applicant(hall: str, number: str, body: s.Command):
     )
 
 
-def _case_action(path: str, summary: str, schema, fn, roles=STAFF, with_notifier=False):
+def _case_action(
+    path: str, summary: str, schema, fn, roles=STAFF, with_notifier=False, response=r.CaseAnswer
+):
     def view(hall: str, number: str, body):
         args = {k: v for k, v in body.model_dump(exclude={"request_id"}).items()}
         ctx = hall_ctx(hall)
@@ -157,6 +192,7 @@ def _case_action(path: str, summary: str, schema, fn, roles=STAFF, with_notifier
         summary=summary,
         roles=roles,
         body=schema,
+        response=response,
         tag="cases",
     )(view)
 
@@ -175,6 +211,7 @@ _case_action(
     "Ask for an extension of 1-3 working days with a reason",
     s.ExtensionRequest,
     cases.request_extension,
+    response=r.ExtensionAnswer,
 )
 _case_action(
     "/extension/decision",
@@ -182,6 +219,7 @@ _case_action(
     s.Decision,
     cases.decide_extension,
     roles=MANAGERS,
+    response=r.ExtensionAnswer,
 )
 _case_action(
     "/transfer",
@@ -190,9 +228,19 @@ _case_action(
     cases.transfer,
 )
 _case_action(
-    "/escalate", "Report upward a matter beyond the hall's remit (上报)", s.Escalate, cases.escalate
+    "/escalate",
+    "Report upward a matter beyond the hall's remit (上报)",
+    s.Escalate,
+    cases.escalate,
+    response=r.EscalationAnswer,
 )
-_case_action("/escalation-reply", "Record the receiving unit's reply", s.Reply, cases.record_reply)
+_case_action(
+    "/escalation-reply",
+    "Record the receiving unit's reply",
+    s.Reply,
+    cases.record_reply,
+    response=r.EscalationAnswer,
+)
 _case_action(
     "/finish",
     "办结 with the result; the resident is notified",
@@ -213,6 +261,7 @@ _case_action(
     s.OverdueHandling,
     deadlines.handle_overdue,
     roles=MANAGERS,
+    response=r.OverdueAnswer,
 )
 
 
@@ -221,11 +270,13 @@ _case_action(
     "/overdue",
     summary="Overdue records (?pending=1 for those not yet handled)",
     roles=STAFF,
+    query=q.OverdueQuery,
+    response=r.OverdueList,
     tag="cases",
 )
-def overdue(hall: str):
+def overdue(hall: str, query: q.OverdueQuery):
     ctx = hall_ctx(hall)
-    pending = request.args.get("pending") in ("1", "true")
+    pending = query.pending in ("1", "true")
     return jsonify(
         {"overdue": read(lambda uow: case_queries.list_overdue(uow.session, ctx, pending))}
     )
@@ -242,6 +293,7 @@ def _sweep(uow, ctx, who, rid):
     summary="Recompute case colours now (the scheduler does it every minute)",
     roles=MANAGERS,
     body=s.Command,
+    response=r.SweepAnswer,
     tag="cases",
 )
 def sweep(hall: str, body: s.Command):
@@ -251,31 +303,19 @@ def sweep(hall: str, body: s.Command):
 # --- ratings, rectifications, follow-ups -------------------------------------------------------------
 
 
-def _rate(uow, ctx, who, number, rating, comment, rid):
-    ticket = find_today(uow.session, ctx, number, uow.now)
-    return evaluations.rate(
-        uow,
-        ctx,
-        who.actor(),
-        ticket,
-        rating,
-        comment,
-        "pad" if who.role == "rating_pad" else "kiosk",
-        rid,
-    )
-
-
 @endpoint(
     bp,
     "/evaluations",
     methods=("POST",),
-    summary="The resident's rating of a finished service, from a rating pad",
+    summary="The resident's rating of a finished service, from the serving window's rating pad "
+    "while its clerk's request is open (any other token: 403 naming why)",
     roles=RATERS,
     body=s.Rate,
+    response=r.Rated,
     tag="evaluations",
 )
 def rate(hall: str, body: s.Rate):
-    return _run(hall, body, _rate, body.ticket, body.rating, body.comment)
+    return _run(hall, body, evaluations.rate_on_pad, body.ticket, body.rating, body.comment)
 
 
 @endpoint(
@@ -283,11 +323,13 @@ def rate(hall: str, body: s.Rate):
     "/rectifications",
     summary="Rectifications of bad ratings (?state=open|done|void); a clerk sees their own",
     roles=STAFF,
+    query=q.RectificationQuery,
+    response=r.RectificationList,
     tag="evaluations",
 )
-def rectifications(hall: str):
+def rectifications(hall: str, query: q.RectificationQuery):
     ctx = hall_ctx(hall)
-    state = request.args.get("state")
+    state = query.state
     who = g.principal
     clerk_id = who.id if who.role == "clerk" else None
     return jsonify(
@@ -306,6 +348,7 @@ def rectifications(hall: str):
     summary="Record the next step: callback, verify, fix, inform",
     roles=MANAGERS,
     body=s.RectificationStepIn,
+    response=r.RectificationAnswer,
     tag="evaluations",
 )
 def rectification_step(hall: str, rect_id: int, body: s.RectificationStepIn):
@@ -319,6 +362,7 @@ def rectification_step(hall: str, rect_id: int, body: s.RectificationStepIn):
     summary="Appeal a mistaken or malicious rating",
     roles=STAFF,
     body=s.Appeal,
+    response=r.RectificationAnswer,
     tag="evaluations",
 )
 def appeal(hall: str, rect_id: int, body: s.Appeal):
@@ -332,6 +376,7 @@ def appeal(hall: str, rect_id: int, body: s.Appeal):
     summary="A manager upholds or rejects the appeal",
     roles=MANAGERS,
     body=s.AppealDecision,
+    response=r.RectificationAnswer,
     tag="evaluations",
 )
 def appeal_decision(hall: str, rect_id: int, body: s.AppealDecision):
@@ -343,11 +388,13 @@ def appeal_decision(hall: str, rect_id: int, body: s.AppealDecision):
     "/follow-ups",
     summary="Follow-up callbacks (回访) of finished cases (?state=pending)",
     roles=STAFF,
+    query=q.FollowUpQuery,
+    response=r.FollowUpList,
     tag="evaluations",
 )
-def follow_ups(hall: str):
+def follow_ups(hall: str, query: q.FollowUpQuery):
     ctx = hall_ctx(hall)
-    state = request.args.get("state")
+    state = query.state
     return jsonify(
         {"follow_ups": read(lambda uow: evaluations.list_follow_ups(uow.session, ctx, state))}
     )
@@ -360,6 +407,7 @@ def follow_ups(hall: str):
     summary="Record a callback's result",
     roles=STAFF,
     body=s.FollowUpIn,
+    response=r.FollowUpAnswer,
     tag="evaluations",
 )
 def follow_up(hall: str, follow_id: int, body: s.FollowUpIn):

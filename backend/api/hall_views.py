@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 from sqlalchemy import select
 
 from ..db.models import AuditEntry, ServiceItem, Ticket
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import NotFound
 from ..services import devices, halls, queue, tickets
 from .framework import (
     ANY_PRINCIPAL,
@@ -19,6 +19,8 @@ from .framework import (
     now,
     read,
 )
+from .queries import AuditQuery
+from .responses import hall as r
 from .schemas import Command, DeviceStatus, IssueTicket
 
 bp = Blueprint("hall", __name__, url_prefix="/api/v1/halls/<hall>")
@@ -31,18 +33,21 @@ ISSUERS = frozenset({"kiosk", "clerk", "manager", "admin"})
     "/catalog",
     summary="Departments, service items with their published guide (事项公开), windows",
     roles=PUBLIC,
+    response=r.Catalog,
     tag="catalog",
 )
 def catalog(hall: str):
     ctx = hall_ctx(hall)
-    return jsonify(read(lambda uow: halls.catalog(uow.session, ctx)))
+    return jsonify(read(lambda uow: halls.catalog(uow.session, ctx, now())))
 
 
 @endpoint(
     bp,
     "/items/<code>",
-    summary="One service item with its guide and the current wait",
+    summary="One service item with its guide, whether it can be taken now and the wait a ticket "
+    "taken now would have (null when no window is open)",
     roles=PUBLIC,
+    response=r.ItemNow,
     tag="catalog",
 )
 def item(hall: str, code: str):
@@ -56,24 +61,7 @@ def item(hall: str, code: str):
         )
         if row is None:
             raise NotFound("item_not_found", f"no service item {code!r}", "code")
-        waiting = [e for e in queue.waiting_entries(uow.session, ctx.id, [code])]
-        open_count, window_ids = queue.open_windows_serving(uow.session, ctx.id, code)
-        recent = queue.recent_service_seconds(
-            uow.session, window_ids, ctx.config.queue.recent_services
-        )
-        from ..domain.estimate import estimate_wait_minutes
-
-        minutes = estimate_wait_minutes(
-            len(waiting),
-            recent,
-            open_count,
-            row.service_minutes or ctx.config.queue.default_service_minutes,
-        )
-        return halls.item_view(row) | {
-            "waiting": len(waiting),
-            "estimated_wait_minutes": minutes,
-            "open_windows": open_count,
-        }
+        return halls.item_view(row) | tickets.item_now(uow.session, ctx, code, now())
 
     return jsonify(read(view))
 
@@ -85,6 +73,7 @@ def item(hall: str, code: str):
     summary="Issue a ticket (取号); a repeated request id returns the same ticket",
     roles=ISSUERS,
     body=IssueTicket,
+    response=r.TicketIssued,
     tag="tickets",
 )
 def issue(hall: str, body: IssueTicket):
@@ -110,6 +99,7 @@ def issue(hall: str, body: IssueTicket):
     "/tickets/<number>",
     summary="Today's ticket with every leg (transfers) for staff",
     roles=STAFF,
+    response=r.TicketDetail,
     tag="tickets",
 )
 def ticket_detail(hall: str, number: str):
@@ -127,7 +117,7 @@ def ticket_detail(hall: str, number: str):
             )
             .order_by(Ticket.id)
         ).all()
-        status = tickets.public_status(uow.session, ctx, latest)
+        status = tickets.public_status(uow.session, ctx, latest, now())
         return status | {
             "legs": [
                 queue.ticket_brief(t)
@@ -162,6 +152,7 @@ def _ticket_action(hall: str, number: str, body: Command, fn):
     summary="Cancel a waiting ticket (resident left)",
     roles=STAFF,
     body=Command,
+    response=r.TicketAnswer,
     tag="tickets",
 )
 def cancel(hall: str, number: str, body: Command):
@@ -175,6 +166,7 @@ def cancel(hall: str, number: str, body: Command):
     summary="Re-queue a returning no-show behind the configured number of people",
     roles=STAFF,
     body=Command,
+    response=r.TicketRequeued,
     tag="tickets",
 )
 def requeue(hall: str, number: str, body: Command):
@@ -186,6 +178,7 @@ def requeue(hall: str, number: str, body: Command):
     "/queue",
     summary="Snapshot of the hall: waiting per item, windows, current calls, event sequence",
     roles=ANY_PRINCIPAL,
+    response=r.QueueSnapshot,
     tag="queue",
 )
 def snapshot(hall: str):
@@ -198,14 +191,13 @@ def snapshot(hall: str):
     "/audit",
     summary="Audit trail, newest first (page with ?before=<id>&limit=)",
     roles=MANAGERS,
+    query=AuditQuery,
+    response=r.AuditPage,
     tag="audit",
 )
-def audit(hall: str):
+def audit(hall: str, query: AuditQuery):
     ctx = hall_ctx(hall)
-    limit = _whole(request.args.get("limit", "100"), "limit", 1, 500)
-    before = (
-        _whole(request.args["before"], "before", 1, 2**63 - 1) if "before" in request.args else None
-    )
+    limit, before = query.limit, query.before
 
     def view(uow):
         stmt = (
@@ -235,15 +227,6 @@ def audit(hall: str):
     return jsonify(read(view))
 
 
-def _whole(raw: str, name: str, low: int, high: int) -> int:
-    """A query parameter that must be a whole number in [low, high]; 400 naming it otherwise."""
-    if not raw.isdigit() or len(raw) > 19 or not low <= int(raw) <= high:
-        raise InvalidInput(
-            "bad_paging", f"{name} must be a whole number from {low} to {high}", name
-        )
-    return int(raw)
-
-
 status_bp = Blueprint("status", __name__, url_prefix="/api/v1/status")
 
 
@@ -252,6 +235,7 @@ status_bp = Blueprint("status", __name__, url_prefix="/api/v1/status")
     "/<token>",
     summary="A resident's ticket status by the unguessable token on the receipt",
     roles=PUBLIC,
+    response=r.TicketStatus,
     tag="tickets",
 )
 def public_status(token: str):
@@ -260,7 +244,7 @@ def public_status(token: str):
         from ..db.models import Hall
 
         ctx = halls.context_of(uow.session.get(Hall, ticket.hall_id))
-        return tickets.public_status(uow.session, ctx, ticket)
+        return tickets.public_status(uow.session, ctx, ticket, now())
 
     return jsonify(read(view))
 
@@ -275,6 +259,7 @@ DEVICES = frozenset({"kiosk", "display", "printer", "rating_pad"})
     summary="Heartbeat of a kiosk/display with its printer's condition (shown on the managers' board)",
     roles=DEVICES,
     body=DeviceStatus,
+    response=r.DeviceAnswer,
     tag="devices",
 )
 def device_status(hall: str, code: str, body: DeviceStatus):

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from pydantic import BaseModel
 
 from .framework import MAX_PATH_INT, PUBLIC, ROUTES, RouteSpec, endpoint
+from .responses.hall import OpenApiDocument
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -21,6 +22,17 @@ ERROR_SCHEMA = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "field": {"type": ["string", "null"]},
+                "details": {
+                    "type": "array",
+                    "description": "every problem of an invalid body or query",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "field": {"type": ["string", "null"]},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
             },
             "required": ["code", "message", "field"],
         }
@@ -103,29 +115,45 @@ def build_document() -> dict[str, Any]:
 def _component(model: type[BaseModel], schemas: dict[str, Any], mode: str = "validation") -> str:
     """Put ``model`` (and the models it uses) into the components; its name."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
-    for def_name, definition in schema.pop("$defs", {}).items():
-        schemas[def_name] = definition
-    schemas[model.__name__] = schema
+    _add(schemas, schema.pop("$defs", {}) | {model.__name__: schema})
     return model.__name__
+
+
+def _add(schemas: dict[str, Any], new: dict[str, Any]) -> None:
+    for name, definition in new.items():
+        if schemas.setdefault(name, definition) != definition:
+            raise ValueError(f"two different schemas are named {name!r}")
 
 
 def _query_parameters(spec: RouteSpec, schemas: dict[str, Any]) -> list[dict[str, Any]]:
     if spec.query is None:
         return []
     schema = spec.query.model_json_schema(ref_template="#/components/schemas/{model}")
-    for def_name, definition in schema.pop("$defs", {}).items():
-        schemas[def_name] = definition
+    _add(schemas, schema.pop("$defs", {}))
     required = set(schema.get("required", []))
     return [
         {
             "name": name,
             "in": "query",
             "required": name in required,
-            "schema": {k: v for k, v in prop.items() if k not in ("title", "description")},
+            "schema": _present(prop),
             **({"description": prop["description"]} if "description" in prop else {}),
         }
         for name, prop in schema.get("properties", {}).items()
     ]
+
+
+def _present(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema when it is given: an absent one is null in the model, but a
+    parameter in a URL is never null."""
+    schema = {k: v for k, v in prop.items() if k not in ("title", "description")}
+    branches = [b for b in schema.get("anyOf", []) if b != {"type": "null"}]
+    if "anyOf" in schema and len(branches) == 1:
+        del schema["anyOf"]
+        schema = branches[0] | schema
+    if schema.get("default") is None:
+        schema.pop("default", None)
+    return schema
 
 
 def _answer_content(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
@@ -141,7 +169,12 @@ def _answer_content(spec: RouteSpec, schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "/openapi.json", summary="This API described as OpenAPI 3.1", roles=PUBLIC, tag="meta"
+    bp,
+    "/openapi.json",
+    summary="This API described as OpenAPI 3.1",
+    roles=PUBLIC,
+    response=OpenApiDocument,
+    tag="meta",
 )
 def openapi():
     return jsonify(build_document())

@@ -156,6 +156,13 @@ class OverdueHandling(Command):
     action: str = Text
 
 
+class LiftLookupLock(Command):
+    """Exactly one of the two: the acceptance number, or the kiosk's device code."""
+
+    number: str | None = Field(default=None, min_length=1, max_length=40)
+    device: str | None = Field(default=None, min_length=1, max_length=32)
+
+
 class Rate(Command):
     ticket: str = Field(min_length=2, max_length=12, description="today's ticket number")
     rating: Literal[

@@ -6,6 +6,7 @@ from flask import Blueprint, g, jsonify
 
 from ..services import counter, counter_view
 from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx, now, read
+from .responses import windows as r
 from .schemas import CallSpecific, Command, ManagerMessage, Pause, Staffing, Transfer
 
 bp = Blueprint("windows", __name__, url_prefix="/api/v1/halls/<hall>/windows/<int:number>")
@@ -16,13 +17,20 @@ def _run(hall: str, body, fn, *args, **kwargs):
     return command(ctx, lambda uow, rid: fn(uow, ctx, g.principal, *args, rid=rid, **kwargs), body)
 
 
-def _simple(name: str, summary: str, fn):
+def _simple(name: str, summary: str, fn, response=r.WindowAnswer):
     def view(hall: str, number: int, body: Command):
         return _run(hall, body, fn, number)
 
     view.__name__ = name.replace("-", "_")
     endpoint(
-        bp, f"/{name}", methods=("POST",), summary=summary, roles=STAFF, body=Command, tag="windows"
+        bp,
+        f"/{name}",
+        methods=("POST",),
+        summary=summary,
+        roles=STAFF,
+        body=Command,
+        response=response,
+        tag="windows",
     )(view)
 
 
@@ -34,11 +42,16 @@ _simple(
     counter.take_over,
 )
 _simple("resume", "Resume after a pause", counter.resume)
-_simple("call-next", "Call the next ticket by the window's policy (叫号)", counter.call_next)
-_simple("recall", "Repeat the call of the current ticket (重呼)", counter.recall)
-_simple("start", "Start serving the current ticket", counter.start)
-_simple("finish", "Finish the current ticket (办结)", counter.finish)
-_simple("no-show", "Mark the current ticket as not present (过号)", counter.no_show)
+_simple(
+    "call-next",
+    "Call the next ticket by the window's policy (叫号)",
+    counter.call_next,
+    r.CallNextAnswer,
+)
+_simple("recall", "Repeat the call of the current ticket (重呼)", counter.recall, r.CalledAnswer)
+_simple("start", "Start serving the current ticket", counter.start, r.CalledAnswer)
+_simple("finish", "Finish the current ticket (办结)", counter.finish, r.CalledAnswer)
+_simple("no-show", "Mark the current ticket as not present (过号)", counter.no_show, r.CalledAnswer)
 
 
 @endpoint(
@@ -48,6 +61,7 @@ _simple("no-show", "Mark the current ticket as not present (过号)", counter.no
     summary="Pause with a reason (break, meeting, handover)",
     roles=STAFF,
     body=Pause,
+    response=r.WindowAnswer,
     tag="windows",
 )
 def pause(hall: str, number: int, body: Pause):
@@ -61,6 +75,7 @@ def pause(hall: str, number: int, body: Pause):
     summary="Call a specific ticket out of order, with a reason",
     roles=STAFF,
     body=CallSpecific,
+    response=r.CalledAnswer,
     tag="windows",
 )
 def call_specific(hall: str, number: int, body: CallSpecific):
@@ -74,6 +89,7 @@ def call_specific(hall: str, number: int, body: CallSpecific):
     summary="Transfer the current ticket to another item and/or window (转办)",
     roles=STAFF,
     body=Transfer,
+    response=r.TransferAnswer,
     tag="windows",
 )
 def transfer(hall: str, number: int, body: Transfer):
@@ -95,6 +111,7 @@ def transfer(hall: str, number: int, body: Transfer):
     summary="Assign the window's A (primary) and B (backup) clerks",
     roles=MANAGERS,
     body=Staffing,
+    response=r.WindowAnswer,
     tag="windows",
 )
 def staff(hall: str, number: int, body: Staffing):
@@ -106,6 +123,7 @@ def staff(hall: str, number: int, body: Staffing):
     "",
     summary="The counter's state: window, current ticket with materials and history, the line, today's figures",
     roles=STAFF,
+    response=r.CounterState,
     tag="windows",
 )
 def state(hall: str, number: int):
@@ -126,6 +144,7 @@ messages_bp = Blueprint("messages", __name__, url_prefix="/api/v1/halls/<hall>")
     summary="A manager's message to a window's clerk (or all windows)",
     roles=MANAGERS,
     body=ManagerMessage,
+    response=r.MessageSent,
     tag="windows",
 )
 def message(hall: str, body: ManagerMessage):

@@ -253,9 +253,7 @@ class AuditSeal(Base):
     __tablename__ = "audit_seals"
     hall_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # 0: none
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    audit_id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), unique=True
-    )
+    audit_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime]
 
@@ -390,6 +388,23 @@ class Evaluation(Base):
     excluded: Mapped[bool] = mapped_column(Boolean, default=False)  # appeal upheld
 
 
+class RatingRequest(Base):
+    """A window's clerk asked the resident to rate a service on that window's rating pad; the
+    pad may rate only while it is open (``services/rating_requests.py`` says when that is)."""
+
+    __tablename__ = "rating_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)  # first leg
+    leg_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))  # the leg finished there
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))  # rated | superseded
+
+
 class Rectification(Base):
     """差评整改: callback, verify, fix, inform, by a deadline; or an appeal decided by a manager."""
 
@@ -444,3 +459,16 @@ class JobLease(Base):
     owner: Mapped[str] = mapped_column(String(80))
     until: Mapped[datetime]
     runs: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LookupGuard(Base):
+    """Wrong tries of the kiosk's 办件查询 per acceptance number and per device, counted by an
+    atomic upsert (so every server process shares them); ``services/lookup_guard.py``."""
+
+    __tablename__ = "lookup_guards"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)  # number | device
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    misses: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime]  # the first miss now counted
+    locked_until: Mapped[datetime | None]

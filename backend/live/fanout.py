@@ -32,8 +32,10 @@ class Fanout:
         sio,
         display_areas: Callable[[int], Iterable[str]],
         interval: float = BATCH_SECONDS,
+        pad_windows: Callable[[int], Iterable[int | None]] = lambda _hall: (),
     ):
         self.sio, self.display_areas, self.interval = sio, display_areas, interval
+        self.pad_windows = pad_windows
         self.pending: dict[str, list[dict]] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.last_sent: dict[str, float] = {}
@@ -59,7 +61,8 @@ class Fanout:
             return
         urgent = event.type in URGENT_TYPES
         loop = asyncio.get_running_loop()
-        for room, message in routes(event, self.display_areas(event.hall_id)):
+        hall = event.hall_id
+        for room, message in routes(event, self.display_areas(hall), self.pad_windows(hall)):
             if urgent:
                 self._flush(room)
                 self._send(room, "event", message)

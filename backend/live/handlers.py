@@ -37,7 +37,7 @@ def room_of(viewer: Viewer) -> str:
     if principal.role in ("clerk", "manager", "admin"):
         return staff_room(principal.hall_id)
     if principal.role == "rating_pad":
-        return pad_room(principal.hall_id)
+        return pad_room(principal.hall_id, viewer.window)
     raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
 
 
@@ -47,6 +47,7 @@ class Handlers:
         self.clients: dict[str, Viewer] = {}  # sid -> who is connected
         self._sockets: Counter[str] = Counter()  # principal key -> sockets open here
         self._areas: defaultdict[int, Counter[str]] = defaultdict(Counter)  # displays per area
+        self._pads: defaultdict[int, Counter[int | None]] = defaultdict(Counter)  # per window
         self._presence_order: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._going: dict[str, asyncio.TimerHandle] = {}  # offline writes waiting out the grace
         self._tasks: set[asyncio.Task] = set()
@@ -67,7 +68,7 @@ class Handlers:
         signed_in = await hub.blocking(store.sign_in, hub.db, token, hub.clock())
         if signed_in is None:
             raise ConnectionRefusedError("unauthorized: invalid or revoked token")
-        viewer = Viewer(signed_in.principal, signed_in.area, view)
+        viewer = Viewer(signed_in.principal, signed_in.area, view, signed_in.window)
         room = room_of(viewer)
         try:
             await hub.relay.watch(viewer.principal.hall_id)  # before the snapshot is read
@@ -98,6 +99,10 @@ class Handlers:
         """The areas with a display connected to this process (the display rooms to serve)."""
         return [area for area, count in self._areas[hall_id].items() if count > 0]
 
+    def pad_windows(self, hall_id: int) -> list[int | None]:
+        """The windows with a rating pad connected to this process (None: a pad of no window)."""
+        return [window for window, count in self._pads[hall_id].items() if count > 0]
+
     def connected_count(self) -> int:
         return len(self.clients)
 
@@ -106,6 +111,8 @@ class Handlers:
         self._sockets[viewer.principal.key] += 1
         if viewer.principal.role == "display":
             self._areas[viewer.principal.hall_id][viewer.area or "all"] += 1
+        if viewer.principal.role == "rating_pad":
+            self._pads[viewer.principal.hall_id][viewer.window] += 1
 
     def _drop(self, sid: str) -> None:
         viewer = self.clients.pop(sid, None)
@@ -114,6 +121,8 @@ class Handlers:
         self._sockets[viewer.principal.key] -= 1
         if viewer.principal.role == "display":
             self._areas[viewer.principal.hall_id][viewer.area or "all"] -= 1
+        if viewer.principal.role == "rating_pad":
+            self._pads[viewer.principal.hall_id][viewer.window] -= 1
         key = viewer.principal.key
         if viewer.principal.kind == "device" and self._sockets[key] == 0 and key not in self._going:
             loop = asyncio.get_running_loop()

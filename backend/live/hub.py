@@ -49,7 +49,9 @@ class LiveHub:
         )
         self.handlers = Handlers(self)
         self.handlers.register(self.sio)
-        self.fanout = Fanout(self.sio, self.handlers.display_areas, batch)
+        self.fanout = Fanout(
+            self.sio, self.handlers.display_areas, batch, pad_windows=self.handlers.pad_windows
+        )
         self.relay = Relay(
             self.fanout.deliver,
             functools.partial(store.committed_seqs, db),

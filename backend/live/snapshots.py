@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import (
-    AuditEntry,
     Department,
     Device,
-    Evaluation,
     ServiceItem,
     Ticket,
     User,
@@ -21,14 +18,13 @@ from ..db.models import (
 )
 from ..db.uow import current_seq
 from ..domain.numbering import local_day
+from ..domain.ratings import pad_window
 from ..services.auth import Principal
 from ..services.board import board
 from ..services.halls import HallContext
 from ..services.queue import snapshot
-
-# A rating request older than this is not shown again to a pad that (re)connects.
-PAD_REQUEST_MINUTES = 5
-WINDOW_IN_NAME = re.compile(r"^\s*(\d+)\s*号窗口")
+from ..services.rating_requests import open_at_window
+from .publisher import public_window
 
 
 def hall_header(ctx: HallContext) -> dict[str, Any]:
@@ -79,10 +75,7 @@ def display_snapshot(
         )
         if len(calls) == ctx.config.display.recent_calls:
             break
-    for w in windows:  # public screens show the number only
-        if w["current"]:
-            w["current"] = {"number": w["current"]["number"], "state": w["current"]["state"]}
-        w.pop("clerk", None)
+    windows = [public_window(w) for w in windows]  # no clerk, no pause reason
     return {
         "kind": "display",
         "seq": base["seq"],
@@ -93,6 +86,16 @@ def display_snapshot(
         "items": base["items"],
         "recent_calls": calls,
         "voice": {"repeat": ctx.config.display.voice_repeat, "chime": ctx.config.display.chime},
+    }
+
+
+def kiosk_snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
+    """A kiosk: the hall's windows and waiting counts as public screens see them."""
+    base = snapshot(session, ctx, now)
+    return base | {
+        "kind": "kiosk",
+        "hall_info": hall_header(ctx),
+        "windows": [public_window(w) for w in base["windows"]],
     }
 
 
@@ -132,56 +135,27 @@ def cases_snapshot(
     }
 
 
-def pad_window(device: Device) -> int | None:
-    """The window a rating pad stands at, from its name (「1号窗口好差评评价器」 -> 1)."""
-    match = WINDOW_IN_NAME.match(device.name or "")
-    return int(match.group(1)) if match else None
-
-
 def pad_snapshot(session: Session, ctx: HallContext, device: Device, now: datetime) -> dict:
-    """A rating pad: the hall, its windows' names, and the rating requests of the last few
-    minutes not rated yet (so a pad that reconnects still shows the one it missed)."""
+    """A rating pad: the hall, its windows' names, its own window, and that window's open rating
+    request (so a pad that reconnects still shows the one it missed)."""
     windows = session.scalars(
         select(Window).where(Window.hall_id == ctx.id, Window.active).order_by(Window.number)
     ).all()
-    by_number = {w.number: w for w in windows}
-    asked = session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.hall_id == ctx.id,
-            AuditEntry.at >= now - timedelta(minutes=PAD_REQUEST_MINUTES),
-            AuditEntry.action == "evaluation.requested",
+    number = pad_window(device.attached_to, device.name)
+    mine = next((w for w in windows if w.number == number), None)
+    request = open_at_window(session, mine, now) if mine else None
+    pending = []
+    if request is not None:
+        leg = session.get(Ticket, request.leg_id)
+        pending.append(
+            {
+                "window": mine.number,
+                "window_name": mine.name_zh,
+                "number": leg.number,
+                "item_name": leg.item.name_zh,
+                "at": request.requested_at.isoformat(),
+            }
         )
-        .order_by(AuditEntry.id.desc())
-        .limit(50)
-    ).all()
-    pending: dict[int, dict[str, Any]] = {}
-    day = local_day(now, ctx.timezone)
-    for entry in asked:
-        number = (entry.details or {}).get("window")
-        if number in pending or number not in by_number:
-            continue
-        ticket = session.scalar(
-            select(Ticket)
-            .where(
-                Ticket.hall_id == ctx.id,
-                Ticket.day == day,
-                Ticket.number == entry.entity_id,
-                Ticket.parent_id.is_(None),
-            )
-            .limit(1)
-        )
-        if ticket is None:
-            continue
-        rated = session.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id))
-        pending[number] = {
-            "window": number,
-            "window_name": by_number[number].name_zh,
-            "number": ticket.number,
-            "item_name": ticket.item.name_zh,
-            "at": entry.at.isoformat(),
-            "rated": rated is not None,
-        }
     return {
         "kind": "pad",
         "seq": current_seq(session, ctx.id),
@@ -191,10 +165,10 @@ def pad_snapshot(session: Session, ctx: HallContext, device: Device, now: dateti
             "code": device.code,
             "name": device.name,
             "area": device.area,
-            "window": pad_window(device),
+            "window": number,
         },
         "windows": [
             {"number": w.number, "name": {"zh": w.name_zh, "en": w.name_en}} for w in windows
         ],
-        "pending": [p for p in pending.values() if not p["rated"]],
+        "pending": pending,
     }

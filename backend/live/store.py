@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..db.engine import Database
 from ..db.models import Device, Event, Hall
 from ..db.uow import PublishedEvent, Publisher, UnitOfWork, current_seq
+from ..domain.ratings import pad_window
 from ..services.auth import Principal, authenticate
 from ..services.devices import device_view
 from ..services.halls import context_of
@@ -18,6 +19,7 @@ from .snapshots import (
     board_snapshot,
     cases_snapshot,
     display_snapshot,
+    kiosk_snapshot,
     pad_snapshot,
     staff_snapshot,
 )
@@ -27,11 +29,13 @@ BACKFILL_LIMIT = 1000  # outbox rows read at a time
 
 @dataclass(frozen=True)
 class Viewer:
-    """A connected socket: who it is, its display area (displays), the view it asked for."""
+    """A connected socket: who it is, its display area (displays), the view it asked for, the
+    window it stands at (rating pads)."""
 
     principal: Principal
     area: str | None = None
     view: str | None = None
+    window: int | None = None
 
 
 def sign_in(db: Database, token: str, now: datetime) -> Viewer | None:
@@ -39,10 +43,13 @@ def sign_in(db: Database, token: str, now: datetime) -> Viewer | None:
         principal = authenticate(uow.session, token, now)
         if principal is None:
             return None
-        area = None
+        area = window = None
         if principal.kind == "device":
-            area = uow.session.get(Device, principal.id).area
-        return Viewer(principal, area)
+            device = uow.session.get(Device, principal.id)
+            area = device.area
+            if principal.role == "rating_pad":
+                window = pad_window(device.attached_to, device.name)
+        return Viewer(principal, area, window=window)
 
 
 def snapshot(db: Database, viewer: Viewer, now: datetime) -> dict:
@@ -53,6 +60,8 @@ def snapshot(db: Database, viewer: Viewer, now: datetime) -> dict:
             return display_snapshot(uow.session, ctx, viewer.area or "all", now)
         if principal.role == "rating_pad":
             return pad_snapshot(uow.session, ctx, uow.session.get(Device, principal.id), now)
+        if principal.role == "kiosk":
+            return kiosk_snapshot(uow.session, ctx, now)
         if viewer.view == "cases" and principal.role in ("clerk", "manager", "admin"):
             return cases_snapshot(uow.session, ctx, principal, now)
         if principal.role in ("manager", "admin"):

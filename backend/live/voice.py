@@ -1,11 +1,15 @@
 """Offline voice call-out: espeak-ng (Mandarin) renders 「请 A012 号 到 3号窗口 办理」 to WAV,
-cached on disk; the chime is synthesized here. No online TTS anywhere."""
+cached on disk; the chime is synthesized here. No online TTS anywhere.
+
+The cache keeps at most ``CACHE_FILES`` clips (about 270 KB each: some 70 MB), least recently
+used first out: a hit refreshes the clip's mtime, a new clip evicts the oldest beyond the cap."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import math
+import os
 import shutil
 import struct
 import subprocess
@@ -15,6 +19,7 @@ from pathlib import Path
 
 DIGITS = "零一二三四五六七八九"
 RATE = 22050
+CACHE_FILES = 256  # clips kept on disk (the app setting ONESTOP_VOICE_CACHE_FILES overrides)
 
 
 class VoiceUnavailable(Exception):
@@ -27,12 +32,23 @@ def call_text(number: str, window_name: str) -> str:
     return f"请 {spoken} 号，到 {window_name} 办理"
 
 
-def synthesize(text: str, cache_dir: Path, voice: str = "cmn", speed: int = 150) -> bytes:
-    """WAV bytes for ``text``; the same text is rendered once and then served from the cache."""
+def synthesize(
+    text: str,
+    cache_dir: Path,
+    voice: str = "cmn",
+    speed: int = 150,
+    max_files: int = CACHE_FILES,
+) -> bytes:
+    """WAV bytes for ``text``; the same text is rendered once and then served from the cache
+    (at most ``max_files`` clips, least recently used evicted)."""
     key = hashlib.sha256(f"{voice}|{speed}|{text}".encode()).hexdigest()[:32]
     path = cache_dir / f"{key}.wav"
-    if path.exists():
-        return path.read_bytes()
+    try:
+        data = path.read_bytes()
+        os.utime(path)  # recently used
+        return data
+    except FileNotFoundError:
+        pass
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise VoiceUnavailable("espeak-ng is not installed (Debian package espeak-ng)")
@@ -45,11 +61,34 @@ def synthesize(text: str, cache_dir: Path, voice: str = "cmn", speed: int = 150)
             timeout=15,
             check=True,
         )
+        data = tmp.read_bytes()
         tmp.replace(path)  # atomic: concurrent requests never serve half a file
     except (subprocess.SubprocessError, OSError) as exc:
         tmp.unlink(missing_ok=True)
         raise VoiceUnavailable(f"espeak-ng failed: {exc}") from exc
-    return path.read_bytes()
+    evict(cache_dir, max_files, keep=path)
+    return data
+
+
+def evict(cache_dir: Path, max_files: int, keep: Path | None = None) -> None:
+    """Remove the least recently used clips beyond ``max_files`` (never ``keep``)."""
+    clips = []
+    for clip in cache_dir.glob("*.wav"):
+        try:
+            clips.append((clip.stat().st_mtime_ns, clip))
+        except FileNotFoundError:  # another process evicted it meanwhile
+            continue
+    if len(clips) <= max_files:
+        return
+    clips.sort()
+    extra = len(clips) - max(max_files, 1)
+    for _, clip in clips:
+        if extra <= 0:
+            break
+        if clip == keep:
+            continue
+        clip.unlink(missing_ok=True)
+        extra -= 1
 
 
 def chime() -> bytes:

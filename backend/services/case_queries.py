@@ -3,8 +3,7 @@ view (plain wording, no personal data), and the kiosk's query by number + phone 
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,16 +18,15 @@ from ..db.models import (
     ServiceItem,
     User,
 )
+from ..db.uow import Actor, UnitOfWork
 from ..domain.cases import STATE_ZH, CaseState
-from ..domain.errors import DomainError, InvalidInput, NotFound
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.lookup_guard import locked_error
+from . import lookup_guard
+from .auth import Principal
 from .cases import case_view, escalation_view, extension_view
 from .deadlines import overdue_view
 from .halls import HallContext
-
-
-class TooManyAttempts(DomainError):
-    kind = "too_many"
-
 
 COLOUR_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3, None: 4}
 FILTERS = ("state", "colour", "unit", "clerk", "item")
@@ -156,59 +154,32 @@ def public_case(ctx: HallContext, case: Case) -> dict[str, Any]:
     }
 
 
-class LookupGuard:
-    """Stops guessing the 4 phone digits of a known acceptance number: after ``limit`` misses on
-    one number within ``window``, further tries are refused until the window has passed (per
-    server process)."""
-
-    def __init__(self, limit: int = 5, window: timedelta = timedelta(minutes=15)):
-        self.limit, self.window = limit, window
-        self._misses: dict[tuple[int, str], list[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, key: tuple[int, str], now: datetime) -> None:
-        with self._lock:
-            recent = [t for t in self._misses.get(key, []) if now - t < self.window]
-            self._misses[key] = recent
-            if len(recent) >= self.limit:
-                raise TooManyAttempts(
-                    "too_many_attempts",
-                    "查询次数过多，请稍后再试或到服务台咨询 / too many tries, ask at the desk",
-                    "phone_last4",
-                )
-
-    def reset(self) -> None:
-        with self._lock:
-            self._misses.clear()
-
-    def missed(self, key: tuple[int, str], now: datetime) -> None:
-        with self._lock:
-            self._misses.setdefault(key, []).append(now)
-
-
-LOOKUP_GUARD = LookupGuard()
-
-
 def lookup(
-    session: Session,
-    ctx: HallContext,
-    number: str,
-    phone_last4: str,
-    now: datetime,
-    guard: LookupGuard = LOOKUP_GUARD,
+    uow: UnitOfWork, ctx: HallContext, who: Principal | None, number: str, phone_last4: str
 ) -> dict[str, Any]:
     """办件查询 at the kiosk: the acceptance number and the last 4 digits of the phone must both
-    match; a wrong pair answers exactly like an unknown number (no probing for numbers)."""
+    match; a wrong pair answers exactly like an unknown number (no probing for numbers). Misses
+    count per number and per kiosk in the database (``lookup_guard``); while either is locked
+    every try, right or wrong, gets the same 429. Staff are not counted (they see cases anyway).
+    """
+    number = lookup_guard.normalise_number(number)
     if not (len(phone_last4) == 4 and phone_last4.isdigit()):
         raise InvalidInput("invalid_phone_last4", "手机号后4位应为4位数字", "phone_last4")
-    number = number.strip().upper()
-    key = (ctx.id, number)
-    guard.check(key, now)
-    case = session.scalar(select(Case).where(Case.hall_id == ctx.id, Case.number == number))
-    if case is None or not case.phone_last4 or case.phone_last4 != phone_last4:
-        guard.missed(key, now)
-        raise NotFound("case_not_found", "未找到该办件，请核对受理编号和手机号后4位", "number")
-    return public_case(ctx, case)
+    guarded = who is None or who.kind == "device"
+    keys = lookup_guard.keys_for(who, number)
+    if guarded:
+        lookup_guard.check(uow.session, ctx, keys, uow.now)
+    case = uow.session.scalar(select(Case).where(Case.hall_id == ctx.id, Case.number == number))
+    if case is not None and case.phone_last4 and case.phone_last4 == phone_last4:
+        return public_case(ctx, case)
+    if guarded:
+        actor = who.actor() if who else Actor("anonymous")
+        with UnitOfWork(uow.db, uow.now) as miss:
+            locked = lookup_guard.record_miss(miss, ctx, keys, actor)
+            miss.commit()
+        if locked:  # this miss reached a limit: the 429 from now on, this answer included
+            raise locked_error(locked, uow.now)
+    raise NotFound("case_not_found", "未找到该办件，请核对受理编号和手机号后4位", "number")
 
 
 def case_by_token(session: Session, token: str) -> Case | None:

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from ..db.models import ServiceItem, Ticket, User, Window
 from ..db.uow import UnitOfWork
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.no_show import NoShowGuard
 from ..domain.queue_policy import calling_order, queue_key_for
 from ..domain.tickets import Action, TicketState, next_state
 from ..domain.windows import PauseReason, WindowAction, may_sign_in, next_window_state
@@ -336,9 +337,15 @@ def finish(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
 
 
 def no_show(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
+    """过号, refused (409 no_show_too_soon) until the hall's ``no_show`` guard is met."""
     window = load_window(uow, ctx, number)
     require_operator(window, who)
     ticket = _current(uow, window)
+    next_state(ticket.state, Action.NO_SHOW)  # a ticket being served is not a no-show
+    guard = ctx.config.no_show
+    NoShowGuard(guard.min_recalls, guard.min_seconds).check(
+        ticket.call_count, ticket.called_at, uow.now
+    )
     _end(
         uow,
         ctx,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..db.models import Case, Evaluation, FollowUp, Rectification, Ticket, Window
+from ..db.models import Case, Device, Evaluation, FollowUp, Rectification, Ticket, Window
 from ..db.uow import Actor, UnitOfWork
 from ..domain.cases import (
     RATING_ZH,
@@ -18,11 +18,16 @@ from ..domain.cases import (
     is_bad,
     next_rectification_step,
 )
-from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.numbering import local_day
 from ..domain.tickets import TicketState
+from . import rating_requests
 from .auth import Principal
 from .counter import load_window, require_operator
 from .halls import HallContext
+from .tickets import find_today
+
+CHANNELS = ("pad", "qr")  # no rating is recorded by staff on the resident's behalf
 
 
 def _root_id(ticket: Ticket) -> int:
@@ -30,18 +35,22 @@ def _root_id(ticket: Ticket) -> int:
 
 
 def request_rating(uow: UnitOfWork, ctx: HallContext, who: Principal, number: int, rid):
-    """The clerk asks for a rating of the last service finished at window ``number``."""
+    """The clerk asks for a rating of the service that just ended at window ``number``: an
+    open request (a row, see rating_requests.py) pushed to the rating pad of the window. Too
+    late once the window has called someone else."""
     window = load_window(uow, ctx, number)
     require_operator(window, who)
-    ticket = uow.session.scalar(
-        select(Ticket)
-        .where(Ticket.window_id == window.id, Ticket.state == TicketState.FINISHED.value)
-        .order_by(Ticket.ended_at.desc())
-        .limit(1)
-    )
+    ticket = rating_requests.last_ended(uow.session, window, local_day(uow.now, ctx.timezone))
     if ticket is None:
         raise InvalidInput(
             "nothing_to_rate", f"window {number} has finished no ticket yet", "window"
+        )
+    if window.current_ticket_id is not None or ticket.state != TicketState.FINISHED.value:
+        raise Conflict(
+            "resident_left",
+            f"{number} 号窗口已叫下一位，请群众扫小票二维码评价 / window {number} has called the "
+            "next resident since; the last one can still rate by the QR code on the receipt",
+            "window",
         )
     return rating_request(uow, ctx, who, window, ticket, rid)
 
@@ -49,8 +58,9 @@ def request_rating(uow: UnitOfWork, ctx: HallContext, who: Principal, number: in
 def rating_request(
     uow: UnitOfWork, ctx: HallContext, who: Principal, window: Window, ticket: Ticket, rid
 ):
-    """The clerk asks the resident to rate: pushed to the rating pad of the window."""
+    """Open the request for ``ticket`` at ``window`` and push it to that window's pad."""
     _check_rateable(uow, ticket)
+    rating_requests.ask(uow, ctx.id, window, ticket, who.id if who.kind == "user" else None)
     uow.audit(
         ctx.id,
         who.actor(),
@@ -87,6 +97,28 @@ def _check_rateable(uow: UnitOfWork, ticket: Ticket) -> None:
         raise Conflict("already_rated", "这次服务已评价 / this service was already rated", "ticket")
 
 
+def rate_on_pad(uow: UnitOfWork, ctx: HallContext, who: Principal, number, rating, comment, rid):
+    """A rating from a rating pad: only the pad of the window that served ``number`` and has
+    an open request for it (see rating_requests.py); any other token is refused, naming why."""
+    if who.role != "rating_pad":
+        if who.kind == "user":
+            raise Forbidden(
+                "staff_may_not_rate",
+                "工作人员不能代群众评价 / staff may not rate a service on the resident's behalf: "
+                "ask on the window's rating pad, or the resident rates by the receipt's QR code",
+                "Authorization",
+            )
+        raise Forbidden(
+            "not_a_rating_pad",
+            f"{who.role} 不能记录评价 / a {who.role} may not record ratings: they come from the "
+            "serving window's rating pad or the receipt's QR code",
+            "Authorization",
+        )
+    ticket = find_today(uow.session, ctx, number, uow.now)
+    pad = uow.session.get(Device, who.id)
+    return rate(uow, ctx, who.actor(), ticket, rating, comment, "pad", rid, pad=pad)
+
+
 def rate(
     uow: UnitOfWork,
     ctx: HallContext,
@@ -96,8 +128,14 @@ def rate(
     comment: str,
     channel: str,
     rid,
+    *,
+    pad: Device | None = None,
 ):
-    """Record the resident's rating of the finished service (its last leg's window and clerk)."""
+    """Record the resident's rating of the finished service (its last leg's window and clerk):
+    from ``pad`` (channel ``pad``, which needs the window's open request) or by the receipt's
+    QR code (channel ``qr``: the status token is the resident's own link to this service)."""
+    if channel not in CHANNELS or (channel == "pad") != (pad is not None):
+        raise Forbidden("bad_channel", f"ratings come only by {' or '.join(CHANNELS)}", "channel")
     try:
         level = Rating(rating)
     except ValueError:
@@ -107,6 +145,10 @@ def rate(
             "rating",
         ) from None
     _check_rateable(uow, ticket)
+    if pad is not None:
+        rating_requests.claim_for_pad(uow, pad, ticket)
+    else:
+        rating_requests.close_for_service(uow, ticket)
     case_id = uow.session.scalar(
         select(Case.id)
         .join(Ticket, Case.ticket_id == Ticket.id)

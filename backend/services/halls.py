@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Department, Device, Hall, ServiceItem, Window
 from ..db.uow import Actor, UnitOfWork
+from ..domain.availability import availability, service_hours
 from ..domain.cases import DeadlineRule
 from ..domain.errors import NotFound
+from ..domain.estimate import linked_items
 from ..domain.hours import DayKindOf
 from ..domain.queue_policy import QueuePolicy
 from ..domain.workcalendar import WorkCalendar
@@ -78,6 +80,20 @@ class HallContext:
     def windows_serving(self, code: str) -> list[int]:
         """Numbers of the windows whose configured items include ``code``."""
         return [w.number for w in self.config.windows if code in w.items]
+
+    @cached_property
+    def window_items(self) -> dict[int, tuple[str, ...]]:
+        """Each window's items in its calling order."""
+        return {w.number: tuple(w.items) for w in self.config.windows}
+
+    @cached_property
+    def item_groups(self) -> dict[str, frozenset[str]]:
+        """Items linked through windows that serve both (``estimate.linked_items``)."""
+        return linked_items(self.window_items)
+
+    def service_hours(self, now: datetime) -> dict[str, str]:
+        """Today's service hours (or the next opening), in words."""
+        return service_hours(self.config.hours.to_domain(), self.local(now), self.day_kinds)
 
     def _items(self, session: Session) -> dict[str, ItemInfo]:
         items = self._cache.get("items")
@@ -253,7 +269,7 @@ def item_view(item: ServiceItem, lang_guide: bool = True) -> dict[str, Any]:
     return view
 
 
-def catalog(session: Session, ctx: HallContext) -> dict[str, Any]:
+def catalog(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
     departments = session.scalars(
         select(Department)
         .where(Department.hall_id == ctx.id, Department.active)
@@ -271,6 +287,10 @@ def catalog(session: Session, ctx: HallContext) -> dict[str, Any]:
     for w in windows:
         for code in w.item_codes:
             served_by.setdefault(code, []).append(w.number)
+    states = {w.number: w.state for w in windows}
+    items_of = {w.number: w.item_codes for w in windows}
+    allow = ctx.config.queue.issue_when_no_window
+    hours = ctx.service_hours(now)
     return {
         "hall": {
             "code": ctx.code,
@@ -283,7 +303,12 @@ def catalog(session: Session, ctx: HallContext) -> dict[str, Any]:
         "departments": [
             {"code": d.code, "name": {"zh": d.name_zh, "en": d.name_en}} for d in departments
         ],
-        "items": [item_view(i) | {"windows": served_by.get(i.code, [])} for i in items],
+        "items": [
+            item_view(i)
+            | {"windows": served_by.get(i.code, [])}
+            | availability(i.code, items_of, states, allow).view(hours)
+            for i in items
+        ],
         "windows": [
             {
                 "number": w.number,

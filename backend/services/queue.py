@@ -1,20 +1,41 @@
-"""Read side of the queue: waiting entries, positions, estimated waits and the hall snapshot."""
+"""Read side of the queue: waiting entries, call candidates, the wait estimate (people ahead and
+minutes by the calling policy) and the hall snapshot."""
 
 from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..db.models import ServiceItem, Ticket, User, Window
 from ..db.uow import current_seq
-from ..domain.estimate import estimate_wait_minutes
+from ..domain.estimate import (
+    ServiceTime,
+    StaffedWindow,
+    forecast,
+    free_at,
+    typical_service_seconds,
+)
 from ..domain.numbering import local_day
-from ..domain.queue_policy import QueueEntry
+from ..domain.queue_policy import TIEBREAK_SLOTS, QueueEntry, queue_key_for
 from ..domain.tickets import Priority
 from .halls import HallContext
 
@@ -146,136 +167,194 @@ def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
     return union_all(*(select(part.subquery()) for part in parts))
 
 
-def open_windows_serving(session: Session, hall_id: int, item_code: str) -> tuple[int, list[int]]:
-    """(open windows serving the item, ids of every window serving it)."""
-    windows = session.scalars(select(Window).where(Window.hall_id == hall_id, Window.active)).all()
-    serving = [w for w in windows if item_code in (w.item_codes or [])]
-    return sum(1 for w in serving if w.state == "open"), [w.id for w in serving]
+# --- the estimate: the calling policy run over the line (backend/domain/estimate.py) ---
+
+# At most this many waiting tickets of a ticket's item group are read for its estimate, the
+# earliest in queue order. Only tickets of items linked to its item through the windows can be
+# called before it (HallContext.item_groups), so the bound bites only when more than this many
+# wait in one group: the latest arrivals are then left out, which leaves the estimate of the
+# tickets at the front exact and may shorten it for those near the back.
+LINE_LIMIT = 1000
+RECENT_DAYS = 7  # service durations are taken from tickets of the last week
 
 
-def recent_service_seconds(session: Session, window_ids: list[int], limit: int) -> list[float]:
-    """Durations of the latest finished services at these windows (any item)."""
-    if not window_ids:
-        return []
-    rows = session.execute(
-        select(Ticket.started_at, Ticket.ended_at)
-        .where(
-            Ticket.window_id.in_(window_ids),
-            Ticket.state == "finished",
-            Ticket.started_at.is_not(None),
-        )
-        .order_by(Ticket.ended_at.desc())
-        .limit(limit)
-    ).all()
-    return [(end - start).total_seconds() for start, end in rows if end and start]
+@dataclass(frozen=True)
+class HallNow:
+    """The waiting line of an item group and the staffed windows, read in one statement."""
+
+    line: list[QueueEntry]
+    busy: dict[int, tuple[str | None, datetime | None]]  # staffed window -> current item, since
+    states: dict[int, str]  # staffed window -> open | paused
 
 
-# Recent service durations per (hall, windows), kept for a short while: every ticket issued reads
-# them, and they change only when a service finishes (which clears the hall's entries here; a
-# finish in another process shows up within RECENT_TTL seconds).
-RECENT_TTL = 30.0
-_recent: dict[tuple[int, tuple[int, ...]], tuple[float, list[float]]] = {}
-
-
-def forget_recent_services(hall_id: int) -> None:
-    for key in [k for k in _recent if k[0] == hall_id]:
-        _recent.pop(key, None)
-
-
-def _recent_at(session: Session, ctx: HallContext, numbers: list[int]) -> list[float]:
-    key = (ctx.id, tuple(numbers))
-    cached = _recent.get(key)
-    if cached is not None and time.monotonic() - cached[0] < RECENT_TTL:
-        return cached[1]
-    rows = session.execute(
-        select(Ticket.started_at, Ticket.ended_at)
-        .join(Window, Ticket.window_id == Window.id)
-        .where(
-            Window.hall_id == ctx.id,
-            Window.number.in_(numbers),
-            Ticket.state == "finished",
-            Ticket.started_at.is_not(None),
-        )
-        .order_by(Ticket.ended_at.desc())
-        .limit(ctx.config.queue.recent_services)
-    ).all()
-    durations = [(end - start).total_seconds() for start, end in rows if end and start]
-    _recent[key] = (time.monotonic(), durations)
-    return durations
-
-
-def estimate_for(
-    session: Session,
-    ctx: HallContext,
-    *,
-    item_id: int,
-    item_code: str,
-    service_minutes: float,
-    ticket_id: int,
-    priority: str,
-    queue_key: int,
-) -> dict[str, int]:
-    """People ahead of a waiting ticket in its item's line, and the minutes that means: two
-    counts in one statement (the line before the ticket by the policy's ``line_key``, and the
-    open windows serving the item), never the line itself."""
-    numbers = ctx.windows_serving(item_code)
-    params = {
-        "hall": ctx.id,
-        "item": item_id,
-        "ticket": ticket_id,
-        "rank": ctx.policy.class_rank(priority),
-        "key": queue_key,
-        "numbers": numbers,
-    }
-    people, open_count = session.execute(_ahead_and_open(ctx.policy.class_order), params).one()
-    recent = _recent_at(session, ctx, numbers) if people else []
-    default = service_minutes or ctx.config.queue.default_service_minutes
-    return {
-        "people_ahead": people,
-        "estimated_wait_minutes": estimate_wait_minutes(people, recent, open_count, default),
-    }
+def hall_now(session: Session, ctx: HallContext, item_code: str) -> HallNow:
+    codes = sorted(ctx.item_groups.get(item_code, frozenset({item_code})))
+    line: list[QueueEntry] = []
+    busy: dict[int, tuple[str | None, datetime | None]] = {}
+    states: dict[int, str] = {}
+    for kind, ident, code, text, since, key, target in session.execute(
+        _line_and_windows(), {"hall": ctx.id, "codes": codes}
+    ):
+        if kind == "t":
+            line.append(QueueEntry(ident, code, Priority(text), since, key, target))
+        else:
+            busy[ident], states[ident] = (code, since), text
+    return HallNow(line, busy, states)
 
 
 @functools.cache
-def _ahead_and_open(class_order: tuple[Priority, ...]):
-    """The statement behind ``estimate_for``, built once per class order."""
-    t, w = Ticket.__table__.c, Window.__table__.c
-    rank = case(
-        {p.value: i for i, p in enumerate(class_order)}, value=t.priority, else_=len(class_order)
+def _line_and_windows():
+    """UNION ALL of the group's waiting line (first LINE_LIMIT in queue order) and the staffed
+    windows with the item and start of their current service."""
+    t, w, si = Ticket.__table__.c, Window.__table__.c, ServiceItem.__table__.c
+    line = (
+        select(
+            literal_column("'t'").label("kind"),
+            t.id,
+            si.code,
+            t.priority,
+            t.waiting_since,
+            t.queue_key,
+            t.target_window,
+        )
+        .select_from(Ticket.__table__.join(ServiceItem.__table__, t.item_id == si.id))
+        .where(
+            t.hall_id == bindparam("hall"),
+            t.state == "waiting",
+            si.code.in_(bindparam("codes", expanding=True)),
+        )
+        .order_by(t.queue_key, t.id)
+        .limit(LINE_LIMIT)
+        .subquery()
     )
-    mine, key, me = bindparam("rank"), bindparam("key"), bindparam("ticket")
-    before = or_(
-        rank < mine,
-        and_(rank == mine, or_(t.queue_key < key, and_(t.queue_key == key, t.id < me))),
+    current = Ticket.__table__.alias("current_ticket")
+    current_item = ServiceItem.__table__.alias("current_item")
+    staffed = (
+        select(
+            literal_column("'w'"),
+            w.number,
+            current_item.c.code,
+            w.state,
+            func.coalesce(current.c.started_at, current.c.called_at),
+            cast(null(), BigInteger),
+            cast(null(), Integer),
+        )
+        .select_from(
+            Window.__table__.outerjoin(current, current.c.id == w.current_ticket_id).outerjoin(
+                current_item, current_item.c.id == current.c.item_id
+            )
+        )
+        .where(w.hall_id == bindparam("hall"), w.active, w.state != "closed")
     )
-    ahead = select(func.count()).where(
-        t.hall_id == bindparam("hall"),
-        t.state == "waiting",
-        t.item_id == bindparam("item"),
-        t.id != me,
-        before,
-    )
-    open_windows = select(func.count()).where(
-        w.hall_id == bindparam("hall"),
-        w.active,
-        w.state == "open",
-        w.number.in_(bindparam("numbers", expanding=True)),
-    )
-    return select(ahead.scalar_subquery(), open_windows.scalar_subquery())
+    return union_all(select(line), staffed)
 
 
-def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket) -> dict[str, int]:
+# Recent service durations per hall and item, kept for a short while: estimates read them, and
+# they change only when a service finishes (which clears the hall's entry here; a finish in
+# another process shows up within RECENT_TTL seconds).
+RECENT_TTL = 30.0
+_recent: dict[int, tuple[float, dict[str, list[float]]]] = {}
+
+
+def forget_recent_services(hall_id: int) -> None:
+    _recent.pop(hall_id, None)
+
+
+def recent_services(session: Session, ctx: HallContext, now: datetime) -> dict[str, list[float]]:
+    """Durations in seconds of the latest finished services per item code (newest first)."""
+    cached = _recent.get(ctx.id)
+    if cached is not None and time.monotonic() - cached[0] < RECENT_TTL:
+        return cached[1]
+    since = local_day(now, ctx.timezone) - timedelta(days=RECENT_DAYS)
+    params = {"hall": ctx.id, "since": since}
+    durations: dict[str, list[float]] = {}
+    for code, start, end in session.execute(_recent_stmt(ctx.config.queue.recent_services), params):
+        durations.setdefault(code, []).append((end - start).total_seconds())
+    _recent[ctx.id] = (time.monotonic(), durations)
+    return durations
+
+
+@functools.cache
+def _recent_stmt(per_item: int):
+    t, si = Ticket.__table__.c, ServiceItem.__table__.c
+    newest = (
+        func.row_number()
+        .over(partition_by=t.item_id, order_by=(t.ended_at.desc(), t.id.desc()))
+        .label("newest")
+    )
+    finished = (
+        select(t.item_id, t.started_at, t.ended_at, newest)
+        .where(
+            t.hall_id == bindparam("hall"),
+            t.day >= bindparam("since"),
+            t.state == "finished",
+            t.started_at.is_not(None),
+            t.ended_at.is_not(None),
+        )
+        .subquery()
+    )
+    return (
+        select(si.code, finished.c.started_at, finished.c.ended_at)
+        .join(finished, finished.c.item_id == si.id)
+        .where(finished.c.newest <= per_item)
+        .order_by(si.code, finished.c.newest)
+    )
+
+
+def service_time(session: Session, ctx: HallContext, now: datetime) -> ServiceTime:
+    """Expected duration of one service per item: the median of its recent services, or its
+    configured minutes (the hall default when it has none) until there are enough of them.
+    Recent services are read only if a duration is asked for."""
+    known: dict[str, timedelta] = {}
+
+    def of(code: str) -> timedelta:
+        if code not in known:
+            item = ctx.item(session, code)
+            default = (
+                item.service_minutes if item else 0
+            ) or ctx.config.queue.default_service_minutes
+            recent = recent_services(session, ctx, now).get(code, [])
+            known[code] = timedelta(seconds=typical_service_seconds(recent, default))
+        return known[code]
+
+    return of
+
+
+def estimate(
+    session: Session, ctx: HallContext, seen: HallNow, entry: QueueEntry, now: datetime
+) -> dict[str, Any]:
+    """The one figure residents are told, on the kiosk, the receipt and the status page:
+    people ahead and minutes until called by the calling policy, or None for both (and
+    ``window_open`` false) when no staffed window may call the ticket."""
+    service = service_time(session, ctx, now)
+    windows = []
+    for number, (code, since) in sorted(seen.busy.items()):
+        items = ctx.window_items.get(number)
+        if items is None:
+            continue  # a window no longer in the hall file
+        expected = service(code) if code and since else timedelta(0)
+        windows.append(StaffedWindow(number, items, free_at(now, since, expected)))
+    fc = forecast(entry, seen.line, windows, now, ctx.policy, service)
+    return {
+        "people_ahead": fc.people_ahead,
+        "estimated_wait_minutes": fc.wait_minutes,
+        "window_open": fc.called,
+    }
+
+
+def estimate_for(session: Session, ctx: HallContext, entry: QueueEntry, now: datetime):
+    """``estimate`` with the line read now (one statement)."""
+    return estimate(session, ctx, hall_now(session, ctx, entry.item_code), entry, now)
+
+
+def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket, now: datetime):
     """The estimate for a waiting ticket row (status page, re-queue)."""
-    return estimate_for(
-        session,
-        ctx,
-        item_id=ticket.item_id,
-        item_code=ticket.item.code,
-        service_minutes=ticket.item.service_minutes,
-        ticket_id=ticket.id,
-        priority=ticket.priority,
-        queue_key=ticket.queue_key,
-    )
+    return estimate_for(session, ctx, entry_of(ticket), now)
+
+
+def newcomer(item_code: str, now: datetime) -> QueueEntry:
+    """A normal ticket taken now, behind everyone (the wait shown before taking one)."""
+    return QueueEntry(0, item_code, Priority.NORMAL, now, queue_key_for(now, TIEBREAK_SLOTS - 1))
 
 
 def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:

@@ -11,12 +11,21 @@ from sqlalchemy.orm import Session
 
 from ..db.models import NumberCounter, Ticket, Window
 from ..db.uow import Actor, UnitOfWork, upsert
+from ..domain.availability import NO_WINDOW, availability
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.numbering import format_number, local_day, parse_number
-from ..domain.queue_policy import TIEBREAK_SLOTS, queue_key_for, requeue_key
-from ..domain.tickets import STATE_LABELS_ZH, Action, GreenReason, Priority, TicketState, next_state
+from ..domain.queue_policy import TIEBREAK_SLOTS, QueueEntry, queue_key_for, requeue_key
+from ..domain.tickets import Action, GreenReason, Priority, TicketState, next_state
 from .halls import HallContext, ItemInfo
-from .queue import entry_of, estimate_for, ticket_brief, wait_estimate, waiting_entries
+from .queue import (
+    entry_of,
+    estimate,
+    hall_now,
+    newcomer,
+    ticket_brief,
+    wait_estimate,
+    waiting_entries,
+)
 
 _BUMPS: dict[str, Any] = {}  # the counter upsert per dialect, built once
 _INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
@@ -68,6 +77,8 @@ def issue_ticket(
             "priority_reason",
         )
     _check_open(ctx, uow)
+    seen = hall_now(s, ctx, item.code)
+    _check_window_open(ctx, item, seen.states)
     day = local_day(uow.now, ctx.timezone)
     seq = allocate_seq(uow, ctx.id, day, item.prefix)
     row = {
@@ -91,16 +102,8 @@ def issue_ticket(
     }
     ticket_id = s.execute(_INSERT_TICKET, row).scalar_one()
     ticket = IssuedTicket(ticket_id, row["number"], item, row["state"], row["priority"])
-    estimate = estimate_for(
-        s,
-        ctx,
-        item_id=item.id,
-        item_code=item.code,
-        service_minutes=item.service_minutes,
-        ticket_id=ticket_id,
-        priority=priority.value,
-        queue_key=row["queue_key"],
-    )
+    entry = QueueEntry(ticket_id, item.code, priority, uow.now, row["queue_key"])
+    figure = estimate(s, ctx, seen, entry, uow.now)
     by_number = {w.number: w for w in ctx.config.windows}
     windows = [by_number[n] for n in sorted(ctx.windows_serving(item.code))]
     uow.audit(
@@ -112,14 +115,10 @@ def issue_ticket(
         {"ticket_id": ticket_id, "item": item.code, "priority": priority.value},
         request_id,
     )
-    uow.emit(
-        ctx.id,
-        "ticket.issued",
-        ticket_brief(ticket) | {"waiting_for_item": estimate["people_ahead"] + 1},
-    )
+    uow.emit(ctx.id, "ticket.issued", ticket_brief(ticket))
     return {
         "ticket": ticket_brief(ticket) | {"issued_at": uow.now.isoformat(), "day": day.isoformat()},
-        **estimate,
+        **figure,
         "windows": [
             {"number": w.number, "name": {"zh": w.name.zh, "en": w.name.en}} for w in windows
         ],
@@ -155,6 +154,47 @@ def _check_open(ctx: HallContext, uow: UnitOfWork) -> None:
         )
 
 
+def item_now(session: Session, ctx: HallContext, code: str, now) -> dict[str, Any]:
+    """An item as the kiosk shows it before a ticket is taken: people waiting, the wait a
+    ticket taken now would have (the same estimate as a real ticket's), whether it can be
+    taken, and if not why and when it is served."""
+    seen = hall_now(session, ctx, code)
+    figure = estimate(session, ctx, seen, newcomer(code, now), now)
+    allow = ctx.config.queue.issue_when_no_window
+    serving = [n for n, items in ctx.window_items.items() if code in items]
+    return {
+        "waiting": sum(1 for e in seen.line if e.item_code == code),
+        "people_ahead": figure["people_ahead"],
+        "estimated_wait_minutes": figure["estimated_wait_minutes"],
+        "open_windows": sum(1 for n in serving if n in seen.states),
+    } | availability(code, ctx.window_items, seen.states, allow).view(ctx.service_hours(now))
+
+
+def _check_window_open(ctx: HallContext, item: ItemInfo, states: dict[int, str]) -> None:
+    """暂停取号 for an item no staffed window serves, unless the hall lets residents queue."""
+    allow = ctx.config.queue.issue_when_no_window
+    if not availability(item.code, ctx.window_items, states, allow).issuable:
+        raise Conflict(
+            NO_WINDOW["code"],
+            f"{item.name_zh}：暂停取号，{NO_WINDOW['zh']} / "
+            f"{item.name_en or item.code}: not available now, {NO_WINDOW['en'].lower()}",
+            "item_code",
+        )
+
+
+# What the resident's status page calls each state of the ticket: the counter service, never
+# the case (a finished service may have accepted a case that is far from done).
+PUBLIC_STATE = {
+    TicketState.WAITING: ("等候中", "Waiting"),
+    TicketState.CALLED: ("已叫号，请到窗口", "Called: please go to the window"),
+    TicketState.SERVING: ("正在窗口办理", "Being served at the window"),
+    TicketState.FINISHED: ("窗口服务已完成", "Counter service completed"),
+    TicketState.NO_SHOW: ("已过号", "Missed call"),
+    TicketState.TRANSFERRED: ("已转窗口", "Transferred"),
+    TicketState.CANCELLED: ("已取消", "Cancelled"),
+}
+
+
 def find_today(session: Session, ctx: HallContext, number: str, now) -> Ticket:
     """The latest leg of today's ticket with this number."""
     try:
@@ -186,8 +226,9 @@ def latest_leg_by_token(session: Session, token: str) -> Ticket:
     return ticket
 
 
-def public_status(session: Session, ctx: HallContext, ticket: Ticket) -> dict[str, Any]:
+def public_status(session: Session, ctx: HallContext, ticket: Ticket, now) -> dict[str, Any]:
     """What the resident's status page shows: no personal data, plain wording."""
+    zh, en = PUBLIC_STATE[TicketState(ticket.state)]
     view: dict[str, Any] = {
         "number": ticket.number,
         "hall": {"code": ctx.code, "name": {"zh": ctx.name_zh, "en": ctx.name_en}},
@@ -196,11 +237,12 @@ def public_status(session: Session, ctx: HallContext, ticket: Ticket) -> dict[st
             "name": {"zh": ticket.item.name_zh, "en": ticket.item.name_en},
         },
         "state": ticket.state,
-        "state_label": STATE_LABELS_ZH[TicketState(ticket.state)],
+        "state_label": zh,
+        "state_label_en": en,
         "issued_at": ticket.issued_at.isoformat(),
     }
     if ticket.state == TicketState.WAITING:
-        view |= wait_estimate(session, ctx, ticket)
+        view |= wait_estimate(session, ctx, ticket, now)
     if ticket.state in (TicketState.CALLED, TicketState.SERVING) and ticket.window_id:
         window = session.get(Window, ticket.window_id)
         view["window"] = {
@@ -251,18 +293,18 @@ def requeue_ticket(
     ticket.window_id = None
     ticket.clerk_id = None
     uow.session.flush()
-    estimate = wait_estimate(uow.session, ctx, ticket)
+    figure = wait_estimate(uow.session, ctx, ticket, uow.now)
     uow.audit(
         ctx.id,
         actor,
         "ticket.requeued",
         "ticket",
         ticket.number,
-        {"ticket_id": ticket.id, "behind": ctx.config.queue.requeue_behind, **estimate},
+        {"ticket_id": ticket.id, "behind": ctx.config.queue.requeue_behind, **figure},
         request_id,
     )
     uow.emit(ctx.id, "ticket.requeued", ticket_brief(ticket))
-    return {"ticket": ticket_brief(ticket), **estimate}
+    return {"ticket": ticket_brief(ticket), **figure}
 
 
 def _key_now(uow: UnitOfWork) -> int:

@@ -13,10 +13,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, send_file, send_from_directory
 from sqlalchemy import select
 
-from ..api.framework import read
-from ..db.models import Hall, Window
-from ..domain.numbering import parse_number
-from ..live.voice import VoiceUnavailable, call_text, chime, synthesize
+from ..api.framework import check_path_values, now, read
+from ..db.models import Hall, Ticket, Window
+from ..domain.numbering import local_day, parse_number
+from ..live.voice import CACHE_FILES, VoiceUnavailable, call_text, chime, synthesize
 
 bp = Blueprint("pages", __name__)
 
@@ -99,11 +99,15 @@ def _chime() -> bytes:
 
 @bp.get("/voice/<hall>/call/<number>/<int:window>.wav")
 def voice_call(hall: str, number: str, window: int):
-    """「请 A012 号，到 3号窗口 办理」 for a real window of a real hall; nothing else can be spoken."""
+    """「请 A012 号，到 3号窗口 办理」 only for a number called today at that window of that hall
+    (else 404, and nothing is rendered or cached); the cache is bounded (live/voice.py)."""
+    check_path_values({"hall": hall, "number": number, "window": window})
+    number = number.upper()
     try:
         parse_number(number)
     except ValueError:
         abort(404)
+    when = now()
 
     def find(uow):
         hall_row = uow.session.scalar(select(Hall).where(Hall.code == hall))
@@ -112,19 +116,32 @@ def voice_call(hall: str, number: str, window: int):
         row = uow.session.scalar(
             select(Window).where(Window.hall_id == hall_row.id, Window.number == window)
         )
-        return (
-            (row.name_zh.split()[0], hall_row.config.get("display", {}).get("voice", "cmn"))
-            if row
-            else None
+        if row is None:
+            return None
+        called = uow.session.scalar(
+            select(Ticket.id)
+            .where(
+                Ticket.hall_id == hall_row.id,
+                Ticket.day == local_day(when, hall_row.timezone),
+                Ticket.number == number,
+                Ticket.window_id == row.id,
+                Ticket.called_at.is_not(None),
+            )
+            .limit(1)
         )
+        if called is None:
+            return None
+        return row.name_zh.split()[0], hall_row.config.get("display", {}).get("voice", "cmn")
 
     found = read(find)
     if found is None:
         abort(404)
     window_name, voice = found
-    cache_dir = Path(current_app.config.get("ONESTOP_VOICE_CACHE", ROOT / "var" / "voice"))
+    config = current_app.config
+    cache_dir = Path(config.get("ONESTOP_VOICE_CACHE", ROOT / "var" / "voice"))
+    cap = int(config.get("ONESTOP_VOICE_CACHE_FILES", CACHE_FILES))
     try:
-        audio = synthesize(call_text(number.upper(), window_name), cache_dir, voice=voice)
+        audio = synthesize(call_text(number, window_name), cache_dir, voice=voice, max_files=cap)
     except VoiceUnavailable as exc:
         abort(503, str(exc))
     return Response(audio, mimetype="audio/wav", headers={"Cache-Control": "max-age=3600"})

@@ -54,8 +54,8 @@ class TicketReceipt:
     hall_name: str
     number: str
     item_name: str
-    people_ahead: int
-    estimated_wait_minutes: int
+    people_ahead: int | None  # None: no window serves the item now, so no figure
+    estimated_wait_minutes: int | None
     issued_at: datetime
     status_url: str
     windows: list[str] = field(default_factory=list)
@@ -280,8 +280,12 @@ def render_ticket(
             bold=True,
         )
     w.field("办理事项：", mask_personal(ticket.item_name))
-    w.field("前面等候：", f"{max(0, ticket.people_ahead)} 人")
-    w.field("预计等待：", _wait_text(ticket.estimated_wait_minutes))
+    if ticket.people_ahead is None or ticket.estimated_wait_minutes is None:
+        w.field("前面等候：", "当前无窗口办理")
+        w.field("预计等待：", "窗口开放后按顺序叫号")
+    else:
+        w.field("前面等候：", f"{max(0, ticket.people_ahead)} 人")
+        w.field("预计等待：", _wait_text(ticket.estimated_wait_minutes))
     w.field("取号时间：", f"{_local(ticket.issued_at, tz):%Y-%m-%d %H:%M}")
     windows = "、".join(mask_personal(name) for name in ticket.windows) or "请留意叫号屏"
     w.field("办理窗口：", windows)

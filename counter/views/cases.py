@@ -37,6 +37,7 @@ class CasesPage(QWidget):
     refresh = Signal()
     selected = Signal(str)  # case number, "" for none
     action = Signal(str)  # a key of CASE_ACTIONS
+    unlock_lookup = Signal()  # 解除查询锁定 (the kiosk's 办件查询)
 
     def __init__(self, lang: str):
         super().__init__()
@@ -53,6 +54,8 @@ class CasesPage(QWidget):
         top.addWidget(self.counts)
         top.addStretch(1)
         self.refresh_button = button(" ".join(pair("refresh", lang)), "refreshCases")
+        self.unlock_button = button(" ".join(pair("lookup_unlock", lang)), "unlockLookup")
+        top.addWidget(self.unlock_button)
         self.back_button = button(" ".join(pair("back", lang)), "backToWindow", "primary")
         top.addWidget(self.refresh_button)
         top.addWidget(self.back_button)
@@ -91,6 +94,7 @@ class CasesPage(QWidget):
         self.numbers: list[str] = []
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.refresh_button.clicked.connect(self.refresh)
+        self.unlock_button.clicked.connect(self.unlock_lookup)
         self.back_button.clicked.connect(self.back)
 
     def _selection_changed(self) -> None:

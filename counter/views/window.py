@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..i18n import pair, tr
+from ..lookuplocks import LookupUnlockForm
 from ..screens import (
     ACTIONS,
     SHORTCUTS,
@@ -25,6 +26,7 @@ from .casedialogs import AcceptDialog, CaseActionDialog, MissingDialog
 from .cases import CasesPage
 from .dialogs import CallNumberDialog, PauseDialog, RequeueDialog, TransferDialog
 from .login import LoginPage
+from .lookupdialog import LookupUnlockDialog
 from .main import MainPage
 from .style import STYLE, set_prop
 from .widgets import button, label
@@ -61,6 +63,8 @@ class CounterWindow(QWidget):
     case_selected = Signal(str)
     case_dialog_requested = Signal(str)  # supplement | extension | finish | refuse
     case_action_submitted = Signal(str, str, object)  # kind, case number, values
+    lookup_unlock_dialog_requested = Signal()
+    lookup_unlock_submitted = Signal(str, str)  # scope (number | device), key
     material_toggled = Signal(int, bool)
     retry_requested = Signal()
     message_dismissed = Signal()
@@ -162,6 +166,7 @@ class CounterWindow(QWidget):
         self.cases_page.refresh.connect(self.cases_refresh_requested)
         self.cases_page.selected.connect(self.case_selected)
         self.cases_page.action.connect(self.case_dialog_requested)
+        self.cases_page.unlock_lookup.connect(self.lookup_unlock_dialog_requested)
 
     def _cases_button(self) -> None:
         """The header button opens My cases, or goes back to the window from there."""
@@ -307,6 +312,11 @@ class CounterWindow(QWidget):
     def open_case_action(self, form: CaseActionForm) -> None:
         dialog = CaseActionDialog(form, self.lang, self)
         dialog.submitted.connect(self.case_action_submitted)
+        self._open(dialog)
+
+    def open_lookup_unlock(self, form: LookupUnlockForm) -> None:
+        dialog = LookupUnlockDialog(form, self.lang, self)
+        dialog.submitted.connect(self.lookup_unlock_submitted)
         self._open(dialog)
 
     def form_error(self, form: str, field: str | None, text: str) -> None:

@@ -99,5 +99,5 @@ class GuidePage(QWidget):
         role = "notice" if screen.print_failed else "info" if screen.printing else "ok"
         show_text(self.print_status, screen.print_message, role)
         self.take.setText(screen.take_label)
-        self.take.setEnabled(not screen.busy)
+        self.take.setEnabled(not screen.busy and screen.can_take)
         self.print_button.setEnabled(not screen.printing)

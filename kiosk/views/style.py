@@ -81,6 +81,7 @@ QLabel[tile="title"] {{ font-size: 40px; font-weight: 700; }}
 QLabel[tile="long-title"] {{ font-size: 34px; font-weight: 700; }}
 QLabel[tile="longer-title"] {{ font-size: 30px; font-weight: 700; }}
 QLabel[tile="subtitle"] {{ font-size: 28px; color: #40566d; }}
+QLabel[tile="subtitle"][state="unavailable"] {{ color: {ORANGE}; font-weight: 700; }}
 QPushButton[role="green"] QLabel[tile="subtitle"],
 QPushButton[role="primary"] QLabel[tile="subtitle"] {{ color: #e8f0fa; }}
 

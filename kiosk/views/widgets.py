@@ -82,6 +82,11 @@ class TileButton(QPushButton):
         self.subtitle.setVisible(bool(subtitle))
         self.setAccessibleName(f"{title} {subtitle}".strip())
 
+    def set_enabled(self, enabled: bool) -> None:
+        """Greyed and untappable, with the subtitle (saying why) in warning colour."""
+        self.setEnabled(enabled)
+        set_role(self.subtitle, "" if enabled else "unavailable", "state")
+
     def text_shown(self) -> str:
         return self.title.text()
 
@@ -129,6 +134,7 @@ class TileGrid(QWidget):
             self._rebuild(tiles)
         self.tiles, self.columns = tiles, columns
         for tile in tiles:
+            self.buttons[tile.key].set_enabled(tile.enabled)  # first: it sets the subtitle font
             self.buttons[tile.key].set_text(tile.title, tile.subtitle)
         self._place()
 

@@ -17,6 +17,7 @@ from ..screens import (
     HomeScreen,
     ItemListScreen,
     OfflineScreen,
+    OutOfServiceScreen,
     SearchScreen,
 )
 from .case import CaseQueryPage, CaseResultPage
@@ -24,6 +25,7 @@ from .confirm import ConfirmPage
 from .guide import GuidePage
 from .home import HomePage
 from .lists import ItemsPage, SearchPage
+from .outofservice import OutOfServicePage
 from .simple import AppointmentPage, GreenPage, OfflinePage
 from .style import STYLE
 from .widgets import button, label
@@ -103,6 +105,7 @@ class KioskWindow(QWidget):
             CaseResultScreen: CaseResultPage(),
             ConfirmationScreen: ConfirmPage(),
             OfflineScreen: OfflinePage(),
+            OutOfServiceScreen: OutOfServicePage(),
         }
         for page in self.pages.values():
             page.layout().setContentsMargins(36, 28, 36, 28)

@@ -52,6 +52,7 @@ def test_no_show_then_requeue_behind_configured_people(hall):
     first = hall.issue()["ticket"]["number"]
     hall.open_window(2, "clerk1")
     call(hall, 2)
+    hall.window(2, "recall", "clerk1")  # the no-show guard: one recall (or a minute) first
     assert hall.window(2, "no-show", "clerk1").json["ticket"]["state"] == "no_show"
     for _ in range(3):
         hall.issue()
@@ -283,3 +284,81 @@ def test_the_next_window_sees_the_transfer_history_and_note(hall):
     current = hall.get("/windows/1", hall.staff("clerk2")).json["current"]
     assert current["number"] == "A001" and current["note"] == "需综合窗口一并办理"
     assert [(h["window"], h["state"]) for h in current["history"]] == [(2, "transferred")]
+
+
+# --- the no-show guard (hall config [no_show]; default: one recall or 60 s after the call) ---
+
+
+def refused_too_soon(r) -> str:
+    assert r.status_code == 409, r.json
+    assert r.json["error"]["code"] == "no_show_too_soon"
+    return r.json["error"]["message"]
+
+
+def test_no_show_right_after_the_call_is_refused_saying_what_is_missing(hall, clock):
+    hall.issue()
+    hall.open_window(2, "clerk1")
+    call(hall, 2)
+    clock.advance(seconds=20)
+    message = refused_too_soon(hall.window(2, "no-show", "clerk1"))
+    assert message.startswith("还不能过号")  # Chinese first
+    assert "重呼 1 次" in message and "还需 40 秒" in message and "recall" in message
+    state = hall.get("/windows/2", hall.staff("clerk1")).json
+    assert state["window"]["current"]["state"] == "called"  # nothing changed
+    assert hall.window(2, "recall", "clerk1").status_code == 200
+    assert hall.window(2, "no-show", "clerk1").json["ticket"]["state"] == "no_show"
+
+
+def test_no_show_after_the_minimum_time_needs_no_recall(hall, clock):
+    hall.issue()
+    hall.open_window(2, "clerk1")
+    call(hall, 2)
+    clock.advance(seconds=59)
+    refused_too_soon(hall.window(2, "no-show", "clerk1"))
+    clock.advance(seconds=1)
+    assert hall.window(2, "no-show", "clerk1").json["ticket"]["state"] == "no_show"
+
+
+def test_a_manager_stepping_in_meets_the_same_guard(hall, clock):
+    hall.issue()
+    hall.open_window(2, "clerk1")
+    call(hall, 2)
+    refused_too_soon(hall.post("/windows/2/no-show", {}, hall.staff("boss")))
+
+
+def test_the_guard_follows_the_hall_config(app, db_url, clock):
+    from tests.support import HallClient, hall_config, setup_hall
+
+    config = hall_config("town", no_show={"min_recalls": 2, "min_seconds": 0})
+    hall = HallClient(app, "town", setup_hall(db_url, config, clock()))
+    hall.issue()
+    hall.open_window(2, "clerk1")
+    call(hall, 2)
+    clock.advance(minutes=30)  # time alone no longer suffices
+    message = refused_too_soon(hall.window(2, "no-show", "clerk1"))
+    assert "重呼 2 次（已重呼 0 次）" in message and "秒" not in message
+    hall.window(2, "recall", "clerk1")
+    refused_too_soon(hall.window(2, "no-show", "clerk1"))
+    hall.window(2, "recall", "clerk1")
+    assert hall.window(2, "no-show", "clerk1").status_code == 200
+
+
+def test_a_hall_may_turn_the_guard_off(app, db_url, clock):
+    from tests.support import HallClient, hall_config, setup_hall
+
+    config = hall_config("town", no_show={"min_recalls": 0, "min_seconds": 0})
+    hall = HallClient(app, "town", setup_hall(db_url, config, clock()))
+    hall.issue()
+    hall.open_window(2, "clerk1")
+    call(hall, 2)
+    assert hall.window(2, "no-show", "clerk1").status_code == 200
+
+
+def test_a_ticket_being_served_is_not_a_no_show_whatever_the_guard(hall, clock):
+    hall.issue()
+    hall.open_window(2, "clerk1")
+    call(hall, 2)
+    hall.window(2, "start", "clerk1")
+    clock.advance(minutes=5)
+    r = hall.window(2, "no-show", "clerk1")
+    assert r.status_code == 409 and r.json["error"]["code"] == "invalid_transition"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,11 +14,13 @@ from sqlalchemy import event, select
 
 from backend.db.models import AuditEntry
 from backend.db.uow import UnitOfWork
-from backend.domain.queue_policy import people_ahead
+from backend.domain.estimate import StaffedWindow, forecast
 from backend.services import login as login_service
 from backend.services.halls import hall_context
 from backend.services.queue import estimate_for, waiting_entries
 from tests.support import PASSWORD
+
+SIX_MINUTES = timedelta(minutes=6)  # the test hall's default service time
 
 
 class StatementCounter:
@@ -94,7 +97,10 @@ def test_a_request_is_one_transaction(app, hall):
         max_size=12,
     )
 )
-def test_people_ahead_is_the_domain_line_position(hall, tickets):
+def test_people_ahead_is_the_domain_forecast_over_the_whole_line(hall, tickets):
+    """The estimate reads a bounded part of the line (the item's group, in one statement); the
+    domain forecast over the whole line, with the same windows, gives the same figures."""
+    hall.open_window(1, "clerk1")  # again on later examples: answered 200, nothing changes
     for item, priority in tickets:
         extra = {"priority": priority}
         if priority == "green":
@@ -102,23 +108,19 @@ def test_people_ahead_is_the_domain_line_position(hall, tickets):
         if priority == "appointment":
             extra["priority_reason"] = "YY-1"
         hall.issue(item, **extra)
+    now = hall.app.config["ONESTOP_CLOCK"]()
     db = hall.app.extensions["onestop"].db
-    with UnitOfWork(db, hall.app.config["ONESTOP_CLOCK"](), write=False) as uow:
+    with UnitOfWork(db, now, write=False) as uow:
         ctx = hall_context(uow.session, "town")
         line = waiting_entries(uow.session, ctx.id)
+        window = StaffedWindow(1, ctx.window_items[1], now)
         for entry in line:
-            item = ctx.item(uow.session, entry.item_code)
-            got = estimate_for(
-                uow.session,
-                ctx,
-                item_id=item.id,
-                item_code=item.code,
-                service_minutes=item.service_minutes,
-                ticket_id=entry.ticket_id,
-                priority=entry.priority.value,
-                queue_key=entry.queue_key,
-            )
-            assert got["people_ahead"] == people_ahead(entry, line, ctx.policy), entry
+            got = estimate_for(uow.session, ctx, entry, now)
+            want = forecast(entry, line, [window], now, ctx.policy, lambda _code: SIX_MINUTES)
+            assert (got["people_ahead"], got["estimated_wait_minutes"]) == (
+                want.people_ahead,
+                want.wait_minutes,
+            ), entry
 
 
 def _login(hall, password, username="clerk1"):

@@ -32,11 +32,12 @@ def test_numbers_restart_at_hall_local_midnight_and_history_stays(hall, clock, d
 
 
 def test_issue_answers_people_ahead_wait_and_windows(hall):
+    hall.open_window(2, "clerk1")
     hall.issue("MZ-01")
     hall.issue("MZ-01")
     third = hall.issue("MZ-01")
-    assert third["people_ahead"] == 2
-    assert third["estimated_wait_minutes"] == 12  # 2 people x 6 min default, no window open yet
+    assert third["people_ahead"] == 2 and third["window_open"] is True
+    assert third["estimated_wait_minutes"] == 12  # window 2 calls the two first, 6 min each
     assert [w["number"] for w in third["windows"]] == [1, 2]
     assert third["status_path"] == f"/t/{third['status_token']}"
     assert len(third["status_token"]) >= 22
@@ -114,10 +115,10 @@ def test_malformed_and_oversize_bodies_are_refused(hall):
 
 
 def test_green_channel_ticket_stands_before_normal_ones(hall):
+    hall.open_window(2, "clerk1")
     hall.issue("MZ-01")
     green = hall.issue("MZ-01", priority="green", priority_reason="elderly")
     assert green["people_ahead"] == 0
-    hall.open_window(2, "clerk1")
     assert (
         hall.window(2, "call-next", "clerk1").json["ticket"]["number"] == green["ticket"]["number"]
     )
@@ -139,6 +140,7 @@ def test_hall_closed_outside_opening_hours_when_enforced(app, db_url, clock):
 
 
 def test_public_status_by_token_shows_position_and_no_personal_data(hall):
+    hall.open_window(2, "clerk1")
     hall.issue("MZ-01")
     mine = hall.issue("MZ-01")
     r = hall.client.get(f"/api/v1/status/{mine['status_token']}")
@@ -148,7 +150,6 @@ def test_public_status_by_token_shows_position_and_no_personal_data(hall):
         and r.json["people_ahead"] == 1
         and r.json["state_label"] == "等候中"
     )
-    hall.open_window(2, "clerk1")
     hall.window(2, "call-next", "clerk1")
     hall.window(2, "finish", "clerk1")
     hall.window(2, "call-next", "clerk1")

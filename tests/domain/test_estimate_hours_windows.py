@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backend.domain.errors import Conflict
-from backend.domain.estimate import estimate_wait_minutes, typical_service_seconds
+from backend.domain.estimate import typical_service_seconds
 from backend.domain.hours import DayKind, OpeningHours, simple_day_kinds
 from backend.domain.windows import WindowAction, WindowState, may_sign_in, next_window_state
 from backend.domain.workcalendar import WorkCalendar
@@ -12,20 +12,14 @@ from backend.domain.workcalendar import WorkCalendar
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def test_estimate_uses_the_item_default_until_there_is_history():
-    assert estimate_wait_minutes(3, [], 1, default_minutes=8) == 24
-    assert estimate_wait_minutes(3, [60, 120], 1, default_minutes=8) == 24  # too few samples
+def test_typical_service_is_the_item_default_until_there_is_history():
+    assert typical_service_seconds([], 8) == 480
+    assert typical_service_seconds([60, 120], 8) == 480  # too few samples
 
 
-def test_estimate_uses_the_median_of_recent_services_shared_by_open_windows():
+def test_typical_service_is_the_median_of_recent_services():
     recent = [300, 300, 300, 3000]  # one outlier does not move the median
     assert typical_service_seconds(recent, 8) == 300
-    assert estimate_wait_minutes(6, recent, 2, default_minutes=8) == 15
-
-
-def test_nobody_ahead_means_no_wait_and_no_open_window_counts_as_one():
-    assert estimate_wait_minutes(0, [], 0, 8) == 0
-    assert estimate_wait_minutes(2, [], 0, 5) == 10
 
 
 HOURS = OpeningHours(

@@ -98,6 +98,7 @@ class FakeApi:
         self.down = False
         self.gate: threading.Event | None = None
         self.refuse: ApiError | None = None
+        self.report_error: ApiError | None = None  # the heartbeat raises it
         self.lock = threading.Lock()
         self.issue_calls: list[dict] = []
         self.tickets: dict[str, dict] = {}  # request id -> answer
@@ -224,6 +225,8 @@ class FakeApi:
 
     def report_device_status(self, device, printer=None, version="") -> dict:
         self._check()
+        if self.report_error is not None:
+            raise self.report_error
         with self.lock:
             self.reports.append({"device": device, "printer": printer, "version": version})
         return {"device": {"code": device}}

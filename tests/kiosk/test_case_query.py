@@ -10,7 +10,13 @@ import pytest
 from clientlib.api import ApiError
 from clientlib.printing import PaperWidth
 from kiosk.cases import CaseReceipt, case_number, render_case, valid_date
-from kiosk.screens import CaseQueryScreen, CaseResultScreen, HomeScreen, OfflineScreen
+from kiosk.screens import (
+    CaseQueryScreen,
+    CaseResultScreen,
+    HomeScreen,
+    OfflineScreen,
+    OutOfServiceScreen,
+)
 
 from .fakes import FakePrinterService, paper_out_result
 from .test_presenter import Rig
@@ -148,13 +154,19 @@ def test_unknown_number_answers_the_same(rig):
 @pytest.mark.parametrize(
     "error, text",
     [
-        (ApiError(401, "unauthorized", "bad token"), "本机暂不能查询办件，请到服务台咨询"),
         (ApiError(500, "internal", "boom"), "系统繁忙，请稍后再试或到服务台咨询"),
         (
             ApiError(400, "invalid_phone_last4", "手机号后4位应为4位数字", "phone_last4"),
             "手机号后4位",
         ),
-        (ApiError(429, "too_many", "查询太频繁 / too many tries"), "查询失败：查询太频繁"),
+        (
+            ApiError(429, "lookup_locked", "… / …", "number", retry_after=840),
+            "该受理编号查询错误次数过多，已暂停查询。请 14 分钟后再试，或到服务台请工作人员解除",
+        ),
+        (
+            ApiError(429, "lookup_locked", "… / …", "device", retry_after=900),
+            "本机办件查询错误次数过多，已暂停查询 15 分钟。请到服务台咨询",
+        ),
     ],
 )
 def test_backend_refusals_are_plain(rig, error, text):
@@ -162,6 +174,12 @@ def test_backend_refusals_are_plain(rig, error, text):
     screen = query(rig)
     assert isinstance(screen, CaseQueryScreen) and screen.notice.startswith(text)
     assert rig.p.state == "ready"
+
+
+def test_a_refused_kiosk_token_is_the_out_of_service_screen(rig):
+    rig.api.lookup_error = ApiError(401, "unauthenticated", "bad token")
+    screen = query(rig)
+    assert isinstance(screen, OutOfServiceScreen) and rig.p.state == "out_of_service"
 
 
 def test_backend_down_is_the_offline_screen_then_back_to_the_step(rig):

@@ -15,6 +15,7 @@ from kiosk.screens import (
     HomeScreen,
     ItemListScreen,
     OfflineScreen,
+    OutOfServiceScreen,
     SearchScreen,
 )
 from tests.clientlib.fakes import FakeScheduler, ManualRunner
@@ -275,10 +276,29 @@ def test_hall_closed_is_shown_with_its_message(rig):
     assert rig.view.screen.notice == "the hall is closed; it opens 06-02 08:30"
 
 
-def test_unauthorised_kiosk_says_so(rig):
+def test_a_refused_ticket_request_puts_the_kiosk_out_of_service(rig):
     rig.to_guide()
-    rig.api.refuse = ApiError(401, "unauthorized", "bad token")
-    assert "未获授权" in rig.take().notice
+    rig.api.refuse = ApiError(401, "unauthenticated", "bad token")
+    screen = rig.take()
+    assert isinstance(screen, OutOfServiceScreen) and rig.p.state == "out_of_service"
+    assert (screen.title, screen.message) == ("暂停服务", "请到服务台咨询")
+    assert (screen.title_other, screen.message_other) == (
+        "Out of service",
+        "Please ask at the help desk",
+    )
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_heartbeat_is_out_of_service_until_one_is_accepted(rig, status):
+    rig.to_guide()
+    rig.api.report_error = ApiError(status, "unauthenticated", "revoked")
+    assert isinstance(rig.advance(30), OutOfServiceScreen)  # one heartbeat
+    assert rig.p.state == "out_of_service" and rig.p.top == ("home",)
+    rig.p.check_connection()  # the public catalog still loads: not enough
+    assert isinstance(rig.settle(), OutOfServiceScreen)
+    assert isinstance(rig.advance(5), OutOfServiceScreen)  # asked again, still refused
+    rig.api.report_error = None  # the device was re-activated (or its token re-issued)
+    assert isinstance(rig.advance(5), HomeScreen) and rig.p.state == "ready"
 
 
 def test_printer_fault_keeps_the_number_offers_reprint_and_reports():

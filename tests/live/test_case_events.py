@@ -21,6 +21,7 @@ def pad_hall():
         {"code": "kiosk-1", "kind": "kiosk", "name": "取号机"},
         {"code": "display-1", "kind": "display", "name": "大屏"},
         {"code": "pad-2", "kind": "rating_pad", "name": "2号窗口评价器"},
+        {"code": "pad-3", "kind": "rating_pad", "name": "人社评价器", "attached_to": "3"},
         {"code": "pad-x", "kind": "rating_pad", "name": "评价器"},
     ]
     return data
@@ -97,14 +98,13 @@ def test_rating_pad_gets_rating_requests_and_skips_for_everything_else(live, hal
         "number": number,
         "item_name": "临时救助申请",
         "at": None,
-        "rated": False,
     }
     r = hall.post("/evaluations", {"ticket": number, "rating": "satisfied"}, hall.device("pad-2"))
     assert r.status_code == 200, r.json
     assert [e["type"] for e in events(pad)] == ["skip"]  # evaluation.rated is not for the pad
     again = connect(live, hall.devices["pad-2"])
     assert received(again, "snapshot")[0]["args"][0]["pending"] == []
-    # A pad whose name names no window tells the page so (it then needs ?window=N).
+    # A pad attached to no window tells the page so (it rates nothing).
     other = connect(live, hall.devices["pad-x"])
     assert received(other, "snapshot")[0]["args"][0]["device"]["window"] is None
 
@@ -160,11 +160,13 @@ def test_board_snapshot_carries_the_case_picture_and_alerts(live, hall, clock):
     assert r.status_code == 200, r.json
     number = serve(hall, "RS-01", window=3, clerk="clerk2")
     hall.window(3, "finish", "clerk2")
-    hall.post(
+    hall.window(3, "rating-request", "clerk2")
+    r = hall.post(
         "/evaluations",
         {"ticket": number, "rating": "very_dissatisfied", "comment": "等候太久"},
-        hall.device("pad-2"),
+        hall.device("pad-3"),
     )
+    assert r.status_code == 200, r.json
 
     board = connect(live, staff_token(hall))
     cases = received(board, "snapshot")[0]["args"][0]["cases"]

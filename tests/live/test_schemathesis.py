@@ -5,6 +5,7 @@ be answered with a server error, on SQLite and on PostgreSQL. Bounded in time pe
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from tests.live_server import LiveServer
 pytestmark = pytest.mark.slow
 
 SECONDS_PER_ROLE = 30
-CHECKS = "not_a_server_error"
+# No server error; every answer is described by the document: its body fits the schema of its
+# status (200: the endpoint's model, else the error), and its media type is one it lists.
+CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 ST = Path(sys.executable).with_name("st")
 
 
@@ -46,6 +49,17 @@ def bearer(server: LiveServer, role: str) -> str:
     return r.json()["token"]
 
 
+def denied(doc: dict, role: str) -> int:
+    """Operations the role may not call: only these (and the login with random credentials,
+    the rating refused to all but a pad, another device's heartbeat) may answer only 401/403."""
+    return sum(
+        1
+        for methods in doc["paths"].values()
+        for op in methods.values()
+        if "x-roles" in op and role not in op["x-roles"]
+    )
+
+
 def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
     if not ST.exists() and not shutil.which("st"):
         pytest.fail("schemathesis is not installed: `make test` installs the dev extras")
@@ -53,6 +67,7 @@ def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
     config = tmp_path / "schemathesis.toml"
     # Every operation lives under /halls/<hall>: a random hall code only meets 404s.
     config.write_text(f'[parameters]\nhall = "{server.hall}"\n', encoding="utf-8")
+    doc = requests.get(f"{server.url}/api/v1/openapi.json", timeout=10).json()
     failures = []
     for role in ("clerk", "manager", "kiosk"):
         run = subprocess.run(
@@ -77,6 +92,9 @@ def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
                 "--request-timeout",
                 "10",
                 "--no-color",
+                # Logging out would revoke the token: every later request would meet only 401.
+                "--exclude-path",
+                "/api/v1/auth/logout",
             ],
             capture_output=True,
             text=True,
@@ -88,6 +106,9 @@ def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
                 f"--- as {role} (exit {run.returncode}) ---\n{summary}\n{run.stderr[-1000:]}"
             )
         assert "generated" in run.stdout, summary  # it ran and tested something
+        refused = re.search(r"Authentication failed: (\d+) operations", run.stdout)
+        only_refused = int(refused[1]) if refused else 0
+        assert only_refused <= denied(doc, role) + 3, f"as {role}: the token stopped working?"
     log = server.log_path.read_text(errors="replace")
     assert "Traceback" not in log, log[-4000:]
     assert not failures, "\n".join(failures)

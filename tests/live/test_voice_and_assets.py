@@ -19,25 +19,89 @@ def duration(data: bytes) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def test_call_audio_is_rendered_offline_and_cached(app, hall, tmp_path):
-    app.config["ONESTOP_VOICE_CACHE"] = str(tmp_path / "voice")
-    r = hall.client.get("/voice/town/call/A012/2.wav")
+def called(hall, window=2, clerk="clerk1", item="MZ-02") -> str:
+    """Issue a ticket and call it at ``window``; returns its number."""
+    number = hall.issue(item)["ticket"]["number"]
+    if hall.get(f"/windows/{window}", hall.staff(clerk)).json["window"]["state"] != "open":
+        hall.open_window(window, clerk)
+    hall.window(window, "finish", clerk)  # the one before, if any
+    assert hall.window(window, "call-next", clerk).json["ticket"]["number"] == number
+    return number
+
+
+@pytest.fixture
+def cache(app, tmp_path):
+    folder = tmp_path / "voice"
+    app.config["ONESTOP_VOICE_CACHE"] = str(folder)
+    return folder
+
+
+def clips(folder) -> list:
+    return sorted(folder.glob("*")) if folder.exists() else []
+
+
+def test_call_audio_is_rendered_offline_and_cached(hall, cache):
+    number = called(hall)
+    r = hall.client.get(f"/voice/town/call/{number}/2.wav")
     assert r.status_code == 200 and r.mimetype == "audio/wav"
     assert 1.5 < duration(r.data) < 8
-    assert len(list((tmp_path / "voice").glob("*.wav"))) == 1
-    assert hall.client.get("/voice/town/call/A012/2.wav").data == r.data
+    assert len(clips(cache)) == 1
+    assert hall.client.get(f"/voice/town/call/{number.lower()}/2.wav").data == r.data
+
+
+def test_only_numbers_called_today_at_that_window_are_spoken(hall, cache, clock):
+    number = called(hall)  # A001 at window 2
+    hall.issue("MZ-02")  # A002: waiting, never called
+    for path in [
+        "/voice/town/call/A999999/2.wav",  # no such ticket
+        "/voice/town/call/A002/2.wav",  # issued, not called
+        f"/voice/town/call/{number}/3.wav",  # called at another window
+        f"/voice/town/call/{number}/99.wav",  # no such window
+        f"/voice/nohall/call/{number}/2.wav",
+        "/voice/town/call/DROP%20TABLE/2.wav",
+    ]:
+        assert hall.client.get(path).status_code == 404, path
+    assert clips(cache) == []  # nothing rendered, nothing written
+    assert hall.client.get(f"/voice/town/call/{number}/2.wav").status_code == 200
+    hall.next_day(clock)  # yesterday's A001 is not today's
+    assert hall.client.get(f"/voice/town/call/{number}/2.wav").status_code == 404
+
+
+def test_the_voice_cache_is_bounded_least_recently_used_out(app, hall, cache):
+    app.config["ONESTOP_VOICE_CACHE_FILES"] = 3
+
+    def speak(number) -> bytes:
+        r = hall.client.get(f"/voice/town/call/{number}/2.wav")
+        assert r.status_code == 200
+        assert len(clips(cache)) <= 3
+        return r.data
+
+    numbers = [called(hall) for _ in range(3)]
+    audio = [speak(n) for n in numbers]
+    assert speak(numbers[0]) == audio[0]  # heard again: now the most recently used
+    numbers.append(called(hall))
+    audio.append(speak(numbers[3]))
+    kept = {p.read_bytes() for p in clips(cache)}
+    assert kept == {audio[0], audio[2], audio[3]}  # the least recently used one went
+    for _ in range(5):
+        speak(called(hall))
+    assert len(clips(cache)) == 3
+    assert not [p for p in clips(cache) if p.suffix != ".wav"]  # no temporary file left
 
 
 @pytest.mark.parametrize(
-    "path",
+    "path, field",
     [
-        "/voice/town/call/A012/99.wav",
-        "/voice/town/call/DROP%20TABLE/2.wav",
-        "/voice/nohall/call/A001/1.wav",
+        ("/voice/town/call/A001/2147483648.wav", "window"),
+        ("/voice/town/call/A001/99999999999999999999.wav", "window"),
+        ("/voice/town/call/A0%0001/2.wav", "number"),
+        ("/voice/to%00wn/call/A001/2.wav", "hall"),
     ],
 )
-def test_only_real_calls_can_be_spoken(hall, path):
-    assert hall.client.get(path).status_code == 404
+def test_hostile_voice_paths_are_400_naming_the_field(hall, cache, path, field):
+    r = hall.client.get(path)
+    assert r.status_code == 400 and r.json["error"]["field"] == field
+    assert clips(cache) == []
 
 
 def test_chime_font_and_socketio_client_are_local(hall):

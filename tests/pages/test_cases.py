@@ -119,7 +119,7 @@ def test_board_shows_red_cases_an_overdue_alert_and_a_bad_review(live_server, pa
     clerk1.window_action(3, "call-next")
     clerk1.window_action(3, "finish")
     clerk1.post(clerk1.hall_path("/windows/3/rating-request"))
-    pad = ApiClient(live_server.url, live_server.hall, live_server.device_token("rating-1"))
+    pad = ApiClient(live_server.url, live_server.hall, live_server.device_token("rating-3"))
     pad.post(
         pad.hall_path("/evaluations"),
         {"ticket": number, "rating": "dissatisfied", "comment": "等候时间太长"},
@@ -308,10 +308,10 @@ def test_rating_pad_takes_one_rating_per_service(live_server, pages, artifacts):
     assert page.get_attribute("body", "data-rated") == f"{second}:already"
 
 
-def test_rating_pad_window_from_the_address(live_server, pages):
-    token = live_server.device_token("rating-1")
+def test_rating_pad_window_comes_from_the_hall_file_not_the_address(live_server, pages):
+    token = live_server.device_token("rating-3")  # attached_to = "3" in the hall file
     page = pages(PAD)
-    page.goto(f"{live_server.url}/rate/{live_server.hall}/rating-1?window=3#token={token}")
+    page.goto(f"{live_server.url}/rate/{live_server.hall}/rating-3?window=1#token={token}")
     page.wait_for_selector("body[data-ready='1']", state="attached")
     assert text(page, "#window-name") == "3号窗口"
     clerk1 = clerk(live_server, "clerk1", 3)

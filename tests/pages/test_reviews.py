@@ -28,12 +28,12 @@ STEP_NOTES = [
 
 
 def bad_rating(server, api: ApiClient, rating: str, comment: str) -> tuple[str, int]:
-    """A service at 3号窗口 rated badly on the rating pad: (ticket number, rectification id)."""
+    """A service at 3号窗口 rated badly on its rating pad: (ticket number, rectification id)."""
     [number] = issue(server, "MZ-04")
     assert api.window_action(3, "call-next")["ticket"]["number"] == number
     api.window_action(3, "finish")
     api.post(api.hall_path("/windows/3/rating-request"))
-    pad = ApiClient(server.url, server.hall, server.device_token("rating-1"))
+    pad = ApiClient(server.url, server.hall, server.device_token("rating-3"))
     answer = pad.post(
         pad.hall_path("/evaluations"), {"ticket": number, "rating": rating, "comment": comment}
     )

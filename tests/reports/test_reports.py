@@ -63,6 +63,7 @@ class Month:
         assert self.win(window, "call-next", clerk)["ticket"]["number"] == number
 
     def serve(self, window, clerk, service, case=None):
+        self.last_served = (window, clerk)  # for the rating request
         self.win(window, "start", clerk)
         self.clock.advance(minutes=service)
         if case:
@@ -71,13 +72,12 @@ class Month:
         self.win(window, "finish", clerk)
 
     def rate(self, number: str, rating: str, comment: str = "") -> dict:
+        """On the pad of the window that just served ``number``, at its clerk's request."""
+        window, clerk = self.last_served
+        self.win(window, "rating-request", clerk)
         body = {"ticket": number, "rating": rating, "comment": comment}
-        r = self.hall.post("/evaluations", body, self.pad)
+        r = self.hall.post("/evaluations", body, self.hall.device(f"pad-{window}"))
         return self.ok(r)
-
-    @property
-    def pad(self):
-        return self.hall.device("pad-1")
 
     def case(self, name: str, what: str, who: str = "clerk1", **body):
         return self.ok(self.hall.post(f"/cases/{self.cases[name]}/{what}", body, self.staff(who)))

@@ -1,0 +1,59 @@
+"""暂停服务 / Out of service: the backend refused this kiosk (its token was revoked or the
+device deactivated); nothing can be tapped, the resident is sent to the help desk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..screens import OutOfServiceScreen
+from .style import RED
+from .widgets import label, show_text
+
+STYLE = f"""
+QLabel#outOfServiceTitle {{ font-size: 120px; font-weight: 800; color: {RED}; }}
+QLabel#outOfServiceTitleOther {{ font-size: 48px; font-weight: 700; color: {RED}; }}
+QLabel#outOfServiceMessage {{ font-size: 60px; font-weight: 700; }}
+QLabel#outOfServiceMessageOther {{ font-size: 36px; color: #33475b; }}
+"""
+
+
+class OutOfServicePage(QWidget):
+    def __init__(self):
+        super().__init__()
+        self.setStyleSheet(STYLE)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(28)
+        self.title = label(name="outOfServiceTitle")
+        self.title_other = label(name="outOfServiceTitleOther")
+        self.message = label(name="outOfServiceMessage")
+        self.message_other = label(name="outOfServiceMessageOther")
+        self.detail = label(role="hint", name="outOfServiceDetail")
+        self.phone = label(role="hint", name="outOfServicePhone")
+        layout.addStretch(1)
+        widgets = (
+            self.title,
+            self.title_other,
+            self.message,
+            self.message_other,
+            self.detail,
+            self.phone,
+        )
+        for widget in widgets:
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(widget)
+        layout.addStretch(2)
+
+    def retranslate(self, lang: str) -> None:
+        pass
+
+    def set_landscape(self, landscape: bool) -> None:
+        pass
+
+    def set_screen(self, screen: OutOfServiceScreen) -> None:
+        self.title.setText(screen.title)
+        show_text(self.title_other, screen.title_other)
+        self.message.setText(screen.message)
+        show_text(self.message_other, screen.message_other)
+        show_text(self.detail, screen.detail)
+        show_text(self.phone, screen.phone)

@@ -1,0 +1,141 @@
+"""Items no window serves now: 暂停取号 on the kiosk (greyed, not tappable, with the reason and
+the hours), and honest wording when the hall lets residents queue anyway. Offscreen Qt on the
+fake backend; the screenshot goes to /tmp for a look."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from clientlib.api import ApiError
+from kiosk import builders as b
+from kiosk.catalog import Catalog
+from kiosk.screens import ConfirmationScreen, GuideScreen, HomeScreen, ItemListScreen
+
+from .fakes import demo_catalog
+from .helpers import find, screen_is, tap, text
+
+pytestmark = pytest.mark.timeout(60)
+
+SHOT_DIR = os.environ.get("KIOSK_SHOT_DIR", "/tmp")
+HOURS = {
+    "zh": "今日服务时间 08:30–12:00、14:00–18:30",
+    "en": "Served today 08:30–12:00, 14:00–18:30",
+}
+NO_WINDOW = {"code": "no_window_open", "zh": "当前无窗口办理", "en": "No window open now"}
+
+
+def paused(data: dict, code: str, available: bool = False) -> dict:
+    """The catalog as the backend sends it when no window serving ``code`` is staffed."""
+    for item in data["items"]:
+        if item["code"] == code:
+            item |= {
+                "available": available,
+                "window_open": False,
+                "unavailable_reason": dict(NO_WINDOW),
+                "service_hours": dict(HOURS),
+            }
+    return data
+
+
+def test_the_catalog_reads_availability():
+    catalog = Catalog.from_api(paused(demo_catalog(), "SF-03"))
+    legal = catalog.item("SF-03")
+    assert (legal.available, legal.window_open) == (False, False)
+    assert (
+        legal.reason == ("当前无窗口办理", "No window open now") and legal.hours[0] == HOURS["zh"]
+    )
+    assert catalog.item("SF-01").available  # an older backend sends nothing: available
+
+
+def test_tiles_say_why_and_cannot_be_tapped():
+    catalog = Catalog.from_api(paused(demo_catalog(), "SF-03"))
+    tiles = {t.key: t for t in b.items_screen(catalog, "SF", "zh", None).items}
+    assert tiles["SF-03"].enabled is False
+    assert tiles["SF-03"].subtitle == f"暂停取号 · 当前无窗口办理 · {HOURS['zh']}"
+    assert tiles["SF-01"].enabled is True and "暂停取号" not in tiles["SF-01"].subtitle
+    english = {t.key: t for t in b.items_screen(catalog, "SF", "en", None).items}
+    assert english["SF-03"].subtitle.startswith("Not available now · No window open now")
+    home = {t.key: t for t in b.home_screen(catalog, "zh", None).departments}
+    assert home["SF"].subtitle == "3 项服务，1 项暂停取号"
+    found = {t.key: t for t in b.search_screen(catalog, "flzx", "zh", None).results}
+    assert found["SF-03"].enabled is False
+
+
+def test_queueing_without_a_window_is_said_plainly():
+    """The hall allows it: the tile is tappable and says no window is open; the ticket carries
+    no figure, and the screen and the receipt say so instead of inventing one."""
+    catalog = Catalog.from_api(paused(demo_catalog(), "SF-03", available=True))
+    item = catalog.item("SF-03")
+    tile = b.item_tile(item, "zh")
+    assert tile.enabled and tile.subtitle.endswith("当前无窗口办理")
+    detail = {"waiting": 2, "people_ahead": None, "estimated_wait_minutes": None}
+    assert b.waiting_text(detail | {"window_open": False}, False, "zh").startswith("当前无窗口办理")
+    result = {
+        "ticket": {
+            "number": "F003",
+            "issued_at": datetime(2026, 11, 23, 2, tzinfo=UTC).isoformat(),
+        },
+        "people_ahead": None,
+        "estimated_wait_minutes": None,
+        "window_open": False,
+        "windows": [],
+        "status_path": "/t/x",
+    }
+    receipt = b.ticket_receipt(catalog, result, item, None, "https://q.example.cn/t/x")
+    assert receipt.people_ahead is None and receipt.estimated_wait_minutes is None
+    screen = b.confirmation_screen(b.Issued(result, item, None, "u", receipt), "zh")
+    assert screen.people_ahead == "当前无窗口办理，窗口开放后按顺序叫号" and screen.wait == ""
+    english = b.confirmation_screen(b.Issued(result, item, None, "u", receipt), "en")
+    assert english.people_ahead.startswith("No window open now")
+
+
+def test_kiosk_greys_an_item_without_a_window_and_brings_it_back(qtbot, kiosk_factory, fake_api):
+    paused(fake_api.catalog_data, "SF-03")
+    kiosk = kiosk_factory(api=fake_api, catalog_refresh_seconds=0.2)
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
+    assert "1 项暂停取号" in find(kiosk, "dept_SF").accessibleName()
+    qtbot.wait(100)
+    kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-home-item-not-available.png")
+    tap(qtbot, kiosk, "dept_SF")
+    assert screen_is(kiosk, ItemListScreen)
+    legal = find(kiosk, "item_SF-03")
+    assert legal.isVisible() and not legal.isEnabled()
+    assert "暂停取号" in legal.accessibleName() and "08:30–12:00" in legal.accessibleName()
+    qtbot.wait(100)
+    kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-item-not-available.png")
+    kiosk.presenter.toggle_language()
+    assert "Not available now" in find(kiosk, "item_SF-03").accessibleName()
+    qtbot.wait(100)  # let the layout settle before the picture
+    kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-item-not-available-en.png")
+    kiosk.presenter.toggle_language()
+    kiosk.presenter.open_item("SF-03")  # even if a tap got through: nothing happens
+    assert screen_is(kiosk, ItemListScreen)
+    assert find(kiosk, "item_SF-01").isEnabled()
+
+    for item in fake_api.catalog_data["items"]:  # window 9 opens: the next refresh shows it
+        if item["code"] == "SF-03":
+            item |= {"available": True, "window_open": True, "unavailable_reason": None}
+    qtbot.waitUntil(lambda: find(kiosk, "item_SF-03").isEnabled())
+    tap(qtbot, kiosk, "item_SF-03")
+    assert screen_is(kiosk, GuideScreen) and find(kiosk, "takeTicket").isEnabled()
+
+
+def test_a_refusal_for_no_window_is_shown_and_the_catalog_reloaded(qtbot, kiosk_factory, fake_api):
+    kiosk = kiosk_factory(api=fake_api)
+    qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
+    tap(qtbot, kiosk, "dept_SF")
+    tap(qtbot, kiosk, "item_SF-03")
+    window_closed = "法律咨询：暂停取号，当前无窗口办理 / Legal consultation: not available now"
+    fake_api.refuse = ApiError(409, "no_window_open", window_closed, "item_code")
+    paused(fake_api.catalog_data, "SF-03")  # the window closed a moment ago
+    tap(qtbot, kiosk, "takeTicket")
+    qtbot.waitUntil(lambda: text(kiosk, "guideNotice").startswith("法律咨询：暂停取号"))
+    qtbot.waitUntil(lambda: not kiosk.presenter.catalog.item("SF-03").available)
+    qtbot.waitUntil(lambda: not find(kiosk, "takeTicket").isEnabled())
+    assert find(kiosk, "takeTicket").text() == "暂停取号"
+    kiosk.presenter.take_ticket()  # refused locally now: no second request
+    assert len(fake_api.issue_calls) == 1
+    assert not screen_is(kiosk, ConfirmationScreen)
