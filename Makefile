@@ -15,7 +15,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng fonts-wqy-zenhei poppler-utils
 RUN_PACKAGES := espeak-ng fonts-wqy-zenhei
 
-.PHONY: install run demo test lint bench clean system-test system-run kiosk counter
+.PHONY: install run demo demo-live test lint bench clean system-test system-run kiosk counter
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,19 @@ demo: install system-run
 run: demo
 	@echo "Demo hall: staff passwords and device tokens are in var/demo-credentials.toml"
 	$(BIN)/onestop serve --host $(HOST) --port $(PORT)
+
+# `make run` with the hall in motion: the simulator (onestop simulate) drives the server with
+# kiosks, 12 clerks and display sockets at SIM_SPEED; after the simulated day the server keeps
+# running. Ctrl-C: the clerks finish and sign out, then the server stops.
+SIM_PROFILE ?= normal-wednesday
+SIM_SPEED ?= 30
+demo-live: install system-run
+	$(BIN)/onestop demo --base-url http://127.0.0.1:$(PORT) --clerks 12
+	@setsid $(BIN)/onestop serve --host $(HOST) --port $(PORT) & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/onestop simulate qingshan --profile $(SIM_PROFILE) --speed $(SIM_SPEED) \
+		--url http://127.0.0.1:$(PORT) --wait-server 30; \
+	echo "simulated day over; the server keeps running (Ctrl-C stops it)"; wait $$server
 
 # The clients, against a hall started with `make run` in another terminal.
 kiosk: install

@@ -13,7 +13,15 @@ from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from .api import auth_views, case_views, hall_views, openapi, report_views, window_views
+from .api import (
+    auth_views,
+    case_views,
+    hall_views,
+    openapi,
+    report_views,
+    staffing_views,
+    window_views,
+)
 from .api.framework import (
     ApiError,
     close_unit,
@@ -95,6 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         case_views.bp,
         case_views.window_bp,
         report_views.bp,
+        staffing_views.bp,
         openapi.bp,
         status_page.bp,
         pages.bp,

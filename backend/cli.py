@@ -1,5 +1,5 @@
 """The ``onestop`` command: serve, db upgrade, check-config, hall load, user add, device token,
-audit verify, demo."""
+audit verify, demo, staffing, sim."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ DEMO_USERS = [
     ("clerk3", "刘洋", "clerk", "clerk-demo-2026"),
     ("clerk4", "陈静", "clerk", "clerk-demo-2026"),
 ]
+# `onestop demo --clerks 12` (make demo-live) adds clerk5..clerk12, one per window for the
+# simulator; the plain demo keeps four (each costs a scrypt hash at every test server start).
+EXTRA_CLERKS = ["赵磊", "孙丽", "周强", "吴芳", "郑浩", "冯雪", "何军", "许娜"]
+
+
+def demo_users(clerks: int, existing: set[str]) -> list[tuple[str, str, str, str]]:
+    extra = [
+        (f"clerk{n}", name, "clerk", "clerk-demo-2026")
+        for n, name in enumerate(EXTRA_CLERKS, start=5)
+        if n <= clerks or f"clerk{n}" in existing
+    ]
+    return DEMO_USERS + extra
 
 
 def database_url(args) -> str:
@@ -210,7 +222,8 @@ def cmd_demo(args) -> int:
             existing = set(
                 uow.session.scalars(select(User.username).where(User.hall_id == hall_id))
             )
-            for username, name, role, password in DEMO_USERS:
+            users = demo_users(args.clerks, existing)
+            for username, name, role, password in users:
                 if username not in existing:
                     add_user(uow, hall, username, name, role, password, CLI)
             uow.commit()
@@ -225,7 +238,7 @@ def cmd_demo(args) -> int:
     credentials = Path(args.credentials)
     known = _read_credentials(credentials)
     lines = [f'hall = "{hall}"', "", "[users]"]
-    lines += [f'{u} = "{p}"  # {r}' for u, _n, r, p in DEMO_USERS]
+    lines += [f'{u} = "{p}"  # {r}' for u, _n, r, p in users]
     lines += ["", "[devices]"]
     for code, kind, token_hash in devices:
         if kind == "printer":
@@ -395,7 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(DEMO_CREDENTIALS),
         help="where to write demo passwords and device tokens",
     )
+    demo.add_argument(
+        "--clerks", type=int, default=4, help="demo clerks, up to 12 (one per window)"
+    )
     demo.set_defaults(func=cmd_demo)
+
+    from .simdrive.cli import add_parser as add_simulate
+
+    add_simulate(sub)
+
+    from .sim.commands import add_parsers as add_sim_commands  # onestop staffing, onestop sim
+
+    add_sim_commands(sub)
 
     for client, what in CLIENTS.items():
         sub.add_parser(client, help=f"run the {what} (needs the .[clients,printing] extras)")

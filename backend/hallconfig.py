@@ -162,6 +162,20 @@ class LookupGuard(Strict):
     lock_minutes: int = Field(default=15, ge=1, le=1440)
 
 
+class Staffing(Strict):
+    """Staffing advice (onestop staffing, the board's strip): the hall's target is that
+    ``target_share`` of residents are called within ``target_minutes``; residents leave after
+    ``patience_minutes`` on average (0: nobody leaves, Erlang C instead of Erlang A)."""
+
+    target_minutes: float = Field(default=15, gt=0, le=240)
+    target_share: float = Field(default=0.9, gt=0, lt=1)
+    patience_minutes: float = Field(default=60, ge=0, le=600)
+    history_weeks: int = Field(default=8, ge=1, le=52)  # arrivals learnt from these weeks
+    after_holiday_factor: float = Field(default=1.5, ge=0.5, le=5)  # when history has no such day
+    makeup_workday_factor: float = Field(default=0.9, ge=0.1, le=5)  # 调休 working weekend
+    sim_runs: int = Field(default=3, ge=1, le=50)  # seeded simulator runs checking each roster
+
+
 class HallInfo(Strict):
     code: Annotated[str, Field(pattern=CODE)]
     name: Name
@@ -231,6 +245,7 @@ class HallConfig(Strict):
     cases: Cases = Cases()
     no_show: NoShow = NoShow()
     lookup_guard: LookupGuard = LookupGuard()
+    staffing: Staffing = Staffing()
     departments: list[Department] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
     windows: list[Window] = Field(min_length=1)

@@ -8,6 +8,7 @@
  * Cases (case./overdue./evaluation./rectification. events) come in the same snapshot: open cases
  * by colour, the red and orange ones, and what waits for a manager; a new overdue case or bad
  * review is an alert marked 「新」 for two minutes.
+ * The staffing strip (board-staffing.js) fetches its own advice over REST.
  */
 (function () {
   "use strict";
@@ -72,6 +73,7 @@
     },
   });
   var live = null;
+  var staffing = O.staffingStrip({ api: staff.api });
   var state = {
     snap: null,
     offset: 0, // server clock minus browser clock, from the snapshot's "at"
@@ -91,6 +93,7 @@
 
   function stopLive() {
     clearTimeout(resyncTimer);
+    staffing.stop();
     if (live) live.close();
     live = null;
     window.onestopBoard.live = null;
@@ -103,10 +106,14 @@
     live = O.connectLive({
       token: staff.session.token,
       onSnapshot: onSnapshot,
-      onEvent: resyncSoon,
+      onEvent: function () {
+        resyncSoon();
+        staffing.onEvent();
+      },
       onStatus: staff.liveStatus,
     });
     window.onestopBoard.live = live;
+    staffing.start();
   }
 
   function onSnapshot(snap) {
@@ -706,6 +713,7 @@
     live: null,
     state: state,
     recheck: recheck, // test hook: run the 10-second checks now
+    staffing: staffing, // the staffing strip: state, refresh(), choose("today"|"tomorrow")
   };
 
   // ---------------------------------------------------------------- start

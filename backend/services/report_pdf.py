@@ -1,6 +1,6 @@
 """The monthly analysis report (民生服务和民情诉求分析报告) as an A4 PDF drawn with matplotlib:
-overall figures, volumes by day and by item, waits, time limits, ratings, and the bad reviews
-with their rectification. Rendering is offline and needs a CJK font from a Debian package."""
+overall figures, volumes by day and by item, waits, time limits, ratings, windows required vs
+opened, and the bad reviews with their rectification. Rendering is offline and needs a CJK font from a Debian package."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ..db.models import Evaluation, Rectification, ServiceItem, Ticket, User, Wi
 from ..domain.cases import RATING_ZH, Rating
 from . import reports
 from .halls import HallContext
+from .staffing_history import month_staffing
 
 # WenQuanYi Zen Hei has TrueType outlines and embeds cleanly (CID TrueType, text selectable).
 # Noto CJK is CFF in a collection: matplotlib can only draw it as Type 3 glyphs (as Type 42 it
@@ -100,6 +101,7 @@ def analysis(session: Session, ctx: HallContext, p: reports.Period, now) -> dict
     reviews = bad_reviews(session, ctx, p, now)
     rects = [r["rectification"] for r in reviews if r["rectification"] and not r["excluded"]]
     data["bad_reviews"] = reviews
+    data["staffing"] = month_staffing(session, ctx, p).to_json()
     data["rectification"] = {
         "bad": sum(1 for r in reviews if not r["excluded"]),
         "done": sum(1 for r in rects if r["state"] == "done"),
@@ -381,6 +383,84 @@ def _cases_page(data: dict) -> Figure:
     return fig
 
 
+STAFFING_TITLE = "每半小时平均需要窗口数与实际开放窗口数"
+SHORT_BY = 0.5  # a half hour is listed as short when on average this many windows were missing
+
+
+def _staffing_page(data: dict) -> Figure:
+    """Windows required (Erlang on the month's actual arrivals, for the hall's target) against
+    windows opened (signed in and not paused, from the audit trail), per half hour and per day."""
+    fig = _page("七、窗口开放与需求", data)
+    st = data["staffing"]
+    intro = (
+        f"目标：{st['target']}。需要窗口数按本月各时段实际取号（含转办）、各事项组平均办理时长，"
+        f"用排队模型（Erlang）计算；开放窗口数取自审计记录中窗口签到、签退、暂停与恢复的时间"
+        f"（暂停期间不计），均为本月 {st['days']} 个有办理记录的工作日的平均值。"
+    )
+    lines = wrap(intro, 100)
+    for k, line in enumerate(lines):
+        fig.text(0.08, 0.92 - k * 0.02, line, fontsize=9, va="top", color="#333333")
+    top = 0.9 - 0.02 * len(lines)
+    ax = fig.add_axes((0.1, top - 0.33, 0.82, 0.3))
+    _staffing_chart(ax, st)
+    short = [(s, r - o) for s, o, r in zip(st["slots"], st["opened"], st["required"], strict=True)
+             if r - o >= SHORT_BY]  # fmt: skip
+    y = _below(ax) - 0.01
+    text = (
+        "开放不足的时段（平均缺口 ≥ 0.5 个窗口）：" + "、".join(f"{s} 缺 {g:.1f}" for s, g in short)
+        if short
+        else "各时段平均开放窗口数均满足目标所需。"
+    )
+    for k, line in enumerate(wrap(text, 100)):
+        fig.text(0.08, y - k * 0.02, line, fontsize=9, va="top",
+                 color=RED if short else GREEN)  # fmt: skip
+    y -= 0.02 * len(wrap(text, 100)) + 0.05
+    _section(fig, y, "每个工作日的窗口工时（小时）")
+    ax = fig.add_axes((0.1, 0.09, 0.82, y - 0.14))
+    _staffing_days(ax, st["daily"])
+    return fig
+
+
+def _staffing_chart(ax, st: dict) -> None:
+    ax.set_title(STAFFING_TITLE, fontsize=10.5, loc="left", pad=18)
+    if not st["days"]:
+        return _empty(ax)
+    x = list(range(len(st["slots"])))
+    ax.bar(x, st["opened"], 0.7, color=BLUE, alpha=0.85, label="平均开放窗口")
+    short = [(i, o, r - o) for i, o, r in zip(x, st["opened"], st["required"], strict=True)
+             if r > o]  # fmt: skip
+    if short:
+        ax.bar([i for i, _, _ in short], [g for _, _, g in short], 0.7,
+               bottom=[o for _, o, _ in short], color="none", edgecolor=RED, hatch="////",
+               lw=0.8, label="缺口")  # fmt: skip
+    ax.plot(x, st["required"], "D-", color=ORANGE, ms=4, lw=1.6, label="平均需要窗口")
+    ax.set_xticks(x, st["slots"], rotation=60, fontsize=7.5)
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    ax.set_ylim(0, max(st["opened"] + st["required"] + [1]) * 1.2)
+    ax.set_ylabel("窗口数", fontsize=9)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=3)
+    _style(ax)
+
+
+def _staffing_days(ax, daily: list[dict]) -> None:
+    if not daily:
+        return _empty(ax)
+    x = list(range(len(daily)))
+    bars = ax.bar([i - 0.2 for i in x], [d["opened_hours"] for d in daily], 0.4, color=BLUE,
+                  label="开放窗口工时")  # fmt: skip
+    ax.bar_label(bars, [_num(d["opened_hours"]) for d in daily], fontsize=7, padding=1)
+    bars = ax.bar([i + 0.2 for i in x], [d["required_hours"] for d in daily], 0.4, color=ORANGE,
+                  label="需要窗口工时")  # fmt: skip
+    ax.bar_label(bars, [_num(d["required_hours"]) for d in daily], fontsize=7, padding=1)
+    ax.set_xticks(x, [d["day"][5:] for d in daily], fontsize=7.5)
+    top = max(max(d["opened_hours"], d["required_hours"]) for d in daily)
+    ax.set_ylim(0, top * 1.25 + 0.5)
+    ax.set_ylabel("窗口·小时", fontsize=9)
+    ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=2)
+    _style(ax)
+
+
 # (header, left edge as a fraction of the page width, width in columns of 7.5 pt text)
 TABLE = [("时间", 0.08, 11), ("事项 / 窗口 / 人员", 0.16, 24), ("评价 / 票号", 0.33, 11),
          ("群众意见", 0.415, 27), ("整改措施", 0.605, 26), ("状态 / 整改期限", 0.79, 24)]  # fmt: skip
@@ -426,7 +506,7 @@ def _reviews_pages(data: dict) -> list[Figure]:
     intro = wrap(text if reviews else "本月无差评。", 100)
     rows, pages = _review_rows(reviews), []
     while rows or not pages:
-        fig = _page("七、差评及整改情况" + ("（续）" if pages else ""), data)
+        fig = _page("八、差评及整改情况" + ("（续）" if pages else ""), data)
         top = 0.91
         if not pages:
             for k, line in enumerate(intro):
@@ -455,7 +535,7 @@ def _reviews_pages(data: dict) -> list[Figure]:
 
 def render(data: dict) -> bytes:
     """The report as PDF bytes: cover with the daily chart, items and waits, time limits and
-    ratings, then the bad reviews (as many pages as they need)."""
+    ratings, windows required vs opened, then the bad reviews (as many pages as they need)."""
     with _lock:  # rcParams and the font manager are process-wide
         name, fonttype, weight = _font()
     rc = {
@@ -470,7 +550,8 @@ def render(data: dict) -> bytes:
     }
     out = io.BytesIO()
     with _lock, matplotlib.rc_context(rc):
-        figures = [_cover(data), _items_page(data), _cases_page(data), *_reviews_pages(data)]
+        figures = [_cover(data), _items_page(data), _cases_page(data), _staffing_page(data),
+                   *_reviews_pages(data)]  # fmt: skip
         for number, fig in enumerate(figures, start=1):
             fig.text(0.92, 0.03, f"第 {number} / {len(figures)} 页", fontsize=7.5, color=GREY,
                      ha="right")  # fmt: skip

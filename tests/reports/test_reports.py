@@ -322,7 +322,7 @@ def test_monthly_pdf_report(hall, november, tmp_path):
     if not shutil.which("pdftoppm"):
         pytest.fail("pdftoppm missing: install poppler-utils (make system-test)")
     info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+4$", info, re.M), info
+    assert re.search(r"^Pages:\s+5$", info, re.M), info
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True)
     assert "WenQuanYi" in fonts.stdout and "CID TrueType" in fonts.stdout
     assert "Mismatch" not in fonts.stderr
@@ -333,6 +333,10 @@ def test_monthly_pdf_report(hall, november, tmp_path):
     assert "本月差评 2 条（另有 1 条经申诉核实不计入）：已整改 1 条（按期 1 条）" in text
     assert "高峰时段加开综合窗口" in text and "申诉成立" in text
     assert "停车还花了 $5 和 $10" in text  # a dollar sign is no TeX
+    # Windows required vs opened: the chart's title, its legend and the days it averages.
+    assert "每半小时平均需要窗口数与实际开放窗口数" in text
+    assert "平均需要窗口" in text and "平均开放窗口" in text
+    assert "本月 2 个有办理记录的工作日" in text
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", pdf, tmp_path / "p"],
                    check=True)  # fmt: skip
     from PIL import Image
