@@ -394,6 +394,8 @@ def staffing_plan(session: Session, ctx: HallContext, day: date, now: datetime) 
             break
     else:
         advised_waits = run(roster_for(needed))
+    if _keep_planned(needed, advised_waits, planned_sim, groups, s):
+        advised_waits = run(roster_for(needed))
 
     close = datetime.combine(day, periods[-1][1], tzinfo=ctx.tz)
     recorded_waits = _recorded_waits(recorded, min(local_now, close)) if recorded else {}
@@ -430,6 +432,37 @@ def staffing_plan(session: Session, ctx: HallContext, day: date, now: datetime) 
     return StaffingPlan(slots=advice, source=source, **base)
 
 
+def _keep_planned(needed, waits: _Waits, planned: Roster, groups, s) -> bool:
+    """Never advise a roster worse than the plan: where the advised roster still misses the
+    target for a group (the group cannot reach it even with all its windows, or the check ran
+    out of rounds), the group keeps at least its planned windows in that half hour and in the
+    half hours before it (a line that builds up early is waited out later). True if changed."""
+    changed = False
+    for g, (_items, numbers) in enumerate(groups):
+        mine = tuple(shift for shift in planned if shift.window in numbers)
+        missed = [
+            slot
+            for (slot, group), residents in waits.by_group.items()
+            if group == g
+            and len(residents) >= MIN_CHECKED
+            and _share_within(residents, s) < s.target_share
+        ]
+        if not missed:
+            continue
+        for slot, group in needed:
+            if group == g and slot <= max(missed):
+                keep = _planned_count(mine, slot)
+                if needed[(slot, g)] < keep:
+                    needed[(slot, g)] = keep
+                    changed = True
+    return changed
+
+
+def _share_within(residents: list[tuple[float, bool, datetime]], s) -> float:
+    within = sum(1 for wait, called, _ in residents if called and wait <= s.target_minutes)
+    return within / len(residents)
+
+
 def _bump(needed, waits: _Waits, groups, s, start: datetime | None) -> bool:
     """Add a window to each group and half hour where the simulated residents of a half hour
     miss the target: in the half hour where most of those missing it reached the target wait
@@ -449,8 +482,7 @@ def _bump(needed, waits: _Waits, groups, s, start: datetime | None) -> bool:
     for (slot, g), residents in sorted(pooled.items()):
         if (slot, g) not in needed or len(residents) < MIN_CHECKED:
             continue
-        within = sum(1 for wait, called, _ in residents if called and wait <= s.target_minutes)
-        if within / len(residents) >= s.target_share:
+        if _share_within(residents, s) >= s.target_share:
             continue
         late = Counter(
             slot_of(queued + limit)

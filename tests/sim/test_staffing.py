@@ -85,6 +85,27 @@ def test_a_holiday_has_no_slots_and_the_day_after_scales_up(hall, db_url):
     assert max(s.needed for s in after.slots) > max(s.needed for s in normal.slots)
 
 
+def test_the_advice_keeps_the_planned_windows_up_to_a_missed_target():
+    """Where the advised roster still misses the target (a group short even with every window),
+    it may not take windows away in that half hour or before it (a line built early is waited
+    out later): there it keeps the plan's windows; after it, fewer may do."""
+    from backend.hallconfig import Staffing
+    from backend.services.staffing import _keep_planned, _Waits
+    from backend.sim.model import Shift
+
+    groups = [(frozenset({"A"}), [1, 2, 3])]
+    nine, half, ten = time(9, 0), time(9, 30), time(10, 0)
+    planned = (Shift(1, time(8, 30), time(11, 0)), Shift(2, time(8, 30), time(11, 0)))
+    needed = {(nine, 0): 1, (half, 0): 1, (ten, 0): 1}
+    queued = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    late = [(40.0, True, queued)] * 6  # every resident of 09:30 waited 40 minutes
+    waits = _Waits(by_slot={half: [40.0] * 6}, by_group={(half, 0): late})
+    assert _keep_planned(needed, waits, planned, groups, Staffing())
+    assert needed == {(nine, 0): 2, (half, 0): 2, (ten, 0): 1}
+    on_time = _Waits(by_slot={}, by_group={(half, 0): [(5.0, True, queued)] * 6})
+    assert not _keep_planned({(half, 0): 1}, on_time, planned, groups, Staffing())
+
+
 def test_history_of_the_same_weekday_gives_the_arrivals(hall, clock, db_url):
     for monday, count in ((date(2026, 11, 9), 6), (date(2026, 11, 16), 4)):
         clock.now = datetime.combine(monday, time(1, 10), tzinfo=UTC)  # 09:10 in Shanghai
