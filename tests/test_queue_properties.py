@@ -232,6 +232,30 @@ def no_show_allowed(leg: Leg, now: datetime) -> bool:
     return leg.call_count >= 2 or (now - leg.called_at).total_seconds() >= 60
 
 
+def open_template_hall(machine, prefix: str) -> None:
+    """Give a hypothesis machine its own copy of the template hall: a fake clock, the app and a
+    test client on it, a database handle, the kiosk's and the staff's tokens."""
+    tpl = template()
+    machine.folder = Path(tempfile.mkdtemp(prefix=prefix))
+    path = machine.folder / "onestop.db"
+    copy_database(tpl["path"], path)
+    machine.url = f"sqlite:///{path}"
+    machine.clock = FakeClock()
+    machine.app = create_app(
+        {
+            "ONESTOP_DATABASE_URL": machine.url,
+            "ONESTOP_CLOCK": machine.clock,
+            "ONESTOP_PUBLISHER": RecordingPublisher(),
+            "TESTING": True,
+        }
+    )
+    machine.client = machine.app.test_client()
+    machine.db = open_database(machine.url)
+    machine.kiosk = bearer(tpl["devices"]["kiosk-1"])
+    machine.staff = tpl["staff"]
+    machine.requests = 0
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -248,26 +272,8 @@ class QueueMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        tpl = template()
-        self.folder = Path(tempfile.mkdtemp(prefix="onestop-sm-"))
-        path = self.folder / "onestop.db"
-        copy_database(tpl["path"], path)
-        self.url = f"sqlite:///{path}"
-        self.clock = FakeClock()
+        open_template_hall(self, "onestop-sm-")
         self.minutes = 0
-        self.app = create_app(
-            {
-                "ONESTOP_DATABASE_URL": self.url,
-                "ONESTOP_CLOCK": self.clock,
-                "ONESTOP_PUBLISHER": RecordingPublisher(),
-                "TESTING": True,
-            }
-        )
-        self.client = self.app.test_client()
-        self.db = open_database(self.url)
-        self.kiosk = bearer(tpl["devices"]["kiosk-1"])
-        self.staff = tpl["staff"]
-        self.requests = 0
         self.last = self.snap()  # refreshed by the invariant after every step
 
     def teardown(self):

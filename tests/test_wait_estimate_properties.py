@@ -16,28 +16,20 @@ from __future__ import annotations
 
 import math
 import shutil
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend.app import create_app
-from backend.db.engine import open_database
 from backend.db.models import Ticket
-from backend.db.uow import RecordingPublisher
 from backend.services.queue import forget_recent_services
-from tests.support import FakeClock
 from tests.test_queue_properties import (
     HALL,
     ITEMS,
     WINDOW_ITEMS,
     WINDOWS,
-    bearer,
-    copy_database,
+    open_template_hall,
     read_snapshot,
-    template,
 )
 
 SERVICE = timedelta(minutes=6)  # the test hall's default service time (no history yet)
@@ -69,24 +61,7 @@ class Hall:
     """A fresh copy of the template database, the app on it and a settable clock."""
 
     def __init__(self):
-        tpl = template()
-        self.folder = Path(tempfile.mkdtemp(prefix="onestop-wait-"))
-        copy_database(tpl["path"], self.folder / "onestop.db")
-        self.url = f"sqlite:///{self.folder / 'onestop.db'}"
-        self.clock = FakeClock()
-        self.app = create_app(
-            {
-                "ONESTOP_DATABASE_URL": self.url,
-                "ONESTOP_CLOCK": self.clock,
-                "ONESTOP_PUBLISHER": RecordingPublisher(),
-                "TESTING": True,
-            }
-        )
-        self.client = self.app.test_client()
-        self.db = open_database(self.url)
-        self.kiosk = bearer(tpl["devices"]["kiosk-1"])
-        self.staff = tpl["staff"]
-        self.requests = 0
+        open_template_hall(self, "onestop-wait-")
         forget_recent_services(1)  # durations cached by an earlier example's hall
 
     def close(self):

@@ -3,12 +3,11 @@ device deactivated); nothing can be tapped, the resident is sent to the help des
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..screens import OutOfServiceScreen
 from .style import RED
-from .widgets import label, show_text
+from .widgets import centred_column, label, show_text
 
 STYLE = f"""
 QLabel#outOfServiceTitle {{ font-size: 120px; font-weight: 800; color: {RED}; }}
@@ -30,19 +29,17 @@ class OutOfServicePage(QWidget):
         self.message_other = label(name="outOfServiceMessageOther")
         self.detail = label(role="hint", name="outOfServiceDetail")
         self.phone = label(role="hint", name="outOfServicePhone")
-        layout.addStretch(1)
-        widgets = (
-            self.title,
-            self.title_other,
-            self.message,
-            self.message_other,
-            self.detail,
-            self.phone,
+        centred_column(
+            layout,
+            (
+                self.title,
+                self.title_other,
+                self.message,
+                self.message_other,
+                self.detail,
+                self.phone,
+            ),
         )
-        for widget in widgets:
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(widget)
-        layout.addStretch(2)
 
     def retranslate(self, lang: str) -> None:
         pass

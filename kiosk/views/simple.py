@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from ..i18n import tr
 from ..screens import AppointmentScreen, GreenScreen, OfflineScreen
 from .style import set_role
-from .widgets import Keypad, TileGrid, button, label, show_text
+from .widgets import Keypad, TileGrid, button, centred_column, label, show_text
 
 DIGIT_KEYS = [(d, d) for d in "123456789"] + [("clear", ""), ("0", "0"), ("back", "")]
 
@@ -108,11 +108,7 @@ class OfflinePage(QWidget):
         self.message = label(role="title", name="offlineMessage")
         self.detail = label(role="hint", name="offlineDetail")
         self.phone = label(role="hint", name="offlinePhone")
-        layout.addStretch(1)
-        for widget in (self.title, self.message, self.detail, self.phone):
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(widget)
-        layout.addStretch(2)
+        centred_column(layout, (self.title, self.message, self.detail, self.phone))
 
     def retranslate(self, lang: str) -> None:
         pass

@@ -41,6 +41,15 @@ def button(text: str, name: str, role: str = "") -> QPushButton:
     return widget
 
 
+def centred_column(layout, widgets) -> None:
+    """A notice screen's column: ``widgets`` centred, a third of the spare height above."""
+    layout.addStretch(1)
+    for widget in widgets:
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(widget)
+    layout.addStretch(2)
+
+
 def show_text(widget: QLabel, text: str, role: str | None = None) -> None:
     """Set a label's text, hide it when empty, and switch its style role."""
     widget.setText(text)
