@@ -175,6 +175,7 @@ def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
 # wait in one group: the latest arrivals are then left out, which leaves the estimate of the
 # tickets at the front exact and may shorten it for those near the back.
 LINE_LIMIT = 1000
+PRIORITY_OF = {p.value: p for p in Priority}  # a dict lookup per row, not an enum call
 RECENT_DAYS = 7  # service durations are taken from tickets of the last week
 
 
@@ -196,7 +197,7 @@ def hall_now(session: Session, ctx: HallContext, item_code: str) -> HallNow:
         _line_and_windows(), {"hall": ctx.id, "codes": codes}
     ):
         if kind == "t":
-            line.append(QueueEntry(ident, code, Priority(text), since, key, target))
+            line.append(QueueEntry(ident, code, PRIORITY_OF[text], since, key, target))
         else:
             busy[ident], states[ident] = (code, since), text
     return HallNow(line, busy, states)
