@@ -194,12 +194,13 @@ def window(load: Load, n: int, token: str) -> None:
 
 
 def check_database(url: str) -> tuple[set, int, int]:
-    """Duplicate numbers and tickets called twice, unserved tickets, and the ticket count."""
+    """Numbers given to two residents and tickets called twice, legs not finished, and the
+    residents' ticket count (a transfer's later legs keep the number: only first legs count)."""
     db = open_database(url)
     try:
         with db.reader() as session:
             rows = session.execute(
-                sa.select(Ticket.hall_id, Ticket.day, Ticket.number, Ticket.state)
+                sa.select(Ticket.hall_id, Ticket.day, Ticket.number, Ticket.state, Ticket.parent_id)
             ).all()
             calls = Counter(
                 details["ticket_id"]
@@ -209,10 +210,11 @@ def check_database(url: str) -> tuple[set, int, int]:
             )
     finally:
         db.dispose()
-    numbers = Counter((r.hall_id, r.day, r.number) for r in rows)
+    firsts = [r for r in rows if r.parent_id is None]
+    numbers = Counter((r.hall_id, r.day, r.number) for r in firsts)
     dupes = {("number", n) for n, c in numbers.items() if c > 1}
     dupes |= {("called", t) for t, c in calls.items() if c > 1}
-    return dupes, sum(1 for r in rows if r.state != "finished"), len(rows)
+    return dupes, sum(1 for r in rows if r.state != "finished"), len(firsts)
 
 
 def open_windows(url: str, clerks: list[str], run: str, hall: str = HALL) -> dict[int, str]:

@@ -27,7 +27,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,17 +34,14 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
 
 from backend.cli import DEMO_CONFIG  # noqa: E402
-from backend.db.engine import open_database  # noqa: E402
-from backend.db.models import AuditEntry, Ticket  # noqa: E402
 from backend.hallconfig import load_config  # noqa: E402
 from backend.sim.model import PROFILE_NAMES  # noqa: E402
 from backend.simdrive.drive import Options, drive  # noqa: E402
 from backend.simdrive.plan import build_plan, parse_hhmm  # noqa: E402
 from backend.simdrive.staff import Credentials  # noqa: E402
-from bench.bench_queue import fresh_database  # noqa: E402
+from bench.bench_queue import check_database, fresh_database  # noqa: E402
 from bench.common import Meter, live_server, log, server_log_tail  # noqa: E402
 from tests.live_server import ONESTOP  # noqa: E402
 
@@ -53,26 +49,12 @@ KINDS = ("issue", "call-next", "start", "finish", "recall", "no-show", "rating-r
 
 
 def database_check(url: str) -> dict:
-    """Numbers given to two residents, tickets called twice, and today's tickets."""
-    db = open_database(url)
-    try:
-        with db.reader() as session:
-            rows = session.execute(
-                sa.select(Ticket.id, Ticket.day, Ticket.number, Ticket.parent_id)
-            ).all()
-            calls = Counter(
-                d["ticket_id"]
-                for d in session.scalars(
-                    sa.select(AuditEntry.details).where(AuditEntry.action == "ticket.called")
-                )
-            )
-    finally:
-        db.dispose()
-    numbers = Counter((r.day, r.number) for r in rows if r.parent_id is None)
+    """Numbers given to two residents, tickets called twice, and the residents' tickets."""
+    dupes, _unfinished, tickets = check_database(url)
     return {
-        "db_tickets": sum(1 for r in rows if r.parent_id is None),
-        "duplicate_numbers": sum(1 for c in numbers.values() if c > 1),
-        "called_twice": sum(1 for c in calls.values() if c > 1),
+        "db_tickets": tickets,
+        "duplicate_numbers": sum(1 for kind, _ in dupes if kind == "number"),
+        "called_twice": sum(1 for kind, _ in dupes if kind == "called"),
     }
 
 

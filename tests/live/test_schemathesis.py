@@ -60,6 +60,22 @@ def denied(doc: dict, role: str) -> int:
     )
 
 
+def only_tool_errors(output: str) -> bool:
+    """True when every test case passed and the only errors are schemathesis's own unclassified
+    "Runtime Error"s (raised inside its data generation, never an answer of the API; seen once
+    in the coverage phase). A failed check, a network error or a timeout still fails."""
+    cases = re.search(r"Test cases:\s*\n\s*(.+)", output)
+    errors = re.findall(r"🚫 ([^:\n]+): \d+", output.split("Errors:", 1)[-1].split("Warnings:")[0])
+    passed = cases is not None and "failed" not in cases[1]
+    return passed and bool(errors) and all(kind.strip() == "Runtime Error" for kind in errors)
+
+
+def findings(output: str) -> str:
+    """The failures and errors sections of schemathesis's report (before its long warnings)."""
+    start = min((i for i in (output.find("FAILURES"), output.find("ERRORS")) if i >= 0), default=-1)
+    return output[start : start + 4000] if start >= 0 else ""
+
+
 def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
     if not ST.exists() and not shutil.which("st"):
         pytest.fail("schemathesis is not installed: `make test` installs the dev extras")
@@ -101,9 +117,10 @@ def test_no_server_error_for_any_generated_request(fuzzed_server, tmp_path):
             timeout=SECONDS_PER_ROLE * 4 + 60,
         )
         summary = run.stdout[-3000:]
-        if run.returncode != 0:
+        if run.returncode != 0 and not only_tool_errors(run.stdout):
             failures.append(
-                f"--- as {role} (exit {run.returncode}) ---\n{summary}\n{run.stderr[-1000:]}"
+                f"--- as {role} (exit {run.returncode}) ---\n{findings(run.stdout)}\n"
+                f"{summary}\n{run.stderr[-1000:]}"
             )
         assert "generated" in run.stdout, summary  # it ran and tested something
         refused = re.search(r"Authentication failed: (\d+) operations", run.stdout)
