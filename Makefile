@@ -11,9 +11,10 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
 # Debian packages: CJK fonts for Qt screenshots and pages, Chromium for page tests,
 # espeak-ng for the offline voice call-out, a TrueType CJK font for the PDF reports (matplotlib
-# cannot embed Noto's CFF outlines as TrueType), poppler-utils to check the PDFs in tests.
-TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng fonts-wqy-zenhei poppler-utils
-RUN_PACKAGES := espeak-ng fonts-wqy-zenhei
+# cannot embed Noto's CFF outlines as TrueType), poppler-utils to check the PDFs in tests,
+# fonts-noto-core for Noto Sans Arabic: the Uyghur script on the resident screens (served by us).
+TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng fonts-wqy-zenhei poppler-utils fonts-noto-core
+RUN_PACKAGES := espeak-ng fonts-wqy-zenhei fonts-noto-core
 
 .PHONY: install run demo demo-live test lint bench clean system-test system-run kiosk counter
 

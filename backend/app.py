@@ -38,7 +38,7 @@ from .live.bus import CHANNEL
 from .live.hub import LiveHub
 from .services.login import LoginGuard
 from .services.notify import LogNotifier, Notifier
-from .web import pages, status_page
+from .web import i18n_views, pages, status_page
 from .web.safety import add_headers, install_log_redaction
 
 log = logging.getLogger("onestop")
@@ -106,6 +106,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         staffing_views.bp,
         openapi.bp,
         status_page.bp,
+        i18n_views.bp,
         pages.bp,
     ):
         app.register_blueprint(bp)

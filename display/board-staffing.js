@@ -17,6 +17,10 @@
     return document.getElementById(id);
   };
 
+  var T = O.staffText; // 中文 / English (staff.js)
+  var tx = T.tx;
+  var k = T.k;
+
   var EVENT_REFRESH_MS = 60000; // at most one refresh a minute on live events
   var TIMER_REFRESH_MS = 5 * 60000; // and one every 5 minutes regardless
 
@@ -25,26 +29,30 @@
     tomorrow: ["明日", "Tomorrow"],
   };
   var DAY_KIND = {
-    workday: "工作日",
-    after_holiday: "节后首个工作日",
-    makeup_workday: "调休上班日",
-    weekend: "双休日值班",
-    holiday: "节假日休息",
+    workday: k("s_day_workday", "工作日"),
+    after_holiday: k("s_day_after_holiday", "节后首个工作日"),
+    makeup_workday: k("s_day_makeup_workday", "调休上班日"),
+    weekend: k("s_day_weekend", "双休日值班"),
+    holiday: k("s_day_holiday", "节假日休息"),
   };
   var SOURCE = [
-    [/^history/, "按本厅历史取号"],
-    [/^profile/, "按演示客流曲线（历史不足）"],
-    [/^recorded/, "按当日实际取号"],
-    [/^closed/, "不开放"],
+    [/^history/, k("s_source_history", "按本厅历史取号")],
+    [/^profile/, k("s_source_profile", "按演示客流曲线（历史不足）")],
+    [/^recorded/, k("s_source_recorded", "按当日实际取号")],
+    [/^closed/, k("s_source_closed", "不开放")],
   ];
   var DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
   var ROWS = [
-    ["planned", "计划窗口", "planned"],
-    ["needed", "需要窗口", "needed"],
-    ["gap", "缺口", "gap"],
-    ["p90_planned", "P90等候·按计划", "p90 min, planned"],
-    ["p90_advised", "P90等候·按建议", "p90 min, advised"],
+    ["planned", k("s_row_planned", "计划窗口"), "planned"],
+    ["needed", k("s_row_needed", "需要窗口"), "needed"],
+    ["gap", k("s_row_gap", "缺口"), "gap"],
+    ["p90_planned", k("s_row_p90_planned", "P90等候·按计划"), "p90 min, planned"],
+    ["p90_advised", k("s_row_p90_advised", "P90等候·按建议"), "p90 min, advised"],
   ];
+
+  function dayKind(kind) {
+    return DAY_KIND[kind] ? T.t(DAY_KIND[kind]) : kind;
+  }
 
   /**
    * staffingStrip({api(method, path): Promise})
@@ -141,33 +149,28 @@
         return s.gap > 0;
       });
       if (!plan.slots.length) return "";
-      if (!short.length) return "各时段窗口充足 · enough windows in every half hour";
+      if (!short.length) return tx("s_enough", "各时段窗口充足 · enough windows in every half hour");
       var most = short.reduce(function (a, s) {
         return s.gap > a.gap ? s : a;
       });
-      return (
-        short.length +
-        " 个时段需加开窗口，" +
-        most.start +
-        " 最多差 " +
-        most.gap +
-        " 个 · short in " +
-        short.length +
-        " half hours"
-      );
+      return tx("s_short", "{n} 个时段需加开窗口，{start} 最多差 {gap} 个 · short in {n} half hours", {
+        n: short.length,
+        start: most.start,
+        gap: most.gap,
+      });
     }
 
     function emptyText(plan) {
-      if (state.scope === "today") return "今日已无剩余办公时段 · No office hours left today";
-      var kind = DAY_KIND[plan.day_kind] || plan.day_kind;
+      if (state.scope === "today") return tx("s_none_today", "今日已无剩余办公时段 · No office hours left today");
+      var kind = dayKind(plan.day_kind);
       return state.scope === "tomorrow"
-        ? "明日不开放（" + kind + "）· Closed tomorrow"
-        : plan.day + " 不开放（" + kind + "）· Closed that day";
+        ? tx("s_closed_tomorrow", "明日不开放（{kind}）· Closed tomorrow", { kind: kind })
+        : tx("s_closed_day", "{day} 不开放（{kind}）· Closed that day", { day: plan.day, kind: kind });
     }
 
     function sourceText(source) {
       for (var i = 0; i < SOURCE.length; i++) {
-        if (SOURCE[i][0].test(source || "")) return SOURCE[i][1];
+        if (SOURCE[i][0].test(source || "")) return T.t(SOURCE[i][1]);
       }
       return source || "";
     }
@@ -178,7 +181,7 @@
           return g.needed || g.planned;
         })
         .map(function (g) {
-          return g.group + " 计划 " + g.planned + " / 需要 " + g.needed + "（共 " + g.available + " 个窗口）";
+          return tx("s_group", "{group} 计划 {planned} / 需要 {needed}（共 {available} 个窗口）", g);
         })
         .join("\n");
     }
@@ -206,19 +209,24 @@
             "p",
             "muted staffing-empty",
             denied
-              ? "无权查看排班建议 · Staffing advice is for managers"
-              : "暂时无法获取排班建议 · Staffing advice unavailable (" + (state.error.status || "offline") + ")"
+              ? tx("s_denied", "无权查看排班建议 · Staffing advice is for managers")
+              : tx("s_unavailable", "暂时无法获取排班建议（{status}） · Staffing advice unavailable", {
+                  status: state.error.status || "offline",
+                })
           )
         );
         return;
       }
       if (!plan) {
-        box.appendChild(el("p", "muted staffing-empty", "计算中… · computing"));
+        box.appendChild(el("p", "muted staffing-empty", tx("s_computing", "计算中… · computing")));
         return;
       }
       panel.dataset.day = plan.day;
-      note.textContent =
-        plan.day + " " + (DAY_KIND[plan.day_kind] || plan.day_kind) + " · 目标 " + plan.target.split(" / ")[0];
+      note.textContent = tx("s_note", "{day} {kind} · 目标 {target}", {
+        day: plan.day,
+        kind: dayKind(plan.day_kind),
+        target: T.bi(plan.target),
+      });
       note.title = plan.target + "\n" + sourceText(plan.source) + " · " + plan.source;
       note.appendChild(el("span", "s-source", " · " + sourceText(plan.source)));
       $("staffing-summary").textContent = summary(plan);
@@ -228,7 +236,7 @@
       }
       var table = el("table", "staffing-table");
       var head = el("tr", "s-head");
-      head.appendChild(el("th", "s-label", "时段 · half hour"));
+      head.appendChild(el("th", "s-label", tx("s_half_hour", "时段 · half hour")));
       plan.slots.forEach(function (s) {
         var th = el("th", "s-slot", s.start);
         th.title = s.start + "–" + s.end;
@@ -240,7 +248,7 @@
       var body = el("tbody");
       ROWS.forEach(function (row) {
         var tr = el("tr", "s-row row-" + row[0]);
-        var label = el("th", "s-label", row[1] + " ");
+        var label = el("th", "s-label", T.t(row[1]) + " ");
         label.appendChild(el("span", "en", row[2]));
         tr.appendChild(label);
         plan.slots.forEach(function (s) {
@@ -248,7 +256,10 @@
           if (row[0] === "gap") {
             td = el("td", "s-gap " + gapClass(s.gap), gapText(s.gap));
             td.dataset.gap = s.gap;
-            td.title = s.start + "–" + s.end + " 缺口 " + gapText(s.gap) + "\n" + groupsText(s);
+            td.title =
+              tx("s_gap_title", "{start}–{end} 缺口 {gap}", { start: s.start, end: s.end, gap: gapText(s.gap) }) +
+              "\n" +
+              groupsText(s);
           } else if (row[0] === "planned" || row[0] === "needed") {
             td = el("td", "s-num", s[row[0]]);
           } else {
@@ -274,7 +285,20 @@
       if (DAY_RE.test(ev.target.value)) choose(ev.target.value);
     });
 
-    return { start: start, stop: stop, onEvent: onEvent, refresh: refresh, choose: choose, state: state };
+    /** The language changed: draw again from what is there (no request). */
+    function redraw() {
+      if (running) draw();
+    }
+
+    return {
+      start: start,
+      stop: stop,
+      onEvent: onEvent,
+      refresh: refresh,
+      choose: choose,
+      redraw: redraw,
+      state: state,
+    };
   }
 
   O.staffingStrip = staffingStrip;

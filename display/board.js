@@ -38,6 +38,12 @@
     "printer_fault",
   ];
 
+  // Chinese by default, English by the 中文/English toggle: strings from the "staff" catalogue
+  // (staff.js: O.staffText).
+  var T = O.staffText;
+  var tx = T.tx;
+  var k = T.k;
+
   var STATE_TEXT = {
     serving: ["服务中", "Serving"],
     idle: ["空闲", "Idle"],
@@ -47,13 +53,20 @@
   var PAUSE_REASON = { break: "休息", meeting: "会议", handover: "交接班", other: "其他" };
   var TICKET_STATE = { called: "已叫号", serving: "办理中" };
   var PRINTER_TEXT = {
-    ready: "正常",
-    paper_near_end: "纸将用尽",
-    paper_out: "缺纸",
-    cover_open: "仓盖打开",
-    error: "故障",
-    offline: "离线",
-    unknown: "未知",
+    ready: k("printer_ready", "正常"),
+    paper_near_end: k("printer_paper_near_end", "纸将用尽"),
+    paper_out: k("printer_paper_out", "缺纸"),
+    cover_open: k("printer_cover_open", "仓盖打开"),
+    error: k("printer_error", "故障"),
+    offline: k("printer_offline", "离线"),
+    unknown: k("printer_unknown", "未知"),
+  };
+  var RATING = {
+    very_satisfied: k("rating_very_satisfied", "非常满意"),
+    satisfied: k("rating_satisfied", "满意"),
+    basically_satisfied: k("rating_basically_satisfied", "基本满意"),
+    dissatisfied: k("rating_dissatisfied", "不满意"),
+    very_dissatisfied: k("rating_very_dissatisfied", "非常不满意"),
   };
 
   var CLERK_REFUSED = [
@@ -70,6 +83,10 @@
     stop: stopLive,
     onLogout: function () {
       state.snap = null;
+    },
+    onLanguage: function () {
+      staffing.redraw();
+      if (state.snap) render();
     },
   });
   var live = null;
@@ -149,8 +166,9 @@
     return (h ? h + ":" + O.pad(m) : m) + ":" + O.pad(sec);
   }
 
-  function minutesText(value) {
-    return value === null || value === undefined ? "–" : Math.round(value) + " 分";
+  function minutesText(value, exact) {
+    if (value === null || value === undefined) return "–";
+    return tx("b_minutes", "{m} 分", { m: exact ? value : Math.round(value) });
   }
 
   // ---------------------------------------------------------------- alerts
@@ -173,7 +191,10 @@
         local.push({
           kind: "wait_long",
           item: i.code,
-          text: i.name.zh + " 最长等候 " + Math.floor(longest) + " 分钟",
+          text: tx("alert_text_wait_long", "{name} 最长等候 {m} 分钟", {
+            name: T.name(i.name),
+            m: Math.floor(longest),
+          }),
         });
       }
     });
@@ -184,14 +205,21 @@
           local.push({
             kind: "paused_long",
             window: w.number,
-            text: w.name.zh + " 暂停 " + Math.floor(paused) + " 分钟",
+            text: tx("alert_text_paused_long", "{name} 暂停 {m} 分钟", {
+              name: T.name(w.name),
+              m: Math.floor(paused),
+            }),
           });
         }
       }
     });
     snap.devices.forEach(function (d) {
       if (!deviceOnline(d, limits.device_offline_seconds)) {
-        local.push({ kind: "device_offline", device: d.code, text: d.name + " 离线" });
+        local.push({
+          kind: "device_offline",
+          device: d.code,
+          text: tx("alert_text_device_offline", "{name} 离线", { name: d.name }),
+        });
       }
     });
     var kept = (snap.alerts || []).filter(function (a) {
@@ -238,18 +266,72 @@
         if (!(key in state.firstSeen)) state.firstSeen[key] = state.snapshots > 1 ? now : 0;
         if (state.firstSeen[key] && now - state.firstSeen[key] < FRESH_MS) {
           li.classList.add("fresh");
-          li.appendChild(el("span", "a-new", "新"));
+          li.appendChild(el("span", "a-new", tx("alert_new", "新")));
         }
         if (a.case) li.dataset.case = a.case;
       }
-      li.appendChild(el("span", "a-kind", ALERT_KIND_TEXT[a.kind] || a.kind));
-      li.appendChild(el("span", "a-text", a.text));
+      var kind = ALERT_KIND_TEXT[a.kind] ? tx("alert_" + a.kind, ALERT_KIND_TEXT[a.kind]) : a.kind;
+      li.appendChild(el("span", "a-kind", kind));
+      li.appendChild(el("span", "a-text", alertText(a)));
       list.appendChild(li);
     });
-    if (!state.alerts.length) list.appendChild(el("li", "alert-none", "暂无告警 · No alerts"));
+    if (!state.alerts.length) {
+      list.appendChild(el("li", "alert-none", tx("no_alerts", "暂无告警 · No alerts")));
+    }
     $("alert-count").textContent = state.alerts.length;
     $("alerts-panel").classList.toggle("has-alerts", state.alerts.length > 0);
     markAlerted();
+  }
+
+  function find(list, keyName, value) {
+    for (var i = 0; i < (list || []).length; i++) if (list[i][keyName] === value) return list[i];
+    return null;
+  }
+
+  /** The server's alerts carry Chinese text; in English they are told again from the snapshot
+   * (names of items and units stay as the hall wrote them). */
+  function alertText(a) {
+    if (!T.english()) return a.text;
+    var snap = state.snap;
+    var c = snap.cases || {};
+    var more = /(\d+)/.exec(a.text || "");
+    var item = a.item ? find(snap.items, "code", a.item) : null;
+    var win = a.window !== undefined ? find(snap.windows, "number", a.window) : null;
+    var dev = a.device ? find(snap.devices, "code", a.device) : null;
+    if (a.kind === "queue_long" && item) {
+      return tx("alert_text_queue_long", "{name} 等候 {n} 人", { name: T.name(item.name), n: item.waiting });
+    }
+    if (a.kind === "idle_with_queue" && win) {
+      return tx("alert_text_idle_with_queue", "{name} 空闲但有群众等候", { name: T.name(win.name) });
+    }
+    if (a.kind === "printer_fault" && dev) {
+      var printer = (dev.status || {}).printer || {};
+      var what = PRINTER_TEXT[printer.condition] ? T.t(PRINTER_TEXT[printer.condition]) : printer.condition;
+      return tx("alert_text_printer_fault", "{name} 打印机：{what}", { name: dev.name, what: what });
+    }
+    if (a.kind === "case_overdue") {
+      var record = a.case ? find(c.overdue, "case", a.case) : null;
+      if (record) {
+        return tx("alert_text_case_overdue", "{case} {item}（{unit}）已超期", {
+          case: record.case,
+          item: record.item_name,
+          unit: record.unit_name,
+        });
+      }
+      if (!a.case && more) return tx("alert_text_more_overdue", "另有 {n} 件超期待督办", { n: more[1] });
+    }
+    if (a.kind === "bad_review") {
+      var r = a.rectification ? find(c.rectifications, "id", a.rectification) : null;
+      if (r) {
+        var rating = RATING[r.rating] ? T.t(RATING[r.rating]) : r.rating_zh;
+        var said = r.comment ? tx("alert_text_comment", "：{comment}", { comment: r.comment.slice(0, 24) }) : "";
+        return tx("alert_text_bad_review", "{ticket} 评价「{rating}」", { ticket: r.ticket, rating: rating }) + said;
+      }
+      if (!a.rectification && more) {
+        return tx("alert_text_more_bad_reviews", "另有 {n} 条差评待回访", { n: more[1] });
+      }
+    }
+    return a.text;
   }
 
   function markAlerted() {
@@ -282,8 +364,9 @@
   // ---------------------------------------------------------------- rendering
   function render() {
     var snap = state.snap;
-    $("hall-name").textContent = snap.hall ? snap.hall.name.zh : "大厅看板";
-    document.title = (snap.hall ? snap.hall.name.zh + " · " : "") + "大厅看板";
+    var hallName = snap.hall ? T.name(snap.hall.name) : "";
+    $("hall-name").textContent = hallName || tx("board_title", "大厅看板");
+    document.title = (hallName ? hallName + " · " : "") + tx("board_title", "大厅看板");
     $("day").textContent = snap.day || "";
     renderTotals();
     renderWindows();
@@ -296,7 +379,12 @@
   }
 
   // ---------------------------------------------------------------- cases
-  var NEXT_STEP = { callback: "回访群众", verify: "核实情况", fix: "整改", inform: "反馈结果" };
+  var NEXT_STEP = {
+    callback: k("step_callback", "回访群众"),
+    verify: k("step_verify_board", "核实情况"),
+    fix: k("step_fix", "整改"),
+    inform: k("step_inform", "反馈结果"),
+  };
 
   function caseLink(number, className) {
     var a = el("a", className, number);
@@ -318,7 +406,7 @@
     });
     if (rows.length > PENDING_LIST_ROWS) {
       var more = el("li", "none");
-      more.appendChild(caseLinkAll("另有 " + (rows.length - PENDING_LIST_ROWS) + " 项 →"));
+      more.appendChild(caseLinkAll(tx("b_more_rows", "另有 {n} 项 →", { n: rows.length - PENDING_LIST_ROWS })));
       list.appendChild(more);
     }
   }
@@ -348,7 +436,8 @@
     $("cases-panel").hidden = !c;
     if (!c) return;
     var now = serverNow();
-    $("c-open").textContent = c.open;
+    T.rich($("open-cases"), "b_open_cases", "在办 {n} 件", { n: el("b", null, c.open) });
+    $("open-cases").firstElementChild.id = "c-open";
     document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
       var colour = tile.dataset.colour;
       var n = (c.counts && c.counts[colour]) || 0;
@@ -356,7 +445,7 @@
       tile.className = "cc c-" + colour + (n ? "" : " zero") + (lit ? " lit" : "");
       tile.dataset.count = n;
       tile.textContent = "";
-      tile.appendChild(O.colourMark(colour));
+      tile.appendChild(T.colourMark(colour));
       tile.appendChild(el("b", null, n));
     });
 
@@ -369,7 +458,7 @@
       tr.dataset.case = u.number;
       tr.dataset.colour = u.colour;
       var mark = el("td", "u-mark");
-      mark.appendChild(O.colourMark(u.colour));
+      mark.appendChild(T.colourMark(u.colour));
       tr.appendChild(mark);
       var what = el("td", "u-what");
       what.appendChild(caseLink(u.number, "u-number"));
@@ -377,14 +466,14 @@
       tr.appendChild(what);
       tr.appendChild(el("td", "u-unit", u.unit_name));
       var due = el("td", "u-due", O.deadlineText(u.deadline_at));
-      due.appendChild(el("span", "u-left", O.deadlineLeft(u.deadline_at, now)));
+      due.appendChild(el("span", "u-left", T.deadlineLeft(u.deadline_at, now)));
       tr.appendChild(due);
       tr.appendChild(el("td", "u-clerk", u.clerk || "—"));
       body.appendChild(tr);
     });
     if (!c.urgent.length) {
       var none = el("tr", "empty");
-      var td = el("td", null, "没有超期或一天内到期的办件 · Nothing overdue or due today");
+      var td = el("td", null, tx("b_no_urgent", "没有超期或一天内到期的办件 · Nothing overdue or due today"));
       td.colSpan = 5;
       none.appendChild(td);
       body.appendChild(none);
@@ -393,7 +482,9 @@
     more.textContent = "";
     var hiddenRows = c.urgent_total - Math.min(c.urgent.length, BOARD_URGENT_ROWS);
     more.hidden = hiddenRows <= 0;
-    if (hiddenRows > 0) more.appendChild(caseLinkAll("另有 " + hiddenRows + " 件红橙预警 → 办件管理"));
+    if (hiddenRows > 0) {
+      more.appendChild(caseLinkAll(tx("b_more_urgent", "另有 {n} 件红橙预警 → 办件管理", { n: hiddenRows })));
+    }
 
     todoList(
       "overdue-list",
@@ -404,12 +495,14 @@
           [caseLink(r.case)],
           [
             r.item_name + " · " + r.unit_name,
-            "时限 " + O.deadlineText(r.deadline_at) + " · " + O.deadlineLeft(r.deadline_at, now),
+            tx("b_deadline", "时限 {at}", { at: O.deadlineText(r.deadline_at) }) +
+              " · " +
+              T.deadlineLeft(r.deadline_at, now),
           ],
           r.case
         );
       },
-      "无 · none"
+      tx("none", "无 · none")
     );
     todoList(
       "extension-list",
@@ -419,13 +512,13 @@
         return todoItem(
           [caseLink(x.case)],
           [
-            x.item_name + " · 延期 " + x.days + " 个工作日",
+            x.item_name + " · " + tx("b_extension_days", "延期 {n} 个工作日", { n: x.days }),
             x.reason + (x.requested_by ? " · " + x.requested_by : ""),
           ],
           x.case
         );
       },
-      "无 · none"
+      tx("none", "无 · none")
     );
     todoList(
       "rect-list",
@@ -433,34 +526,38 @@
       c.rectifications,
       function (r) {
         var li = todoItem(
-          [r.ticket + " 「" + r.rating_zh + "」"],
+          [r.ticket + " 「" + (RATING[r.rating] ? T.t(RATING[r.rating]) : r.rating_zh) + "」"],
           [
-            r.comment ? "留言：" + r.comment : "无留言",
-            "下一步 " +
-              (NEXT_STEP[r.next_step] || r.next_step || "—") +
-              " · 限 " +
-              O.deadlineText(r.deadline_at),
+            r.comment
+              ? tx("b_comment", "留言：{comment}", { comment: r.comment })
+              : tx("b_no_comment", "无留言"),
+            tx("b_next_step", "下一步 {step} · 限 {at}", {
+              step: NEXT_STEP[r.next_step] ? T.t(NEXT_STEP[r.next_step]) : r.next_step || "—",
+              at: O.deadlineText(r.deadline_at),
+            }),
           ],
           null
         );
         li.dataset.rectification = r.id;
         return li;
       },
-      "无 · none"
+      tx("none", "无 · none")
     );
 
     var rt = c.ratings_today || { total: 0, satisfied: 0, bad: 0 };
     var box = $("ratings-today");
     box.textContent = "";
-    box.appendChild(document.createTextNode("今日评价 "));
-    box.appendChild(el("b", null, rt.total));
-    box.appendChild(document.createTextNode(" 次 · 满意 "));
-    box.appendChild(el("b", null, rt.satisfied));
-    box.appendChild(document.createTextNode(" · 不满意 "));
-    box.appendChild(el("b", null, rt.bad));
+    T.rich(box, "b_ratings_today", "今日评价 {total} 次 · 满意 {satisfied} · 不满意 {bad}", {
+      total: el("b", null, rt.total),
+      satisfied: el("b", null, rt.satisfied),
+      bad: el("b", null, rt.bad),
+    });
     if (rt.total) {
-      box.appendChild(document.createTextNode(" · 满意率 "));
-      box.appendChild(el("b", null, Math.round((100 * rt.satisfied) / rt.total) + "%"));
+      var rate = el("span");
+      T.rich(rate, "b_satisfaction", " · 满意率 {pct}", {
+        pct: el("b", null, Math.round((100 * rt.satisfied) / rt.total) + "%"),
+      });
+      box.appendChild(rate);
     }
   }
 
@@ -470,7 +567,7 @@
     $("t-served").textContent = t.served;
     $("t-waiting").textContent = t.waiting;
     $("t-no-show").textContent = t.no_show;
-    $("t-avg-wait").textContent = t.avg_wait_minutes === null ? "–" : t.avg_wait_minutes + " 分";
+    $("t-avg-wait").textContent = minutesText(t.avg_wait_minutes, true);
   }
 
   function renderWindows() {
@@ -489,10 +586,12 @@
 
       var st = el("td", "w-state");
       var label = STATE_TEXT[w.state] || [w.state, ""];
-      var badge = el("span", "badge badge-" + w.state, label[0]);
+      var badge = el("span", "badge badge-" + w.state, tx("state_" + w.state, label[0]));
       st.appendChild(badge);
       if (w.state === "paused") {
-        var why = PAUSE_REASON[w.pause_reason] || w.pause_reason || "";
+        var why = PAUSE_REASON[w.pause_reason]
+          ? tx("pause_" + w.pause_reason, PAUSE_REASON[w.pause_reason])
+          : w.pause_reason || "";
         var since = el("span", "muted paused-for", (why ? why + " · " : "") + duration(w.state_since));
         since.dataset.since = w.state_since || "";
         st.appendChild(since);
@@ -504,7 +603,9 @@
       var cur = el("td", "w-current");
       if (w.current) {
         cur.appendChild(el("b", "ticket", w.current.number));
-        cur.appendChild(el("span", "muted", " " + (TICKET_STATE[w.current.state] || w.current.state)));
+        cur.appendChild(el("span", "muted", " " + (TICKET_STATE[w.current.state]
+              ? tx("ticket_" + w.current.state, TICKET_STATE[w.current.state])
+              : w.current.state)));
       } else {
         cur.textContent = "—";
       }
@@ -586,7 +687,7 @@
       li.dataset.device = d.code;
       li.appendChild(el("span", "dot", ""));
       li.appendChild(el("span", "dev-name", d.name));
-      li.appendChild(el("span", "muted", online ? "在线" : "离线"));
+      li.appendChild(el("span", "muted", online ? tx("b_online", "在线") : tx("b_offline", "离线")));
       var printer = (d.status || {}).printer;
       if (printer) {
         var bad = ["paper_out", "cover_open", "error", "offline"].indexOf(printer.condition) >= 0;
@@ -594,7 +695,11 @@
           el(
             "span",
             "printer" + (bad ? " bad" : ""),
-            "打印机：" + (printer.message || PRINTER_TEXT[printer.condition] || printer.condition)
+            tx("b_printer", "打印机：{what}", {
+              what: T.english() || !printer.message
+                ? PRINTER_TEXT[printer.condition] ? T.t(PRINTER_TEXT[printer.condition]) : printer.condition
+                : printer.message,
+            })
           )
         );
       }
@@ -617,7 +722,7 @@
     box.textContent = "";
     var slots = state.snap.half_hours || [];
     if (!slots.length) {
-      box.appendChild(el("p", "muted", "今日尚无取号 · No tickets yet today"));
+      box.appendChild(el("p", "muted", tx("b_no_tickets", "今日尚无取号 · No tickets yet today")));
       return;
     }
     var max = 1;
@@ -639,7 +744,7 @@
       width: width,
       height: height,
       role: "img",
-      "aria-label": "每半小时取号与办结",
+      "aria-label": tx("chart_title", "每半小时取号与办结"),
       class: "half-hours",
     });
     var y = function (v) {
@@ -654,7 +759,7 @@
       var bw = Math.min(18, (slotW - 10) / 2);
       x += (slotW - 2 * bw - 10) / 2;
       var g = svg("g", { class: "slot", "data-slot": s.slot });
-      g.appendChild(svg("title", {}, s.slot + " 取号 " + s.arrivals + " · 办结 " + s.served));
+      g.appendChild(svg("title", {}, tx("b_slot_title", "{slot} 取号 {arrivals} · 办结 {served}", s)));
       g.appendChild(svg("rect", { x: x + 4, y: y(s.arrivals), width: bw, height: plotBottom - y(s.arrivals), class: "bar-arrivals" }));
       g.appendChild(svg("rect", { x: x + 4 + bw + 2, y: y(s.served), width: bw, height: plotBottom - y(s.served), class: "bar-served" }));
       if (slots.length <= 16 || n % 2 === 0) {
@@ -663,9 +768,9 @@
       chart.appendChild(g);
     });
     chart.appendChild(svg("rect", { x: left, y: 6, width: 10, height: 10, class: "bar-arrivals" }));
-    chart.appendChild(svg("text", { x: left + 14, y: 15, class: "legend" }, "取号 arrivals"));
+    chart.appendChild(svg("text", { x: left + 14, y: 15, class: "legend" }, tx("b_legend_arrivals", "取号 arrivals")));
     chart.appendChild(svg("rect", { x: left + 120, y: 6, width: 10, height: 10, class: "bar-served" }));
-    chart.appendChild(svg("text", { x: left + 134, y: 15, class: "legend" }, "办结 served"));
+    chart.appendChild(svg("text", { x: left + 134, y: 15, class: "legend" }, tx("b_legend_served", "办结 served")));
     box.appendChild(chart);
   }
 

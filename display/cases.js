@@ -21,6 +21,10 @@
     return document.getElementById(id);
   };
 
+  var T = O.staffText; // 中文 / English (staff.js)
+  var tx = T.tx;
+  var k = T.k;
+
   var RELOAD_DEBOUNCE_MS = 300;
   var STAFF_ROLES = { clerk: true, manager: true, admin: true };
   var CASE_EVENTS = /^(case|overdue|evaluation|rectification)\./;
@@ -28,38 +32,50 @@
   var COLOUR_ORDER = ["red", "orange", "yellow", "green", "suspended", ""];
 
   var STATE_TEXT = {
-    open: "办理中",
-    suspended: "补正中",
-    finished: "已办结",
-    refused: "不予办理",
+    open: k("c_state_open", "办理中"),
+    suspended: k("colour_suspended", "补正中"),
+    finished: k("c_state_finished", "已办结"),
+    refused: k("c_state_refused", "不予办理"),
   };
   var DECISION_TEXT = {
-    done_now: "即接即办",
-    proxy: "全程代办",
-    coordinated: "协调促办",
-    refused: "明确拒办",
+    done_now: k("c_decision_done_now", "即接即办"),
+    proxy: k("c_decision_proxy", "全程代办"),
+    coordinated: k("c_decision_coordinated", "协调促办"),
+    refused: k("c_decision_refused", "明确拒办"),
   };
-  var EXTENSION_TEXT = { requested: "待审批", approved: "已批准", refused: "未批准" };
+  var EXTENSION_TEXT = {
+    requested: k("c_ext_requested", "待审批"),
+    approved: k("c_ext_approved", "已批准"),
+    refused: k("c_ext_refused", "未批准"),
+  };
   var ACTION_TEXT = {
-    "case.accepted": "受理",
-    "case.suspended": "一次性告知，待补正",
-    "case.supplemented": "补正材料已收，恢复计时",
-    "case.extension_requested": "申请延期",
-    "case.extension_approved": "批准延期",
-    "case.extension_refused": "不批准延期",
-    "case.transferred": "转办",
-    "case.escalated": "上报",
-    "case.escalation_replied": "上级回复",
-    "case.finished": "办结",
-    "case.refused": "不予办理",
-    "case.colour": "预警颜色变化",
-    "case.applicant_viewed": "查看申请人完整信息",
-    "case.closed_at_window": "窗口当场办结",
-    "overdue.opened": "超期，立督办",
-    "overdue.handled": "督办处理",
-    "follow_up.recorded": "回访",
+    "case.accepted": k("c_act_accepted", "受理"),
+    "case.suspended": k("c_act_suspended", "一次性告知，待补正"),
+    "case.supplemented": k("c_act_supplemented", "补正材料已收，恢复计时"),
+    "case.extension_requested": k("c_act_extension_requested", "申请延期"),
+    "case.extension_approved": k("c_act_extension_approved", "批准延期"),
+    "case.extension_refused": k("c_act_extension_refused", "不批准延期"),
+    "case.transferred": k("c_act_transferred", "转办"),
+    "case.escalated": k("c_act_escalated", "上报"),
+    "case.escalation_replied": k("c_act_escalation_replied", "上级回复"),
+    "case.finished": k("c_act_finished", "办结"),
+    "case.refused": k("c_state_refused", "不予办理"),
+    "case.colour": k("c_act_colour", "预警颜色变化"),
+    "case.applicant_viewed": k("c_act_applicant_viewed", "查看申请人完整信息"),
+    "case.closed_at_window": k("c_act_closed_at_window", "窗口当场办结"),
+    "overdue.opened": k("c_act_overdue_opened", "超期，立督办"),
+    "overdue.handled": k("c_act_overdue_handled", "督办处理"),
+    "follow_up.recorded": k("c_act_follow_up", "回访"),
   };
-  var COLOUR_WORD = { red: "红", orange: "橙", yellow: "黄", green: "绿" };
+
+  function listSep() {
+    return T.english() ? ", " : "、";
+  }
+
+  /** A table's entry in the chosen language; an unknown code as it is. */
+  function word(table, code) {
+    return table[code] ? T.t(table[code]) : code;
+  }
 
   var staff = O.staffPage({
     app: "app",
@@ -68,6 +84,7 @@
     refused: ["此账号不能查看办件。", "This account cannot see cases."],
     start: start,
     stop: stopLive,
+    onLanguage: redraw,
   });
   var live = null;
   var state = {
@@ -137,10 +154,25 @@
   function onSnapshot(snap) {
     if (snap.kind !== "cases") return; // an older server: keep going with the list alone
     state.snap = snap;
-    $("hall-name").textContent = snap.hall ? snap.hall.name.zh : "办件管理";
-    document.title = (snap.hall ? snap.hall.name.zh + " · " : "") + "办件管理";
+    showTitle();
     fillChoices();
     reload();
+  }
+
+  function showTitle() {
+    var hall = state.snap && state.snap.hall ? T.name(state.snap.hall.name) : "";
+    $("hall-name").textContent = hall || tx("nav_cases", "办件管理");
+    document.title = (hall ? hall + " · " : "") + tx("nav_cases", "办件管理");
+  }
+
+  /** The language changed: draw everything again from memory (no request). */
+  function redraw() {
+    if (!state.snap) return;
+    showTitle();
+    fillChoices();
+    if (state.counts) renderCounts();
+    if (state.list) renderList();
+    if (state.detail && state.selected === state.detail.number) renderDetail();
   }
 
   function failed(err, where) {
@@ -153,7 +185,7 @@
       el(
         "span",
         "error",
-        err.status ? err.message : "无法连接服务器，稍后自动重试 · server unreachable"
+        err.status ? T.msg(err.message) : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable")
       )
     );
     return false;
@@ -179,21 +211,21 @@
     var snap = state.snap;
     fillSelect(
       "f-unit",
-      "全部单位",
+      tx("c_all_units", "全部单位"),
       snap.units.map(function (u) {
         return [u.code, u.name];
       })
     );
     fillSelect(
       "f-clerk",
-      "全部人员",
+      tx("c_all_clerks", "全部人员"),
       snap.clerks.map(function (c) {
         return [c.username, c.name === c.username ? c.name : c.name + "（" + c.username + "）"];
       })
     );
     fillSelect(
       "f-item",
-      "全部事项",
+      tx("c_all_items", "全部事项"),
       snap.items.map(function (i) {
         return [i.code, i.name];
       })
@@ -283,7 +315,7 @@
       var others = Object.assign({}, state.filters, { colour: "" });
       calls.push(staff.api("GET", "/cases" + query(others)));
     }
-    $("list-status").textContent = "加载中…";
+    $("list-status").textContent = tx("loading", "加载中…");
     Promise.all(calls).then(
       function (results) {
         if (n !== state.loads) return; // a newer load is on its way
@@ -319,7 +351,7 @@
       tile.setAttribute("aria-pressed", active ? "true" : "false");
       tile.dataset.count = n;
       tile.textContent = "";
-      tile.appendChild(O.colourMark(colour));
+      tile.appendChild(T.colourMark(colour));
       tile.appendChild(el("b", null, n));
     });
   }
@@ -337,10 +369,10 @@
   }
 
   function groupTitle(key) {
-    if (state.group === "unit") return key ? unitName(key) : "（未指定单位）";
-    if (state.group === "clerk") return key || "（未指定经办人）";
-    if (O.COLOURS[key]) return O.COLOURS[key].mark + " · " + O.COLOURS[key].zh;
-    return "已结束（不计时）";
+    if (state.group === "unit") return key ? unitName(key) : tx("c_no_unit", "（未指定单位）");
+    if (state.group === "clerk") return key || tx("c_no_clerk", "（未指定经办人）");
+    if (O.COLOURS[key]) return T.colourLetter(key) + " · " + T.colourText(key);
+    return tx("c_group_ended", "已结束（不计时）");
   }
 
   function renderList() {
@@ -350,7 +382,7 @@
     $("list-count").textContent = cases.length;
     if (!cases.length) {
       var tr = el("tr", "empty");
-      var td = el("td", null, "没有符合条件的办件 · No cases match");
+      var td = el("td", null, tx("c_no_cases", "没有符合条件的办件 · No cases match"));
       td.colSpan = 8;
       tr.appendChild(td);
       body.appendChild(tr);
@@ -381,9 +413,9 @@
       head.dataset.group = g.key;
       var th = el("td");
       th.colSpan = 8;
-      if (state.group === "colour" && O.COLOURS[g.key]) th.appendChild(O.colourMark(g.key));
+      if (state.group === "colour" && O.COLOURS[g.key]) th.appendChild(T.colourMark(g.key));
       else th.appendChild(el("b", null, groupTitle(g.key)));
-      th.appendChild(el("span", "g-count", g.rows.length + " 件"));
+      th.appendChild(el("span", "g-count", tx("c_n_cases", "{n} 件", { n: g.rows.length })));
       if (state.group !== "colour") th.appendChild(colourSummary(g.rows));
       head.appendChild(th);
       body.appendChild(head);
@@ -401,7 +433,7 @@
     });
     var span = el("span", "g-summary");
     ["red", "orange", "yellow", "green", "suspended"].forEach(function (k) {
-      if (n[k]) span.appendChild(el("span", "g-part c-" + k, O.COLOURS[k].mark + " " + n[k]));
+      if (n[k]) span.appendChild(el("span", "g-part c-" + k, T.colourLetter(k) + " " + n[k]));
     });
     return span;
   }
@@ -415,20 +447,20 @@
     tr.tabIndex = 0;
     if (c.number === state.selected) tr.classList.add("selected");
     var mark = el("td", "r-mark");
-    mark.appendChild(O.colourMark(colour));
+    mark.appendChild(T.colourMark(colour));
     tr.appendChild(mark);
     tr.appendChild(el("td", "r-number", c.number));
     var item = el("td", "r-item", c.item_name);
-    if (c.repeat_visit) item.appendChild(el("span", "tag", "重访"));
+    if (c.repeat_visit) item.appendChild(el("span", "tag", tx("c_repeat", "重访")));
     tr.appendChild(item);
     tr.appendChild(el("td", "r-unit", unitName(c.handling_unit)));
     tr.appendChild(el("td", "r-clerk", c.clerk || "—"));
     tr.appendChild(el("td", "r-accepted", localTime(c.accepted_at, true)));
     var due = el("td", "r-due", c.kind === "promised" ? O.deadlineText(c.deadline_at) : "—");
-    if (c.colour) due.appendChild(el("span", "r-left", O.deadlineLeft(c.deadline_at, now)));
-    else if (c.state === "suspended") due.appendChild(el("span", "r-left", "计时暂停"));
+    if (c.colour) due.appendChild(el("span", "r-left", T.deadlineLeft(c.deadline_at, now)));
+    else if (c.state === "suspended") due.appendChild(el("span", "r-left", tx("c_clock_stopped", "计时暂停")));
     tr.appendChild(due);
-    tr.appendChild(el("td", "r-state", STATE_TEXT[c.state] || c.state));
+    tr.appendChild(el("td", "r-state", word(STATE_TEXT, c.state)));
     tr.addEventListener("click", function () {
       select(c.number);
     });
@@ -467,7 +499,7 @@
       $("detail-empty").hidden = true;
       $("detail-body").hidden = false;
       $("detail-body").textContent = "";
-      $("detail-body").appendChild(el("p", "muted", "加载中… " + number));
+      $("detail-body").appendChild(el("p", "muted", tx("loading", "加载中…") + " " + number));
     }
     staff.api("GET", "/cases/" + encodeURIComponent(number)).then(
       function (result) {
@@ -482,7 +514,7 @@
         var box = $("detail-body");
         if (err.status === 404) {
           box.textContent = "";
-          box.appendChild(el("p", "error", "没有这个办件：" + number));
+          box.appendChild(el("p", "error", tx("c_no_such_case", "没有这个办件：{number}", { number: number })));
           return;
         }
         failed(err, box);
@@ -527,16 +559,17 @@
     var head = el("header", "d-head");
     head.appendChild(el("h2", "d-number", c.number));
     var tags = el("div", "d-tags");
-    if (colour) tags.appendChild(O.colourMark(colour, true));
-    tags.appendChild(el("span", "d-state", c.state_zh || STATE_TEXT[c.state] || c.state));
+    if (colour) tags.appendChild(T.colourMark(colour, true));
+    var stateText = T.english() || !c.state_zh ? word(STATE_TEXT, c.state) : c.state_zh;
+    tags.appendChild(el("span", "d-state", stateText));
     if (c.repeat_visit) {
-      tags.appendChild(el("span", "tag", "重访" + (c.repeat_of ? " " + c.repeat_of : "")));
+      tags.appendChild(el("span", "tag", tx("c_repeat", "重访") + (c.repeat_of ? " " + c.repeat_of : "")));
     }
     head.appendChild(tags);
     var close = el("button", "d-close", "×");
     close.type = "button";
-    close.title = "关闭 · Close";
-    close.setAttribute("aria-label", "关闭详情");
+    close.title = tx("c_close", "关闭 · Close");
+    close.setAttribute("aria-label", tx("c_close_detail", "关闭详情"));
     close.addEventListener("click", function () {
       state.selected = null;
       state.detail = null;
@@ -551,39 +584,44 @@
     box.appendChild(head);
 
     var dl = el("dl", "facts");
-    fact(dl, "事项", c.item_name + "（" + c.item + "）");
-    fact(dl, "承办单位", unitName(c.handling_unit));
-    fact(dl, "经办人", listClerk(c.number));
+    fact(dl, tx("c_f_item", "事项"), c.item_name + (T.english() ? " (" + c.item + ")" : "（" + c.item + "）"));
+    fact(dl, tx("th_unit", "承办单位"), unitName(c.handling_unit));
+    fact(dl, tx("th_handler", "经办人"), listClerk(c.number));
     var a = c.applicant || {};
-    fact(dl, "申请人", [a.name, a.phone, a.id_number].filter(Boolean).join(" · ") || "—");
-    fact(dl, "受理时间", localTime(c.accepted_at));
+    fact(dl, tx("c_applicant", "申请人"), [a.name, a.phone, a.id_number].filter(Boolean).join(" · ") || "—");
+    fact(dl, tx("c_accepted_at", "受理时间"), localTime(c.accepted_at));
     if (c.kind === "promised") {
       fact(
         dl,
-        "承诺时限",
-        c.working_days + " 个工作日" + (c.extended_days ? "（延期 " + c.extended_days + " 个工作日）" : "")
+        tx("c_promised", "承诺时限"),
+        tx("c_working_days", "{n} 个工作日", { n: c.working_days }) +
+          (c.extended_days ? tx("c_extended_days", "（延期 {n} 个工作日）", { n: c.extended_days }) : "")
       );
       var due = el("span", null, O.deadlineText(c.deadline_at));
       if (c.colour) {
-        due.appendChild(el("b", "d-left", " " + O.deadlineLeft(c.deadline_at, Date.now())));
+        due.appendChild(el("b", "d-left", " " + T.deadlineLeft(c.deadline_at, Date.now())));
       } else if (c.state === "suspended") {
-        due.appendChild(el("span", "muted", "（补正期间计时暂停，材料补齐后顺延）"));
+        due.appendChild(el("span", "muted", tx("c_suspended_note", "（补正期间计时暂停，材料补齐后顺延）")));
       }
-      fact(dl, "办理时限", due);
+      fact(dl, tx("th_deadline", "办理时限"), due);
     } else {
-      fact(dl, "类型", "即办件");
+      fact(dl, tx("c_kind", "类型"), tx("c_kind_instant", "即办件"));
     }
-    fact(dl, "受理号", c.ticket_number);
-    fact(dl, "办理方式", DECISION_TEXT[c.decision] || c.decision);
-    fact(dl, "已收材料", (c.materials_received || []).join("、"));
+    fact(dl, tx("c_ticket", "受理号"), c.ticket_number);
+    fact(dl, tx("c_decision", "办理方式"), word(DECISION_TEXT, c.decision));
+    fact(dl, tx("c_materials", "已收材料"), (c.materials_received || []).join(listSep()));
     if ((c.missing_materials || []).length) {
-      fact(dl, "待补材料", el("b", "missing", c.missing_materials.join("、")));
+      fact(dl, tx("c_missing", "待补材料"), el("b", "missing", c.missing_materials.join(listSep())));
     }
     if (c.finished_at) {
-      fact(dl, "办结时间", localTime(c.finished_at) + (c.on_time === false ? "（超期办结）" : ""));
+      fact(
+        dl,
+        tx("c_finished_at", "办结时间"),
+        localTime(c.finished_at) + (c.on_time === false ? tx("c_finished_late", "（超期办结）") : "")
+      );
     }
-    fact(dl, "办理结果", c.result);
-    fact(dl, "不予办理理由", c.refuse_reason);
+    fact(dl, tx("c_result", "办理结果"), c.result);
+    fact(dl, tx("c_refuse_reason", "不予办理理由"), c.refuse_reason);
     box.appendChild(dl);
 
     box.appendChild(overdueSection(c, manager));
@@ -635,12 +673,12 @@
       b.disabled = true;
     });
     msg.className = "d-msg";
-    msg.textContent = "提交中…";
+    msg.textContent = tx("saving", "提交中…");
     return staff.api("POST", path, { body: body, requestId: rid }).then(
       function (result) {
         delete state.pending[key];
         msg.className = "d-msg ok";
-        msg.textContent = "已保存 · saved";
+        msg.textContent = tx("saved", "已保存 · saved");
         reload();
         return result;
       },
@@ -655,48 +693,60 @@
         if (err.status) delete state.pending[key]; // answered: a new attempt is a new request
         msg.className = "d-msg error";
         msg.textContent = err.status
-          ? err.message + (err.status === 403 ? "（仅大厅管理员可操作）" : "")
-          : "无法连接服务器，请再试一次（不会重复提交） · server unreachable, try again";
+          ? T.msg(err.message) + (err.status === 403 ? tx("managers_only_act", "（仅大厅管理员可操作）") : "")
+          : tx("unreachable_again", "无法连接服务器，请再试一次（不会重复提交） · server unreachable, try again");
       }
     );
   }
 
   function overdueSection(c, manager) {
-    var s = section("超期督办", "Overdue record");
+    var s = section(tx("c_overdue", "超期督办"), "Overdue record");
     s.id = "d-overdue";
     var o = c.overdue;
     if (!o) {
-      s.appendChild(el("p", "muted", "未超期 · none"));
+      s.appendChild(el("p", "muted", tx("c_not_overdue", "未超期 · none")));
       return s;
     }
     var dl = el("dl", "facts small");
-    fact(dl, "发现超期", localTime(o.detected_at));
-    fact(dl, "承办单位", unitName(o.handling_unit));
-    fact(dl, "原办理时限", O.deadlineText(o.deadline_at));
+    fact(dl, tx("c_detected", "发现超期"), localTime(o.detected_at));
+    fact(dl, tx("th_unit", "承办单位"), unitName(o.handling_unit));
+    fact(dl, tx("c_old_deadline", "原办理时限"), O.deadlineText(o.deadline_at));
     s.appendChild(dl);
     if (o.handled_at) {
       s.classList.add("handled");
-      fact(dl, "超期原因", o.reason);
-      fact(dl, "督办措施", o.action);
-      fact(dl, "处理时间", localTime(o.handled_at));
+      fact(dl, tx("c_overdue_reason", "超期原因"), o.reason);
+      fact(dl, tx("c_overdue_action", "督办措施"), o.action);
+      fact(dl, tx("c_handled_at", "处理时间"), localTime(o.handled_at));
       return s;
     }
     s.classList.add("waiting");
-    s.appendChild(el("p", "d-due", "待督办：向承办单位询问超期原因，责令限期办结。"));
+    s.appendChild(el("p", "d-due", tx("c_overdue_todo", "待督办：向承办单位询问超期原因，责令限期办结。")));
     if (!manager) return s;
     s.appendChild(
       actionForm("overdue:" + c.number, function (form) {
-        var reason = field(form, "reason", "超期原因（承办单位说明）", "例如：入户核查未完成", true);
-        var action = field(form, "action", "督办措施", "例如：责令两个工作日内办结", true);
+        var reason = field(
+          form,
+          "reason",
+          tx("c_reason_label", "超期原因（承办单位说明）"),
+          tx("c_reason_hint", "例如：入户核查未完成"),
+          true
+        );
+        var action = field(
+          form,
+          "action",
+          tx("c_overdue_action", "督办措施"),
+          tx("c_action_hint", "例如：责令两个工作日内办结"),
+          true
+        );
         var row = el("div", "d-buttons");
-        row.appendChild(button("记录督办", "primary"));
+        row.appendChild(button(tx("c_record_overdue", "记录督办"), "primary"));
         form.appendChild(row);
         form.addEventListener("submit", function (ev) {
           ev.preventDefault();
           var msg = form.querySelector(".d-msg");
           if (!reason.value.trim() || !action.value.trim()) {
             msg.className = "d-msg error";
-            msg.textContent = "请填写超期原因和督办措施。";
+            msg.textContent = tx("c_need_reason_action", "请填写超期原因和督办措施。");
             return;
           }
           post(
@@ -712,11 +762,11 @@
   }
 
   function extensionSection(c, manager) {
-    var s = section("延期申请", "Extensions");
+    var s = section(tx("c_extensions", "延期申请"), "Extensions");
     s.id = "d-extensions";
     var list = c.extensions || [];
     if (!list.length) {
-      s.appendChild(el("p", "muted", "无 · none"));
+      s.appendChild(el("p", "muted", tx("none", "无 · none")));
       return s;
     }
     var ul = el("ul", "d-list");
@@ -725,23 +775,33 @@
       li.dataset.extension = x.id;
       li.dataset.state = x.state;
       var top = el("div", "ext-top");
-      top.appendChild(el("b", null, "延期 " + x.days + " 个工作日"));
-      top.appendChild(el("span", "badge ext-badge", EXTENSION_TEXT[x.state] || x.state));
+      top.appendChild(el("b", null, tx("b_extension_days", "延期 {n} 个工作日", { n: x.days })));
+      top.appendChild(el("span", "badge ext-badge", word(EXTENSION_TEXT, x.state)));
       top.appendChild(el("span", "muted", localTime(x.requested_at)));
       li.appendChild(top);
-      li.appendChild(el("div", "ext-reason", "理由：" + x.reason));
+      li.appendChild(el("div", "ext-reason", tx("c_reason_is", "理由：{reason}", { reason: x.reason })));
       if (x.decided_at) {
         li.appendChild(
-          el("div", "muted", "审批：" + localTime(x.decided_at) + (x.note ? " · " + x.note : ""))
+          el(
+            "div",
+            "muted",
+            tx("c_decided", "审批：{at}", { at: localTime(x.decided_at) }) + (x.note ? " · " + x.note : "")
+          )
         );
       }
       if (x.state === "requested" && manager) {
         li.appendChild(
           actionForm("extension:" + c.number, function (form) {
-            var note = field(form, "note", "审批意见（可不填）", "例如：同意，请按期办结", false);
+            var note = field(
+              form,
+              "note",
+              tx("c_decision_note", "审批意见（可不填）"),
+              tx("c_decision_hint", "例如：同意，请按期办结"),
+              false
+            );
             var row = el("div", "d-buttons");
-            row.appendChild(button("批准延期", "primary", "approve"));
-            row.appendChild(button("不批准", "secondary danger", "refuse"));
+            row.appendChild(button(tx("c_act_extension_approved", "批准延期"), "primary", "approve"));
+            row.appendChild(button(tx("c_refuse", "不批准"), "secondary danger", "refuse"));
             form.appendChild(row);
             form.addEventListener("submit", function (ev) {
               ev.preventDefault();
@@ -756,7 +816,7 @@
           })
         );
       } else if (x.state === "requested") {
-        li.appendChild(el("div", "muted", "等待大厅管理员审批"));
+        li.appendChild(el("div", "muted", tx("c_wait_manager", "等待大厅管理员审批")));
       }
       ul.appendChild(li);
     });
@@ -765,17 +825,21 @@
   }
 
   function escalationSection(c) {
-    var s = section("上报", "Escalations");
+    var s = section(tx("c_act_escalated", "上报"), "Escalations");
     var ul = el("ul", "d-list");
     c.escalations.forEach(function (e) {
       var li = el("li");
-      li.appendChild(el("div", null, localTime(e.reported_at) + " 上报 " + e.to_unit));
-      li.appendChild(el("div", "muted", "理由：" + e.reason));
+      li.appendChild(
+        el("div", null, tx("c_escalated_to", "{at} 上报 {unit}", { at: localTime(e.reported_at), unit: e.to_unit }))
+      );
+      li.appendChild(el("div", "muted", tx("c_reason_is", "理由：{reason}", { reason: e.reason })));
       li.appendChild(
         el(
           "div",
           e.reply ? null : "muted",
-          e.reply ? "回复（" + localTime(e.replied_at) + "）：" + e.reply : "尚未回复"
+          e.reply
+            ? tx("c_reply", "回复（{at}）：{reply}", { at: localTime(e.replied_at), reply: e.reply })
+            : tx("c_no_reply", "尚未回复")
         )
       );
       ul.appendChild(li);
@@ -786,7 +850,7 @@
 
   function actorText(actor) {
     if (!actor) return "";
-    if (actor.indexOf("job:") === 0) return "系统巡检";
+    if (actor.indexOf("job:") === 0) return tx("c_system", "系统巡检");
     var name = actor.replace(/^(user|device):/, "");
     var clerks = (state.snap && state.snap.clerks) || [];
     for (var i = 0; i < clerks.length; i++) if (clerks[i].username === name) return clerks[i].name;
@@ -796,32 +860,32 @@
   function detailsText(action, d) {
     d = d || {};
     if (action === "case.colour") {
-      return (COLOUR_WORD[d.from] || "—") + " → " + (COLOUR_WORD[d.to] || "—");
+      return (T.colourLetter(d.from) || "—") + " → " + (T.colourLetter(d.to) || "—");
     }
     var parts = [];
-    if (d.missing) parts.push("缺：" + d.missing.join("、"));
-    if (d.received) parts.push("收到：" + d.received.join("、"));
-    if (d.days) parts.push(d.days + " 个工作日");
+    if (d.missing) parts.push(tx("c_h_missing", "缺：{list}", { list: d.missing.join(listSep()) }));
+    if (d.received) parts.push(tx("c_h_received", "收到：{list}", { list: d.received.join(listSep()) }));
+    if (d.days) parts.push(tx("c_working_days", "{n} 个工作日", { n: d.days }));
     if (d.reason) parts.push(d.reason);
-    if (d.action) parts.push("措施：" + d.action);
-    if (d.to) parts.push("至 " + d.to);
+    if (d.action) parts.push(tx("c_h_action", "措施：{action}", { action: d.action }));
+    if (d.to) parts.push(tx("c_h_to", "至 {to}", { to: d.to }));
     if (d.reply) parts.push(d.reply);
     if (d.result) parts.push(d.result);
     if (d.note) parts.push(d.note);
-    if (d.ticket && action === "case.accepted") parts.push("号票 " + d.ticket);
-    if (d.repeat_of) parts.push("重访，前次 " + d.repeat_of);
+    if (d.ticket && action === "case.accepted") parts.push(tx("c_h_ticket", "号票 {ticket}", { ticket: d.ticket }));
+    if (d.repeat_of) parts.push(tx("c_h_repeat", "重访，前次 {case}", { case: d.repeat_of }));
     return parts.join(" · ");
   }
 
   function historySection(c) {
-    var s = section("办理记录", "History");
+    var s = section(tx("c_history", "办理记录"), "History");
     s.id = "d-history";
     var ol = el("ol", "timeline");
     (c.history || []).forEach(function (h) {
       var li = el("li");
       li.dataset.action = h.action;
       li.appendChild(el("span", "h-at", localTime(h.at)));
-      li.appendChild(el("b", "h-what", ACTION_TEXT[h.action] || h.action));
+      li.appendChild(el("b", "h-what", word(ACTION_TEXT, h.action)));
       li.appendChild(el("span", "h-who", actorText(h.actor)));
       var more = detailsText(h.action, h.details);
       if (more) li.appendChild(el("span", "h-details", more));

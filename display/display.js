@@ -4,6 +4,9 @@
  * with the number it serves, waiting counts per department, a scrolling notice, clock and date.
  * Speaks each call (chime, then the clip voice.repeat times) through a queue so a new call never
  * cuts off the one being spoken. Numbers and window names only: no names of people, ever.
+ * Chinese first, then one second language: ?lang2=en (default) or ?lang2=ug (Uyghur, right to
+ * left; numbers stay left to right), strings from the "display" catalogue (/i18n/display/*.json).
+ * The hero shows the latest call until that ticket is finished, missed or transferred.
  */
 (function () {
   "use strict";
@@ -26,6 +29,93 @@
   var $ = function (id) {
     return document.getElementById(id);
   };
+
+  // ---------------------------------------------------------------- languages
+  var LANG2 = (new URLSearchParams(window.location.search).get("lang2") || "en").toLowerCase();
+  var ACTIVE = { called: true, recalled: true, serving: true }; // the hero shows these
+  var WAITED_FOR = { called: true, recalled: true }; // the resident has not reached the window yet
+  var zh = null; // the Chinese catalogue
+  var l2 = null; // the second language's catalogue
+
+  function t(key, values) {
+    return zh ? zh.t(key, values) : key;
+  }
+
+  // Fill node with template, each {name} a value: a Node, or text kept left to right (<bdi>).
+  function fill(node, template, values) {
+    template.split(/(\{\w+\})/).forEach(function (part) {
+      var m = /^\{(\w+)\}$/.exec(part);
+      if (!m || !values || !(m[1] in values)) {
+        if (part) node.appendChild(document.createTextNode(part));
+        return;
+      }
+      var v = values[m[1]];
+      if (v instanceof Node) {
+        node.appendChild(v);
+      } else {
+        var bdi = el("bdi", null, v);
+        bdi.setAttribute("dir", "ltr");
+        node.appendChild(bdi);
+      }
+    });
+    return node;
+  }
+
+  function marks(node) {
+    if (!l2) return node;
+    node.setAttribute("lang", l2.lang);
+    node.setAttribute("dir", l2.dir);
+    return node;
+  }
+
+  // The second-language line for key: <span class="en l2" lang dir>, empty without a catalogue.
+  function second(key, values, className) {
+    var span = marks(el("span", className || "en l2"));
+    if (l2) fill(span, l2.t(key), values);
+    return span;
+  }
+
+  function secondWindowName(name, number) {
+    if (l2 && l2.lang === "en" && name && name.en) return name.en.split(/\s+[–-]\s+/)[0];
+    return l2 ? l2.t("window_n", { n: number }) : "";
+  }
+
+  function applyLanguages() {
+    document.querySelectorAll("[data-t]").forEach(function (node) {
+      node.textContent = t(node.getAttribute("data-t"));
+    });
+    document.querySelectorAll("[data-t2]").forEach(function (node) {
+      node.textContent = "";
+      marks(node);
+      if (l2) fill(node, l2.t(node.getAttribute("data-t2")));
+    });
+    document.body.dataset.lang2 = l2 ? l2.lang : "";
+    document.body.dataset.dir2 = l2 ? l2.dir : "";
+  }
+
+  function loadLanguages() {
+    var I = window.OnestopI18n;
+    var keep = { document: false }; // <html lang="zh-CN">: the CJK font draws SC forms
+    function one(lang) {
+      return I.load("display", lang, keep).then(
+        function (cat) {
+          return cat.lang === lang ? cat : null;
+        },
+        function () {
+          return null;
+        }
+      );
+    }
+    return Promise.all([one("zh"), one(LANG2 === "zh" ? "en" : LANG2)]).then(function (cats) {
+      zh = cats[0];
+      l2 = cats[1];
+      if (!l2 && LANG2 !== "en") {
+        return one("en").then(function (en) {
+          l2 = en; // an unknown ?lang2= falls back to English
+        });
+      }
+    });
+  }
 
   var state = {
     snap: null, // the latest display snapshot, kept current by events
@@ -164,8 +254,11 @@
     var h = state.snap && state.snap.hall;
     if (!h) return;
     $("hall-zh").textContent = h.name.zh;
-    $("hall-en").textContent = h.name.en || "";
-    document.title = h.name.zh + " · 叫号屏";
+    var hall2 = $("hall-en");
+    hall2.textContent = "";
+    marks(hall2);
+    if (l2) hall2.textContent = h.name[l2.lang] || (l2.lang === "en" ? "" : l2.t("hall_generic"));
+    document.title = h.name.zh + " · " + t("title");
     if (state.timezone !== (h.timezone || null)) {
       state.timezone = h.timezone || null;
       tickClock(); // the hall's time zone, not the kiosk's, from now on
@@ -190,22 +283,26 @@
   function renderNow() {
     var call = state.featured;
     var now = $("now");
+    var hint = $("now-hint");
+    hint.textContent = "";
+    now.dataset.number = call ? call.number : "";
     if (!call) {
       $("now-number").textContent = "—";
       $("now-window").textContent = "";
       now.classList.add("empty");
-      $("now-hint").innerHTML = "请留意叫号 <span class=\"en\">Please wait for your number</span>";
+      hint.appendChild(el("span", null, t("hint_idle")));
+      hint.appendChild(document.createTextNode(" "));
+      hint.appendChild(second("hint_idle"));
       return;
     }
     now.classList.remove("empty");
     $("now-number").textContent = call.number;
-    $("now-window").textContent = O.shortWindowName(call.window_name, call.window);
-    $("now-hint").innerHTML = "";
-    $("now-hint").appendChild(document.createTextNode("请 " + call.number + " 号到 "));
-    $("now-hint").appendChild(el("b", null, O.shortWindowName(call.window_name, call.window)));
-    $("now-hint").appendChild(document.createTextNode(" 办理 "));
-    var en = (call.window_name && call.window_name.en) || "Window " + call.window;
-    $("now-hint").appendChild(el("span", "en", en.split(/\s+[–-]\s+/)[0]));
+    var name = O.shortWindowName(call.window_name, call.window);
+    $("now-window").textContent = name;
+    hint.appendChild(fill(el("span"), t("hint_go"), { number: call.number, window: el("b", null, name) }));
+    hint.appendChild(document.createTextNode(" "));
+    var name2 = el("b", null, secondWindowName(call.window_name, call.window));
+    hint.appendChild(second("hint_go", { number: call.number, window: name2 }));
   }
 
   function flashNow() {
@@ -242,7 +339,11 @@
       li.appendChild(el("span", "r-window", O.shortWindowName(c.window_name, c.window)));
       list.appendChild(li);
     });
-    if (!calls.length) list.appendChild(el("li", "recent-empty", "暂无叫号 No calls yet"));
+    if (!calls.length) {
+      var none = el("li", "recent-empty", t("no_calls") + " ");
+      none.appendChild(second("no_calls"));
+      list.appendChild(none);
+    }
   }
 
   function renderWindows() {
@@ -263,22 +364,24 @@
       li.appendChild(head);
       var body = el("div", "w-body");
       if (w.state === "paused") {
-        body.appendChild(el("span", "w-paused", "暂停服务"));
-        body.appendChild(el("span", "en", "Paused"));
+        body.appendChild(el("span", "w-paused", t("window_paused")));
+        body.appendChild(second("window_paused"));
       } else if (w.current) {
         body.appendChild(el("span", "w-number", w.current.number));
         body.appendChild(
-          el("span", "w-state", w.current.state === "serving" ? "办理中" : "请前往")
+          el("span", "w-state", t(w.current.state === "serving" ? "state_serving" : "state_called"))
         );
       } else {
-        body.appendChild(el("span", "w-idle", "等候叫号"));
-        body.appendChild(el("span", "en", "Ready"));
+        body.appendChild(el("span", "w-idle", t("window_ready")));
+        body.appendChild(second("window_ready"));
       }
       li.appendChild(body);
       list.appendChild(li);
     });
     if (!shown.length) {
-      list.appendChild(el("li", "windows-empty", "暂无开放窗口 · No window open"));
+      var none = el("li", "windows-empty", t("no_window") + " · ");
+      none.appendChild(second("no_window"));
+      list.appendChild(none);
     }
   }
 
@@ -322,7 +425,7 @@
       li.appendChild(el("span", "d-name", name ? name.zh : code));
       var count = el("span", "d-count");
       count.appendChild(el("b", null, sums[code]));
-      count.appendChild(document.createTextNode("人"));
+      count.appendChild(document.createTextNode(t("people_unit")));
       li.appendChild(count);
       list.appendChild(li);
       total += sums[code];
@@ -379,6 +482,7 @@
     if (!hadState || fresh.length || !state.featured || !stillKnown(state.featured, snap)) {
       state.featured = latest;
     }
+    if (state.featured && !ACTIVE[currentState(state.featured, snap)]) state.featured = nextWaitedFor();
     renderAll();
     fresh.reverse().forEach(function (c) {
       announce(c);
@@ -387,6 +491,21 @@
     document.body.dataset.seq = snap.seq;
     document.body.dataset.ready = "1";
     if (!heartbeatStarted) startHeartbeat();
+  }
+
+  function currentState(call, snap) {
+    var found = call.state;
+    (snap.recent_calls || []).forEach(function (c) {
+      if (c.number === call.number && c.window === call.window) found = c.state;
+    });
+    return found;
+  }
+
+  // After the hero's ticket is done: the latest call whose resident is still on the way, if any.
+  function nextWaitedFor() {
+    var calls = (state.snap && state.snap.recent_calls) || [];
+    for (var i = 0; i < calls.length; i++) if (WAITED_FOR[calls[i].state]) return calls[i];
+    return null;
   }
 
   function stillKnown(call, snap) {
@@ -482,6 +601,9 @@
         w = findWindow(d.window);
         if (w && w.current && w.current.number === d.number) w.current = null;
         updateRecent(d);
+        if (state.featured && state.featured.number === d.number && state.featured.window === d.window) {
+          state.featured = nextWaitedFor(); // the hero clears when its ticket is done
+        }
         renderAll();
         break;
       case "window.opened":
@@ -527,17 +649,19 @@
     document.body.classList.toggle("offline", !state.connected);
     document.body.dataset.conn = status;
     if (status === "refused") {
-      showFatal("设备令牌无效或已停用，请联系管理员", "This display's token was refused: " + detail);
+      showFatal("token_refused", detail);
     } else {
       $("fatal").hidden = true;
     }
   }
 
-  function showFatal(zh, en) {
+  function showFatal(key, detail) {
     var box = $("fatal");
     box.textContent = "";
-    box.appendChild(el("div", "fatal-zh", zh));
-    box.appendChild(el("div", "en", en));
+    box.appendChild(el("div", "fatal-zh", t(key)));
+    var line = second(key, null, "en");
+    if (detail) line.appendChild(document.createTextNode(" (" + detail + ")"));
+    box.appendChild(line);
     box.hidden = false;
   }
 
@@ -582,31 +706,38 @@
     $("notice-text").dataset.text = ""; // recompute the scrolling speed for the new width
     renderHeader();
   });
-  renderNow();
 
   var live = null;
-  if (!token || !hall || !device) {
-    showFatal("缺少设备令牌：请使用 /display/<大厅>/<设备>#token=… 打开", "Device token missing");
-    $("conn").hidden = true;
-  } else if (typeof window.io !== "function") {
-    showFatal("实时通信组件未安装", "socket.io client missing (/vendor/socket.io.min.js)");
-  } else {
-    $("conn").hidden = false;
-    loadCatalog();
-    live = O.connectLive({
-      token: token,
-      onSnapshot: onSnapshot,
-      onEvent: onEvent,
-      onSkip: onSkip,
-      onStatus: onStatus,
-    });
-  }
-
   window.onestopDisplay = {
-    live: live,
+    live: null,
     state: state,
     voice: voice,
     hall: hall,
     device: device,
   };
+
+  function start() {
+    applyLanguages();
+    renderNow();
+    if (!token || !hall || !device) {
+      showFatal("token_missing");
+      $("conn").hidden = true;
+    } else if (typeof window.io !== "function") {
+      showFatal("socket_missing");
+    } else {
+      $("conn").hidden = false;
+      loadCatalog();
+      live = O.connectLive({
+        token: token,
+        onSnapshot: onSnapshot,
+        onEvent: onEvent,
+        onSkip: onSkip,
+        onStatus: onStatus,
+      });
+      window.onestopDisplay.live = live;
+    }
+  }
+
+  // The catalogues first (a local request); without them the screen still runs, in Chinese.
+  loadLanguages().then(start, start);
 })();

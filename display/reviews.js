@@ -30,6 +30,10 @@
     return document.getElementById(id);
   };
 
+  var T = O.staffText; // 中文 / English (staff.js)
+  var tx = T.tx;
+  var k = T.k;
+
   var RELOAD_DEBOUNCE_MS = 300;
   var STAFF_ROLES = { clerk: true, manager: true, admin: true };
   var TABS = ["reviews", "follow-ups", "reports"];
@@ -37,62 +41,78 @@
   var FOLLOW_EVENTS = /^(follow_up\.|case\.finished$)/;
 
   var STEPS = [
-    { key: "callback", zh: "回访群众", en: "call the resident back" },
-    { key: "verify", zh: "核实", en: "verify" },
-    { key: "fix", zh: "整改", en: "fix" },
-    { key: "inform", zh: "反馈结果", en: "tell the resident" },
+    { key: "callback", label: k("step_callback", "回访群众"), en: "call the resident back" },
+    { key: "verify", label: k("step_verify", "核实"), en: "verify" },
+    { key: "fix", label: k("step_fix", "整改"), en: "fix" },
+    { key: "inform", label: k("step_inform", "反馈结果"), en: "tell the resident" },
   ];
   var STEP = {};
   STEPS.forEach(function (s, i) {
-    STEP[s.key] = { zh: s.zh, en: s.en, n: i + 1 };
+    STEP[s.key] = { label: s.label, en: s.en, n: i + 1 };
   });
+  function stepText(key) {
+    return STEP[key] ? T.t(STEP[key].label) : key;
+  }
   var STEP_HINT = {
-    callback: "例如：电话回访群众，了解到等候时间过长",
-    verify: "例如：调取叫号记录和监控，核实属实",
-    fix: "例如：高峰时段加开窗口，对窗口人员进行提醒",
-    inform: "例如：已电话告知群众整改结果，群众表示认可",
+    callback: k("r_hint_callback", "例如：电话回访群众，了解到等候时间过长"),
+    verify: k("r_hint_verify", "例如：调取叫号记录和监控，核实属实"),
+    fix: k("r_hint_fix", "例如：高峰时段加开窗口，对窗口人员进行提醒"),
+    inform: k("r_hint_inform", "例如：已电话告知群众整改结果，群众表示认可"),
   };
   var RECT_STATE = {
-    open: { zh: "整改中", en: "open" },
-    done: { zh: "已整改", en: "done" },
-    void: { zh: "已作废", en: "void" },
+    open: { label: k("r_rect_open", "整改中"), en: "open" },
+    done: { label: k("r_rect_done", "已整改"), en: "done" },
+    void: { label: k("r_rect_void", "已作废"), en: "void" },
   };
   var APPEAL_STATE = {
-    pending: "申诉待决定",
-    upheld: "申诉成立",
-    rejected: "申诉驳回",
+    pending: k("r_appeal_pending", "申诉待决定"),
+    upheld: k("r_appeal_upheld", "申诉成立"),
+    rejected: k("r_appeal_rejected", "申诉驳回"),
   };
   var RESULTS = [
-    ["very_satisfied", "非常满意"],
-    ["satisfied", "满意"],
-    ["basically_satisfied", "基本满意"],
-    ["dissatisfied", "不满意"],
-    ["very_dissatisfied", "非常不满意"],
+    ["very_satisfied", k("rating_very_satisfied", "非常满意")],
+    ["satisfied", k("rating_satisfied", "满意")],
+    ["basically_satisfied", k("rating_basically_satisfied", "基本满意")],
+    ["dissatisfied", k("rating_dissatisfied", "不满意")],
+    ["very_dissatisfied", k("rating_very_dissatisfied", "非常不满意")],
   ];
-  var RESULT_ZH = {};
+  var RESULT = {};
   RESULTS.forEach(function (r) {
-    RESULT_ZH[r[0]] = r[1];
+    RESULT[r[0]] = r[1];
   });
-  var FOLLOW_STATE = { pending: "待回访", done: "已回访", unreachable: "联系不上" };
-  var CONFLICT_ZH = {
-    rectification_closed: "这条整改已经结束，不能再记录。",
-    appeal_exists: "这条差评已经提出过申诉。",
-    no_pending_appeal: "这条差评没有待决定的申诉。",
-    follow_up_done: "这条回访已经记录过了。",
-    idempotency_conflict: "同一请求编号内容不同，请刷新后重试。",
+  var FOLLOW_STATE = {
+    pending: k("r_follow_pending", "待回访"),
+    done: k("r_follow_done", "已回访"),
+    unreachable: k("r_unreachable", "联系不上"),
+  };
+  var CONFLICT = {
+    rectification_closed: k("r_conflict_closed", "这条整改已经结束，不能再记录。"),
+    appeal_exists: k("r_conflict_appeal_exists", "这条差评已经提出过申诉。"),
+    no_pending_appeal: k("r_conflict_no_pending_appeal", "这条差评没有待决定的申诉。"),
+    follow_up_done: k("r_conflict_follow_up_done", "这条回访已经记录过了。"),
+    idempotency_conflict: k("r_conflict_idempotency", "同一请求编号内容不同，请刷新后重试。"),
   };
   var GROUPINGS = [
-    ["", "全部分组"],
-    ["department", "按部门"],
-    ["item", "按事项"],
-    ["window", "按窗口"],
-    ["clerk", "按人员"],
+    ["", k("r_by_all", "全部分组")],
+    ["department", k("r_by_department", "按部门")],
+    ["item", k("r_by_item", "按事项")],
+    ["window", k("r_by_window", "按窗口")],
+    ["clerk", k("r_by_clerk", "按人员")],
   ];
-  var GROUPING_ZH = {};
+  var GROUPING_ZH = {}; // file names stay Chinese (the reports themselves are)
   GROUPINGS.forEach(function (g) {
-    GROUPING_ZH[g[0]] = g[1];
+    GROUPING_ZH[g[0]] = g[1].zh;
   });
-  var FIELD_ZH = { date: "日期", month: "月份", format: "格式", by: "分组" };
+  var FIELD = {
+    date: k("r_date", "日期"),
+    month: k("r_month", "月份"),
+    format: k("r_format", "格式"),
+    by: k("c_f_group", "分组"),
+  };
+
+  function word(table, code) {
+    return table[code] ? T.t(table[code]) : code;
+  }
 
   var staff = O.staffPage({
     app: "app",
@@ -101,6 +121,7 @@
     refused: ["此账号不能使用本页。", "This account cannot use this page."],
     start: start,
     stop: stopLive,
+    onLanguage: redraw,
   });
   var live = null;
   var state = {
@@ -184,10 +205,24 @@
     if (snap.kind !== "cases") return;
     var first = !state.snap;
     state.snap = snap;
-    $("hall-name").textContent = snap.hall ? snap.hall.name.zh : "好差评与报表";
-    document.title = (snap.hall ? snap.hall.name.zh + " · " : "") + "好差评与报表";
+    showTitle();
     if (first) setReportDefaults(true); // "today" in the hall's time zone
     reload();
+  }
+
+  function showTitle() {
+    var hall = state.snap && state.snap.hall ? T.name(state.snap.hall.name) : "";
+    $("hall-name").textContent = hall || tx("r_title", "好差评与报表");
+    document.title = (hall ? hall + " · " : "") + tx("r_title", "好差评与报表");
+  }
+
+  /** The language changed: draw again from memory (no request). */
+  function redraw() {
+    fillGroupings();
+    if (!state.snap) return;
+    showTitle();
+    renderReviews();
+    renderFollows();
   }
 
   function reload() {
@@ -253,24 +288,30 @@
 
   // ---------------------------------------------------------------- errors
   function unreachable() {
-    return "无法连接服务器，请再试一次（不会重复提交） · server unreachable, try again";
+    return tx("unreachable_again", "无法连接服务器，请再试一次（不会重复提交） · server unreachable, try again");
   }
 
   function errorText(err) {
     if (!err.status) return unreachable();
     if (err.code === "step_out_of_order") {
       var m = /next step is (\w+), not (\w+)/.exec(err.message || "");
-      var zh = m
-        ? "步骤顺序不对：下一步应为「" +
-          ((STEP[m[1]] || {}).zh || m[1]) +
-          "」，不能先记录「" +
-          ((STEP[m[2]] || {}).zh || m[2]) +
-          "」。"
-        : "步骤顺序不对。";
-      return zh + "（" + err.status + " " + err.message + "）";
+      var said = m
+        ? tx("r_out_of_order", "步骤顺序不对：下一步应为「{next}」，不能先记录「{step}」。", {
+            next: stepText(m[1]),
+            step: stepText(m[2]),
+          })
+        : tx("r_out_of_order_plain", "步骤顺序不对。");
+      return said + paren(err.status + " " + T.msg(err.message));
     }
-    if (err.status === 403) return "仅大厅管理员可操作（403 " + err.message + "）";
-    return (CONFLICT_ZH[err.code] || "") + err.message + "（" + err.status + "）";
+    if (err.status === 403) {
+      return tx("r_managers_only_act", "仅大厅管理员可操作") + paren("403 " + T.msg(err.message));
+    }
+    return (CONFLICT[err.code] ? T.t(CONFLICT[err.code]) + (T.english() ? " " : "") : "") + T.msg(err.message) + paren(err.status);
+  }
+
+  /** 「（…）」 in Chinese, " (…)" in English. */
+  function paren(text) {
+    return T.english() ? " (" + text + ")" : "（" + text + "）";
   }
 
   function showMsg(msg, kind, text) {
@@ -360,7 +401,7 @@
     buttons.forEach(function (b) {
       b.disabled = true;
     });
-    showMsg(msg, "", "提交中… · saving");
+    showMsg(msg, "", tx("r_saving", "提交中… · saving"));
     return staff.api("POST", path, { body: body, requestId: rid }).then(
       function (result) {
         delete state.pending[key];
@@ -368,7 +409,7 @@
         buttons.forEach(function (b) {
           b.disabled = false;
         });
-        showMsg(msg, "ok", "已保存 · saved");
+        showMsg(msg, "ok", tx("saved", "已保存 · saved"));
         if (after) after(result);
         return result;
       },
@@ -402,7 +443,7 @@
     if (state.rstate !== "open") {
       calls.push(staff.api("GET", "/rectifications?state=open"));
     }
-    $("reviews-status").textContent = "加载中…";
+    $("reviews-status").textContent = tx("loading", "加载中…");
     Promise.all(calls).then(
       function (results) {
         if (n !== state.loads.reviews) return; // a newer load is on its way
@@ -431,9 +472,9 @@
         "error",
         err.status
           ? err.status === 403
-            ? "仅大厅管理员可查看（403） · managers only"
-            : err.message + "（" + err.status + "）"
-          : "无法连接服务器，稍后自动重试 · server unreachable"
+            ? tx("r_managers_only_view", "仅大厅管理员可查看（403） · managers only")
+            : T.msg(err.message) + paren(err.status)
+          : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable")
       )
     );
     if (!err.status || err.status >= 500) {
@@ -465,11 +506,10 @@
     var summary = $("reviews-summary");
     summary.textContent = "";
     if (state.openRects) {
-      summary.appendChild(document.createTextNode("待整改 "));
-      summary.appendChild(el("b", null, open.length));
-      summary.appendChild(document.createTextNode(" 条 · 已逾期 "));
-      summary.appendChild(el("b", late ? "late" : null, late));
-      summary.appendChild(document.createTextNode(" 条"));
+      T.rich(summary, "r_summary", "待整改 {open} 条 · 已逾期 {late} 条", {
+        open: el("b", null, open.length),
+        late: el("b", late ? "late" : null, late),
+      });
     }
     var kept = keepTyping(box);
     box.textContent = "";
@@ -481,12 +521,12 @@
           "p",
           null,
           state.rstate === "open"
-            ? "没有待整改的差评。"
+            ? tx("r_empty_open", "没有待整改的差评。")
             : state.rstate === "done"
-              ? "还没有整改完成的差评。"
+              ? tx("r_empty_done", "还没有整改完成的差评。")
               : state.rstate === "void"
-                ? "没有作废的差评。"
-                : "还没有差评。"
+                ? tx("r_empty_void", "没有作废的差评。")
+                : tx("r_empty_all", "还没有差评。")
         )
       );
       empty.appendChild(el("p", "en", "Nothing here."));
@@ -511,29 +551,29 @@
 
     var head = el("header", "rect-head");
     head.appendChild(el("h3", "rect-ticket", r.ticket));
-    head.appendChild(el("span", "rating rating-" + r.rating, r.rating_zh));
-    var st = RECT_STATE[r.state] || { zh: r.state, en: "" };
-    var badge = el("span", "badge rect-badge", st.zh);
-    badge.title = st.en;
+    head.appendChild(el("span", "rating rating-" + r.rating, RESULT[r.rating] ? T.t(RESULT[r.rating]) : r.rating_zh));
+    var st = RECT_STATE[r.state];
+    var badge = el("span", "badge rect-badge", st ? T.t(st.label) : r.state);
+    badge.title = st ? st.en : "";
     head.appendChild(badge);
     if (r.appeal && r.appeal.state) {
       head.appendChild(
-        el("span", "badge appeal-badge ab-" + r.appeal.state, APPEAL_STATE[r.appeal.state])
+        el("span", "badge appeal-badge ab-" + r.appeal.state, word(APPEAL_STATE, r.appeal.state))
       );
     }
     head.appendChild(el("span", "rect-id muted", "#" + r.id));
     card.appendChild(head);
 
     var facts = el("dl", "facts rect-facts");
-    fact(facts, "评价时间", localTime(r.opened_at));
+    fact(facts, tx("r_rated_at", "评价时间"), localTime(r.opened_at));
     var due = el("span", "rect-due");
     due.appendChild(document.createTextNode(O.deadlineText(r.deadline_at)));
     if (r.state === "open") {
-      var left = O.deadlineLeft(r.deadline_at, now); // 「剩 3 天」 / 「已超 2 天」
+      // 「剩 3 天」 / 「已逾期 2 天」
       due.appendChild(
         late
-          ? el("b", "due-late", " 已逾期 " + left.replace("已超 ", ""))
-          : el("b", "due-left", " " + left)
+          ? el("b", "due-late", " " + tx("r_late_by", "已逾期 {t}", { t: T.amount(Date.parse(r.deadline_at) - now) }))
+          : el("b", "due-left", " " + T.deadlineLeft(r.deadline_at, now))
       );
     } else if (r.state === "done") {
       var inform = (r.steps || []).filter(function (s) {
@@ -541,11 +581,21 @@
       })[0];
       if (inform) {
         var onTime = Date.parse(inform.at) <= Date.parse(r.deadline_at);
-        due.appendChild(el("b", onTime ? "due-ok" : "due-late", onTime ? " 按期整改" : " 逾期整改"));
+        due.appendChild(
+          el(
+            "b",
+            onTime ? "due-ok" : "due-late",
+            " " + (onTime ? tx("r_done_on_time", "按期整改") : tx("r_done_late", "逾期整改"))
+          )
+        );
       }
     }
-    fact(facts, "整改时限", due);
-    fact(facts, "群众留言", r.comment ? "「" + r.comment + "」" : el("span", "muted", "无留言"));
+    fact(facts, tx("r_deadline", "整改时限"), due);
+    fact(
+      facts,
+      tx("r_comment", "群众留言"),
+      r.comment ? "「" + r.comment + "」" : el("span", "muted", tx("b_no_comment", "无留言"))
+    );
     card.appendChild(facts);
 
     card.appendChild(stepper(r));
@@ -574,7 +624,7 @@
       var li = el("li", "st st-" + cls);
       li.dataset.step = s.key;
       li.appendChild(el("i", "st-n", done[s.key] ? "✓" : i + 1));
-      var t = el("span", "st-text", s.zh);
+      var t = el("span", "st-text", T.t(s.label));
       t.appendChild(el("span", "en", s.key));
       li.appendChild(t);
       ol.appendChild(li);
@@ -587,7 +637,7 @@
     r.steps.forEach(function (s) {
       var li = el("li");
       li.dataset.step = s.step;
-      li.appendChild(el("b", "sl-what", (STEP[s.step] || {}).zh || s.step));
+      li.appendChild(el("b", "sl-what", stepText(s.step)));
       li.appendChild(el("span", "sl-at", localTime(s.at)));
       li.appendChild(el("span", "sl-by", staffName(s.by)));
       li.appendChild(el("span", "sl-note", s.note));
@@ -609,26 +659,27 @@
       var select = selectField(
         row,
         "step",
-        "记录步骤 Step",
+        tx("r_step_label", "记录步骤 Step"),
         STEPS.map(function (s, i) {
-          return [
-            s.key,
-            i + 1 + " " + s.zh + (done[s.key] ? "（已完成）" : s.key === r.next_step ? "（下一步）" : ""),
-            done[s.key],
-          ];
+          var mark = done[s.key]
+            ? tx("r_step_done", "（已完成）")
+            : s.key === r.next_step
+              ? tx("r_step_next", "（下一步）")
+              : "";
+          return [s.key, i + 1 + " " + T.t(s.label) + mark, done[s.key]];
         }),
         r.next_step
       );
-      var note = field(row, "note", "情况说明 Note", STEP_HINT[r.next_step] || "", true);
+      var note = field(row, "note", tx("r_note_label", "情况说明 Note"), T.t(STEP_HINT[r.next_step]), true);
       select.addEventListener("change", function () {
-        note.placeholder = STEP_HINT[select.value] || "";
+        note.placeholder = T.t(STEP_HINT[select.value]);
       });
       var buttons = el("div", "d-buttons");
-      buttons.appendChild(button("记录", "primary"));
+      buttons.appendChild(button(tx("r_record", "记录"), "primary"));
       row.appendChild(buttons);
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        if (!need(form, note, "请填写这一步的情况说明。 · A note is required.")) return;
+        if (!need(form, note, tx("r_need_note", "请填写这一步的情况说明。 · A note is required."))) return;
         post(
           key,
           "/rectifications/" + r.id + "/steps",
@@ -647,19 +698,19 @@
     var s = el("div", "appeal" + (a.state ? " appeal-" + a.state : ""));
     if (a.state) {
       var dl = el("dl", "facts small");
-      fact(dl, "申诉理由", a.reason || "—");
-      if (a.state !== "pending") fact(dl, APPEAL_STATE[a.state], a.note || "—");
+      fact(dl, tx("r_appeal_reason", "申诉理由"), a.reason || "—");
+      if (a.state !== "pending") fact(dl, word(APPEAL_STATE, a.state), a.note || "—");
       s.appendChild(dl);
       if (a.state === "pending") {
         if (staff.isManager()) s.appendChild(decisionForm(r));
-        else s.appendChild(el("p", "muted", "等待大厅管理员决定"));
+        else s.appendChild(el("p", "muted", tx("r_wait_manager", "等待大厅管理员决定")));
       }
       return s;
     }
     if (r.state !== "open") return s;
     var details = el("details", "appeal-open");
     details.dataset.key = "appeal:" + r.id;
-    var summary = el("summary", null, "申诉（误评、恶意评价） ");
+    var summary = el("summary", null, tx("r_appeal", "申诉（误评、恶意评价）") + " ");
     summary.appendChild(el("span", "en", "Appeal"));
     details.appendChild(summary);
     var key = "appeal:" + r.id;
@@ -668,16 +719,16 @@
         var reason = field(
           form,
           "reason",
-          "申诉理由",
-          "例如：群众误触评价器，已电话确认；或：与办理无关的恶意差评",
+          tx("r_appeal_reason", "申诉理由"),
+          tx("r_appeal_hint", "例如：群众误触评价器，已电话确认；或：与办理无关的恶意差评"),
           true
         );
         var row = el("div", "d-buttons");
-        row.appendChild(button("提交申诉", "secondary"));
+        row.appendChild(button(tx("r_appeal_submit", "提交申诉"), "secondary"));
         form.appendChild(row);
         form.addEventListener("submit", function (ev) {
           ev.preventDefault();
-          if (!need(form, reason, "请填写申诉理由。 · A reason is required.")) return;
+          if (!need(form, reason, tx("r_need_reason", "请填写申诉理由。 · A reason is required."))) return;
           var body = { reason: reason.value.trim() };
           post(key, "/rectifications/" + r.id + "/appeal", body, form, loadReviews);
         });
@@ -691,14 +742,20 @@
     var key = "decision:" + r.id;
     return actionForm(key, function (form) {
       form.classList.add("decision-form");
-      var note = field(form, "note", "决定意见", "例如：调取监控核实为误触，差评不计入统计", true);
+      var note = field(
+        form,
+        "note",
+        tx("r_decision_note", "决定意见"),
+        tx("r_decision_hint", "例如：调取监控核实为误触，差评不计入统计"),
+        true
+      );
       var row = el("div", "d-buttons");
-      row.appendChild(button("申诉成立，差评作废", "primary", "uphold"));
-      row.appendChild(button("驳回申诉，继续整改", "secondary danger", "reject"));
+      row.appendChild(button(tx("r_uphold", "申诉成立，差评作废"), "primary", "uphold"));
+      row.appendChild(button(tx("r_reject", "驳回申诉，继续整改"), "secondary danger", "reject"));
       form.appendChild(row);
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        if (!need(form, note, "请填写决定意见。 · A note is required.")) return;
+        if (!need(form, note, tx("r_need_decision", "请填写决定意见。 · A note is required."))) return;
         var upheld = !ev.submitter || ev.submitter.value !== "reject";
         var body = { upheld: upheld, note: note.value.trim() };
         post(key, "/rectifications/" + r.id + "/appeal/decision", body, form, loadReviews);
@@ -715,7 +772,7 @@
     if (state.fstate !== "pending") {
       calls.push(staff.api("GET", "/follow-ups?state=pending"));
     }
-    $("follow-status").textContent = "加载中…";
+    $("follow-status").textContent = tx("loading", "加载中…");
     Promise.all(calls).then(
       function (results) {
         if (n !== state.loads.follows) return;
@@ -745,7 +802,9 @@
       var td = el(
         "td",
         null,
-        (state.fstate === "pending" ? "没有待回访的办件" : "没有符合条件的回访") + " · Nothing here"
+        state.fstate === "pending"
+          ? tx("r_no_pending_follow_ups", "没有待回访的办件 · Nothing here")
+          : tx("r_no_follow_ups", "没有符合条件的回访 · Nothing here")
       );
       td.colSpan = 7;
       tr.appendChild(td);
@@ -772,13 +831,13 @@
     tr.appendChild(el("td", "f-name", f.applicant || "—"));
     tr.appendChild(el("td", "f-phone", f.phone || "—"));
     tr.appendChild(el("td", "f-finished", localTime(f.finished_at)));
-    tr.appendChild(el("td", "f-state", FOLLOW_STATE[f.state] || f.state));
+    tr.appendChild(el("td", "f-state", word(FOLLOW_STATE, f.state)));
     var last = el("td", "f-record");
     if (f.state === "pending") {
       last.appendChild(followForm(f));
     } else {
       if (f.result) {
-        last.appendChild(el("b", "rating rating-" + f.result, RESULT_ZH[f.result] || f.result));
+        last.appendChild(el("b", "rating rating-" + f.result, word(RESULT, f.result)));
       }
       if (f.note) last.appendChild(el("span", "f-note", f.note));
       if (!f.result && !f.note) last.appendChild(el("span", "muted", "—"));
@@ -796,14 +855,18 @@
       var result = selectField(
         row,
         "result",
-        "群众评价",
-        [["", "请选择…"]].concat(RESULTS),
+        tx("r_verdict", "群众评价"),
+        [["", tx("r_pick", "请选择…")]].concat(
+          RESULTS.map(function (r) {
+            return [r[0], T.t(r[1])];
+          })
+        ),
         ""
       );
-      var note = field(row, "note", "备注", "例如：群众对办理结果满意", false);
+      var note = field(row, "note", tx("r_remark", "备注"), tx("r_remark_hint", "例如：群众对办理结果满意"), false);
       var buttons = el("div", "d-buttons");
-      buttons.appendChild(button("记录回访", "primary", "done"));
-      buttons.appendChild(button("联系不上", "secondary", "unreachable"));
+      buttons.appendChild(button(tx("r_record_follow_up", "记录回访"), "primary", "done"));
+      buttons.appendChild(button(tx("r_unreachable", "联系不上"), "secondary", "unreachable"));
       row.appendChild(buttons);
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
@@ -812,7 +875,7 @@
           showMsg(
             form.querySelector(".d-msg"),
             "error",
-            "请选择群众对办理结果的评价。 · Pick the resident's verdict."
+            tx("r_need_verdict", "请选择群众对办理结果的评价。 · Pick the resident's verdict.")
           );
           result.focus();
           return;
@@ -829,12 +892,14 @@
   // ---------------------------------------------------------------- 报表
   function fillGroupings() {
     document.querySelectorAll(".by-select").forEach(function (select) {
+      var value = select.value;
       select.textContent = "";
       GROUPINGS.forEach(function (g) {
-        var o = el("option", null, g[1]);
+        var o = el("option", null, T.t(g[1]));
         o.value = g[0];
         select.appendChild(o);
       });
+      select.value = value || "";
     });
   }
 
@@ -885,7 +950,7 @@
     buttons.forEach(function (b) {
       b.disabled = true;
     });
-    showMsg(msg, "", "正在生成 " + req.name + " … · preparing");
+    showMsg(msg, "", tx("r_preparing", "正在生成 {name} … · preparing", { name: req.name }));
     return fetch(staff.base() + req.path, {
       headers: { Authorization: "Bearer " + staff.session.token },
       cache: "no-store",
@@ -922,7 +987,11 @@
         }, 60000);
         state.downloads += 1;
         document.body.dataset.downloads = state.downloads;
-        showMsg(msg, "ok", "已下载 " + req.name + "（" + sizeText(blob.size) + "） · downloaded");
+        showMsg(
+          msg,
+          "ok",
+          tx("r_downloaded", "已下载 {name}（{size}） · downloaded", { name: req.name, size: sizeText(blob.size) })
+        );
       })
       .catch(function (err) {
         if (err.status === 401) {
@@ -939,13 +1008,18 @@
   }
 
   function downloadError(err) {
-    if (!err.status) return "无法连接服务器，请稍后再试 · server unreachable";
-    if (err.status === 403) return "仅大厅管理员可下载报表（403 " + err.message + "）";
-    if (err.status === 400 && err.field) {
-      var label = FIELD_ZH[err.field] || err.field;
-      return "「" + label + "」有误：" + err.message + "（400，字段 " + err.field + "）";
+    if (!err.status) return tx("r_unreachable_later", "无法连接服务器，请稍后再试 · server unreachable");
+    if (err.status === 403) {
+      return tx("r_managers_only_download", "仅大厅管理员可下载报表") + paren("403 " + T.msg(err.message));
     }
-    return err.message + "（" + err.status + "）";
+    if (err.status === 400 && err.field) {
+      return tx("r_bad_field", "「{label}」有误：{message}（400，字段 {field}）", {
+        label: word(FIELD, err.field),
+        message: T.msg(err.message),
+        field: err.field,
+      });
+    }
+    return T.msg(err.message) + paren(err.status);
   }
 
   function reportForm(kind, input, by, msgId) {
@@ -956,7 +1030,13 @@
       var format = (ev.submitter && ev.submitter.value) || "xlsx";
       var period = input.value.trim();
       if (!period) {
-        showMsg(msg, "error", kind === "daily" ? "请选择日期。 · Pick a day." : "请选择月份。 · Pick a month.");
+        showMsg(
+          msg,
+          "error",
+          kind === "daily"
+            ? tx("r_need_day", "请选择日期。 · Pick a day.")
+            : tx("r_need_month", "请选择月份。 · Pick a month.")
+        );
         input.focus();
         return;
       }

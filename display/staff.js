@@ -7,8 +7,12 @@
  * remembered in localStorage. Each page's HTML holds <main id="login"> with
  * <form id="login-form" class="login-card"> and its own heading; the fields are added here.
  *
- * No framework, no build step: plain browser JavaScript, loaded after live.js and before the
- * page's own script, which calls Onestop.staffPage({...}).
+ * Languages: 中文 by default, English by the toggle (OnestopI18n.staff, the "staff" catalogue,
+ * the choice kept in localStorage); O.staffText holds the helpers the pages draw with (tx, the
+ * server's "中文 / English" messages, colour marks and deadlines in the chosen language).
+ *
+ * No framework, no build step: plain browser JavaScript, loaded after live.js and i18n.js and
+ * before the page's own script, which calls Onestop.staffPage({...}).
  */
 (function () {
   "use strict";
@@ -24,20 +28,169 @@
   var MANAGERS = { manager: true, admin: true };
 
   var LOGIN_FIELDS =
-    '<label>大厅代码 <span class="en">Hall code</span>' +
+    '<label><span data-i18n="login_hall">大厅代码</span> <span class="en">Hall code</span>' +
     '<input id="login-hall" name="hall" autocomplete="organization" required maxlength="32"' +
     ' spellcheck="false" autocapitalize="off"></label>' +
-    '<label>用户名 <span class="en">Username</span>' +
+    '<label><span data-i18n="login_user">用户名</span> <span class="en">Username</span>' +
     '<input id="login-user" name="username" autocomplete="username" required maxlength="40"' +
     ' spellcheck="false" autocapitalize="off"></label>' +
-    '<label>密码 <span class="en">Password</span>' +
+    '<label><span data-i18n="login_password">密码</span> <span class="en">Password</span>' +
     '<input id="login-password" name="password" type="password"' +
     ' autocomplete="current-password" required maxlength="200"></label>' +
     '<div id="login-error" class="login-error" role="alert" hidden></div>' +
-    '<button id="login-submit" type="submit">登录 <span class="en">Sign in</span></button>';
+    '<button id="login-submit" type="submit"><span data-i18n="login_submit">登录</span>' +
+    ' <span class="en">Sign in</span></button>' +
+    '<div id="login-lang" class="login-lang" role="group" aria-label="语言 Language"></div>';
 
   var SESSION_ENDED = ["登录已失效，请重新登录。", "Your session has ended; please sign in again."];
   var NO_SOCKET_IO = ["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js)."];
+
+  // ---------------------------------------------------------------- 中文 / English texts
+  // The "staff" catalogue once loaded (OnestopI18n.staff); until then, and in Chinese, the page
+  // shows the Chinese written here (often "中文 · English hint"); in English the catalogue's.
+  var L = null;
+
+  function format(template, values) {
+    return window.OnestopI18n ? window.OnestopI18n.format(template, values) : template;
+  }
+
+  function english() {
+    return !!(L && L.lang === "en");
+  }
+
+  /** tx(key, zh, {n: 3}): the text in the chosen language (Chinese when untranslated). */
+  function tx(key, zh, values) {
+    if (L && L.lang !== "zh" && Object.prototype.hasOwnProperty.call(L.texts, key)) {
+      return L.t(key, values);
+    }
+    return format(zh, values);
+  }
+
+  /** A catalogue entry kept in a table: k(key, zh), shown with t(entry, values). */
+  function k(key, zh) {
+    return { key: key, zh: zh };
+  }
+
+  function t(entry, values) {
+    return entry ? tx(entry.key, entry.zh, values) : "";
+  }
+
+  /** A [中文, English] pair (messages kept as pairs): the English alone in English. */
+  function pair(p) {
+    return english() && p[1] ? p[1] : p[0];
+  }
+
+  /** The server's bilingual "中文 / English" message -> [中文, English] ("" when one-sided). */
+  function biPair(message) {
+    var m = String(message || "");
+    var i = m.indexOf(" / ");
+    return i < 0 ? [m, ""] : [m.slice(0, i), m.slice(i + 3)];
+  }
+
+  /** The server's bilingual "中文 / English" message: the part in the chosen language. */
+  function bi(message) {
+    var p = biPair(message);
+    return english() ? p[1] || p[0] : p[0];
+  }
+
+  /** A server message on a page: in Chinese the whole of it (Chinese first, the English after, as
+   * the pages' own messages), in English its English part. */
+  function msg(message) {
+    return english() ? bi(message) : String(message || "");
+  }
+
+  /** A {zh, en} name (hall, item, window): the English one in English when there is one. */
+  function name(n) {
+    if (!n) return "";
+    return (english() && n.en) || n.zh || "";
+  }
+
+  /** Fill node with a template's text, its {placeholders} replaced by the given nodes:
+   * rich(box, key, "在办 {n} 件", {n: el("b", null, 3)}). */
+  function rich(node, key, zh, nodes) {
+    node.textContent = "";
+    tx(key, zh)
+      .split(/(\{\w+\})/)
+      .forEach(function (part) {
+        var m = /^\{(\w+)\}$/.exec(part);
+        if (m && nodes[m[1]] !== undefined) {
+          var v = nodes[m[1]];
+          node.appendChild(v instanceof Node ? v : document.createTextNode(String(v)));
+        } else if (part) {
+          node.appendChild(document.createTextNode(part));
+        }
+      });
+    return node;
+  }
+
+  var COLOUR = {
+    red: [k("colour_red", "已超期"), k("colour_mark_red", "红")],
+    orange: [k("colour_orange", "即将到期"), k("colour_mark_orange", "橙")],
+    yellow: [k("colour_yellow", "临近到期"), k("colour_mark_yellow", "黄")],
+    green: [k("colour_green", "正常"), k("colour_mark_green", "绿")],
+    suspended: [k("colour_suspended", "补正中"), k("colour_mark_suspended", "停")],
+  };
+
+  /** O.colourMark in the chosen language: the swatch letter and the words. */
+  function colourMark(colour, big) {
+    var mark = O.colourMark(colour, big);
+    var c = COLOUR[colour];
+    if (!c || !english()) return mark;
+    var swatch = mark.querySelector(".swatch");
+    var words = mark.querySelector(".cmark-text");
+    if (swatch) swatch.textContent = t(c[1]);
+    if (words) words.textContent = t(c[0]);
+    mark.title = t(c[0]) + " · " + ((O.COLOURS[colour] || {}).en || "");
+    return mark;
+  }
+
+  /** The colour's name ("已超期" / "Overdue"). */
+  function colourText(colour) {
+    return COLOUR[colour] ? t(COLOUR[colour][0]) : "";
+  }
+
+  function colourLetter(colour) {
+    return COLOUR[colour] ? t(COLOUR[colour][1]) : "";
+  }
+
+  /** How long, in words: 「2 天」 / "2 d" (at least a minute). */
+  function amount(ms) {
+    var abs = Math.abs(ms);
+    var hours = Math.floor(abs / 3600000);
+    if (hours >= 24) return tx("n_days", "{n} 天", { n: Math.floor(hours / 24) });
+    if (hours >= 1) return tx("n_hours", "{n} 小时", { n: hours });
+    return tx("n_minutes", "{n} 分钟", { n: Math.max(1, Math.floor(abs / 60000)) });
+  }
+
+  /** O.deadlineLeft in the chosen language: 「已超 2 天」/「剩 5 小时」, "2 d overdue". */
+  function deadlineLeft(iso, nowMs) {
+    if (!iso) return "";
+    var ms = Date.parse(iso) - nowMs;
+    return ms < 0
+      ? tx("time_over", "已超 {t}", { t: amount(ms) })
+      : tx("time_left", "剩 {t}", { t: amount(ms) });
+  }
+
+  O.staffText = {
+    tx: tx,
+    k: k,
+    t: t,
+    pair: pair,
+    bi: bi,
+    biPair: biPair,
+    msg: msg,
+    name: name,
+    rich: rich,
+    english: english,
+    colourMark: colourMark,
+    colourText: colourText,
+    colourLetter: colourLetter,
+    amount: amount,
+    deadlineLeft: deadlineLeft,
+    lang: function () {
+      return L ? L.lang : "zh";
+    },
+  };
 
   function loadSession() {
     try {
@@ -64,7 +217,7 @@
     return err.status === 401 || err.status === 403 || err.status === 404
       ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
       : err.status
-        ? [err.message, "Sign-in failed (" + err.status + ")"]
+        ? [biPair(err.message)[0], (biPair(err.message)[1] || "Sign-in failed") + " (" + err.status + ")"]
         : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
   }
 
@@ -104,12 +257,15 @@
    * app: id of the page's element shown when signed in; client: the "client" sent at sign-in;
    * roles: the roles allowed here (others are signed out again with the "refused" message);
    * start: draw the signed-in page (after sign-in, or at boot with a stored session);
-   * stop: close the live connection (before the form is shown).
+   * stop: close the live connection (before the form is shown);
+   * onLanguage(cat): redraw in the language just chosen (also once at start-up).
    * Returns the page's staff object; its "session" is null when signed out.
    */
   function staffPage(options) {
     var form = $("login-form");
     form.insertAdjacentHTML("beforeend", LOGIN_FIELDS);
+    var loginMessage = null; // [中文, English] shown on the form
+    var connStatus = null;
 
     var page = {
       session: null, // {token, hall, user}
@@ -134,15 +290,8 @@
       if (options.stop) options.stop();
       $(options.app).hidden = true;
       $("login").hidden = false;
-      var err = $("login-error");
-      if (message) {
-        err.textContent = "";
-        err.appendChild(el("div", null, message[0]));
-        if (message[1]) err.appendChild(el("div", "en", message[1]));
-        err.hidden = false;
-      } else {
-        err.hidden = true;
-      }
+      loginMessage = message || null;
+      drawLoginMessage();
       var hall = $("login-hall");
       if (!hall.value) {
         try {
@@ -153,6 +302,21 @@
       }
       (hall.value ? $("login-user") : hall).focus();
       document.body.dataset.view = "login";
+    }
+
+    /** The sign-in form's message: Chinese with the English under it, or the English alone. */
+    function drawLoginMessage() {
+      var err = $("login-error");
+      var message = loginMessage;
+      err.textContent = "";
+      err.hidden = !message;
+      if (!message) return;
+      if (english() && message[1]) {
+        err.appendChild(el("div", null, message[1]));
+        return;
+      }
+      err.appendChild(el("div", null, message[0]));
+      if (message[1]) err.appendChild(el("div", "en", message[1]));
     }
 
     function signOut() {
@@ -186,16 +350,36 @@
 
     function setConn(status) {
       var c = $("conn");
+      connStatus = status;
       c.className = "conn conn-" + status;
       c.textContent = "";
       if (status === "connected") {
-        c.appendChild(document.createTextNode("● 实时 "));
+        c.appendChild(document.createTextNode(tx("conn_live", "● 实时") + " "));
         c.appendChild(el("span", "en", "live"));
       } else {
-        c.appendChild(document.createTextNode("连接中… "));
+        c.appendChild(document.createTextNode(tx("conn_reconnecting", "连接中…") + " "));
         c.appendChild(el("span", "en", "reconnecting"));
       }
       document.body.dataset.conn = status;
+    }
+
+    /** The 中文 / English toggle (the bar's, mirrored on the sign-in card); every change redraws
+     * what staff.js drew, then the page's own onLanguage(cat). */
+    function language() {
+      if (!window.OnestopI18n) return;
+      window.OnestopI18n.staff("staff", $("lang-toggle"), function (cat) {
+        L = cat;
+        var mirror = $("login-lang");
+        if (mirror) {
+          window.OnestopI18n.switcher(mirror, cat, function (code) {
+            var b = document.querySelector("#lang-toggle button[data-lang='" + code + "']");
+            if (b) b.click();
+          }, ["zh", "en"]);
+        }
+        drawLoginMessage();
+        if (connStatus) setConn(connStatus);
+        if (options.onLanguage) options.onLanguage(cat);
+      });
     }
 
     /** onStatus for connectLive: a refused token ends the session, anything else is shown. */
@@ -264,6 +448,7 @@
 
     /** Start from the stored session, or with the form. */
     function boot() {
+      language();
       page.session = loadSession();
       if (typeof window.io !== "function") {
         showLogin(NO_SOCKET_IO);

@@ -2,7 +2,8 @@
 the rating pad, their static assets, fonts and voice clips.
 
 Everything is served by this server: the Socket.IO client comes from the npm package installed at
-set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk."""
+set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk, the Arabic-script
+font for Uyghur (Noto Sans Arabic) from fonts-noto-core."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ SOCKET_IO_JS = DISPLAY_DIR / "node_modules" / "socket.io-client" / "dist" / "soc
 FONTS = {
     "cjk-bold": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
     "cjk-regular": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    "arabic-bold": Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"),
+    "arabic-regular": Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"),
 }
+FONT_TYPES = {".ttc": "font/collection", ".ttf": "font/ttf"}
 ASSET = re.compile(r"^[a-z0-9_-]+\.(html|js|css|svg|png)$")
 
 
@@ -79,12 +83,12 @@ def socket_io_client():
     return send_file(SOCKET_IO_JS, mimetype="text/javascript", max_age=3600)
 
 
-@bp.get("/fonts/<name>.ttc")
-def font(name: str):
+@bp.get("/fonts/<name>.<ext>")
+def font(name: str, ext: str):
     path = FONTS.get(name)
-    if path is None or not path.exists():
+    if path is None or path.suffix != f".{ext}" or not path.exists():
         abort(404)
-    return send_file(path, mimetype="font/collection", max_age=86400)
+    return send_file(path, mimetype=FONT_TYPES[path.suffix], max_age=86400)
 
 
 @bp.get("/voice/chime.wav")

@@ -147,7 +147,7 @@ def test_display_comes_back_after_a_server_restart_and_resyncs_on_a_gap(live_ser
 
     live_server.stop()
     page.wait_for_selector("#conn", state="visible")
-    assert "reconnecting" in text(page, "#conn")
+    assert "reconnecting" in text(page, "#conn").lower()
     live_server.start()
     # A change right after the restart, while the page may still be backing off.
     assert clerk1.window_action(3, "call-next")["ticket"]["number"] == "A001"
