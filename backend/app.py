@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .api import (
+    appointment_views,
     auth_views,
     case_views,
     hall_views,
@@ -38,7 +39,9 @@ from .live.bus import CHANNEL
 from .live.hub import LiveHub
 from .services.login import LoginGuard
 from .services.notify import LogNotifier, Notifier
-from .web import i18n_views, pages, status_page
+from .services.notify_outbox import NotifyJob, Retry
+from .services.notify_webhook import WebhookNotifier
+from .web import booking_pages, i18n_views, pages, status_page
 from .web.safety import add_headers, install_log_redaction
 
 log = logging.getLogger("onestop")
@@ -65,6 +68,12 @@ def settings_from_env() -> dict[str, Any]:
         "ONESTOP_MESSAGE_CHANNEL": os.environ.get("ONESTOP_MESSAGE_CHANNEL") or CHANNEL,
         "ONESTOP_PUBLIC_URL": os.environ.get("ONESTOP_PUBLIC_URL", ""),
         "ONESTOP_SWEEP_SECONDS": float(os.environ.get("ONESTOP_SWEEP_SECONDS", 60)),
+        # residents' messages (services/notify*.py): no URL = record and log only
+        "ONESTOP_NOTIFY_WEBHOOK_URL": os.environ.get("ONESTOP_NOTIFY_WEBHOOK_URL", ""),
+        "ONESTOP_NOTIFY_WEBHOOK_SECRET": os.environ.get("ONESTOP_NOTIFY_WEBHOOK_SECRET", ""),
+        "ONESTOP_NOTIFY_TIMEOUT": float(os.environ.get("ONESTOP_NOTIFY_TIMEOUT", 5)),
+        "ONESTOP_NOTIFY_ATTEMPTS": int(os.environ.get("ONESTOP_NOTIFY_ATTEMPTS", 5)),
+        "ONESTOP_NOTIFY_SECONDS": float(os.environ.get("ONESTOP_NOTIFY_SECONDS", 5)),
     }
 
 
@@ -90,7 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         db=database,
         publisher=publisher,
         protector=load_protector(key_file),
-        notifier=app.config.get("ONESTOP_NOTIFIER") or LogNotifier(),
+        notifier=app.config.get("ONESTOP_NOTIFIER") or notifier_from(app.config),
         live=live,
     )
 
@@ -104,8 +113,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         case_views.window_bp,
         report_views.bp,
         staffing_views.bp,
+        appointment_views.bp,
+        appointment_views.manage_bp,
         openapi.bp,
         status_page.bp,
+        booking_pages.bp,
         i18n_views.bp,
         pages.bp,
     ):
@@ -130,6 +142,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             publisher,
             lambda: _now(app),
             float(app.config.get("ONESTOP_SWEEP_SECONDS", 60)),
+            notify=NotifyJob(
+                database,
+                ext.notifier,
+                ext.protector,
+                Retry(max_attempts=int(app.config.get("ONESTOP_NOTIFY_ATTEMPTS", 5))),
+            ),
+            notify_interval=float(app.config.get("ONESTOP_NOTIFY_SECONDS", 5)),
         )
         ext.scheduler.start()
 
@@ -138,6 +157,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return jsonify({"ok": True})
 
     return app
+
+
+def notifier_from(config: dict[str, Any]) -> Notifier:
+    """The webhook notifier when ONESTOP_NOTIFY_WEBHOOK_URL is set, else the logging one."""
+    url = config.get("ONESTOP_NOTIFY_WEBHOOK_URL") or ""
+    if not url:
+        return LogNotifier()
+    return WebhookNotifier(
+        url,
+        config.get("ONESTOP_NOTIFY_WEBHOOK_SECRET") or "",
+        float(config.get("ONESTOP_NOTIFY_TIMEOUT", 5)),
+    )
 
 
 def _now(app: Flask) -> datetime:

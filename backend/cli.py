@@ -261,6 +261,7 @@ def cmd_demo(args) -> int:
     )
     print(f"  cases page        {base}/cases   (same login as the board)")
     print(f"  reviews, reports  {base}/reviews")
+    print(f"  booking (phones)  {base}/book/{hall}   (预约; ?lang=en or ?lang=ug)")
     for code, kind, _ in devices:
         if kind == "display":
             print(f"  hall display      {base}/display/{hall}/{code}#token={tokens[code]}")

@@ -19,12 +19,14 @@ from pydantic import (
     model_validator,
 )
 
+from .domain.appointments import Rules as AppointmentRules
 from .domain.hours import OpeningHours
 from .domain.queue_policy import QueuePolicy
 from .domain.tickets import Priority
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?$")
 
 
 class Strict(BaseModel):
@@ -162,6 +164,14 @@ class LookupGuard(Strict):
     lock_minutes: int = Field(default=15, ge=1, le=1440)
 
 
+class Notify(Strict):
+    """Messages to residents whose ticket has a phone (an appointment's): one when they are
+    ``tickets_away`` people from being called (0: none) and one when called."""
+
+    tickets_away: int = Field(default=3, ge=0, le=50)
+    called: bool = True
+
+
 class Staffing(Strict):
     """Staffing advice (onestop staffing, the board's strip): the hall's target is that
     ``target_share`` of residents are called within ``target_minutes``; residents leave after
@@ -176,6 +186,32 @@ class Staffing(Strict):
     sim_runs: int = Field(default=3, ge=1, le=50)  # seeded simulator runs checking each roster
 
 
+class Appointments(Strict):
+    """预约: bookable slots per item and day. A slot's places are ``share`` of what the windows
+    serving the item can do in it; no booking or move into a slot starting within
+    ``cutoff_minutes``; check-in is on time from ``early_minutes`` before the slot start to
+    ``late_minutes`` after it; limits per phone and ID number stop hoarding, and
+    ``no_show_limit`` no-shows within ``no_show_days`` stop booking (0: no such rule)."""
+
+    enabled: bool = False
+    slot_minutes: int = Field(default=30, ge=10, le=240)
+    share: float = Field(default=0.3, gt=0, le=1)
+    days_ahead: int = Field(default=7, ge=0, le=60)
+    cutoff_minutes: int = Field(default=60, ge=0, le=2880)
+    early_minutes: int = Field(default=15, ge=0, le=240)
+    late_minutes: int = Field(default=10, ge=0, le=240)
+    max_active_per_phone: int = Field(default=2, ge=1, le=20)
+    max_active_per_id: int = Field(default=2, ge=1, le=20)
+    no_show_limit: int = Field(default=3, ge=0, le=50)
+    no_show_days: int = Field(default=30, ge=1, le=365)
+    # true: POST /tickets takes priority=appointment with any code (an outside booking system);
+    # false: the code must be today's booking of this hall for that item (routed to check-in)
+    unchecked_codes: bool = False
+
+    def to_rules(self) -> AppointmentRules:
+        return AppointmentRules(**self.model_dump(exclude={"enabled", "unchecked_codes"}))
+
+
 class HallInfo(Strict):
     code: Annotated[str, Field(pattern=CODE)]
     name: Name
@@ -183,6 +219,19 @@ class HallInfo(Strict):
     address: str = ""
     supervision_phone: str = ""
     announcements: list[str] = []
+    # What residents' phones open (the 受理回执's QR code): https://banshi.example.gov.cn; empty:
+    # the counter falls back to its own backend address and says so
+    public_url: str = ""
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return ""
+        if not PUBLIC_URL.match(value):
+            raise ValueError(f"{value!r} is not an http(s) address like https://banshi.example.cn")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod
@@ -216,6 +265,7 @@ class Item(Strict):
     supervision_phone: str = ""
     service_minutes: float = Field(default=0, ge=0, le=240)
     pinyin: str = Field(default="", pattern=r"^[a-z]*$")
+    bookable: bool = True  # may be booked as an appointment (when the hall takes them)
 
 
 class Window(Strict):
@@ -246,6 +296,8 @@ class HallConfig(Strict):
     no_show: NoShow = NoShow()
     lookup_guard: LookupGuard = LookupGuard()
     staffing: Staffing = Staffing()
+    notify: Notify = Notify()
+    appointments: Appointments = Appointments()
     departments: list[Department] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
     windows: list[Window] = Field(min_length=1)

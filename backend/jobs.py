@@ -17,8 +17,10 @@ from typing import Any
 from .db.engine import Database
 from .db.models import JobLease
 from .db.uow import Publisher, UnitOfWork, upsert
+from .services.appointments import sweep_no_shows
 from .services.audit_chain import LOOKBACK_IDS, has_unsealed, seal_pending
 from .services.deadlines import sweep_all
+from .services.notify_outbox import NotifyJob
 
 log = logging.getLogger("onestop.jobs")
 FULL_SEAL_EVERY = 720  # sealer runs between two searches of the whole log (an hour at 5 s)
@@ -43,7 +45,8 @@ def take_lease(db: Database, name: str, owner: str, now: datetime, ttl: timedelt
 
 
 class Scheduler:
-    """Runs the deadline sweep every ``interval`` seconds and the audit sealer every
+    """Runs the deadline sweep and the appointments' no-show sweep every ``interval`` seconds
+    and the audit sealer every
     ``seal_interval`` seconds in one daemon thread, each under its own lease."""
 
     def __init__(
@@ -54,8 +57,12 @@ class Scheduler:
         interval: float = 60,
         owner: str | None = None,
         seal_interval: float = 5,
+        notify: NotifyJob | None = None,
+        notify_interval: float = 5,
     ):
         self.db, self.publisher, self.clock, self.interval = db, publisher, clock, interval
+        self.notify, self.notify_interval = notify, notify_interval
+        self.notify_ttl = timedelta(seconds=max(notify_interval * 6, 30))
         self.seal_interval = seal_interval
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.ttl = timedelta(seconds=max(interval * 3, 30))
@@ -70,6 +77,26 @@ class Scheduler:
         if not take_lease(self.db, "deadline-sweep", self.owner, now, self.ttl):
             return None
         return sweep_all(self.db, now, self.publisher)
+
+    def no_show_tick(self) -> dict[str, int] | None:
+        """Mark unchecked appointments past their slot's tolerance as no-shows when this process
+        holds the lease (None when another one does)."""
+        now = self.clock()
+        if not take_lease(self.db, "appointment-no-shows", self.owner, now, self.ttl):
+            return None
+        return sweep_no_shows(self.db, now, self.publisher)
+
+    def notify_tick(self) -> dict[str, int] | None:
+        """Queue and deliver residents' messages (services/notify_outbox.py) when this process
+        holds the notify lease (None when another one does). Idle: one read, no write."""
+        if self.notify is None:
+            return None
+        now = self.clock()
+        if not self.notify.has_work(now):
+            return {}
+        if not take_lease(self.db, "notify", self.owner, now, self.notify_ttl):
+            return None
+        return self.notify.run(now)
 
     def seal_tick(self) -> int | None:
         """Seal the audit entries written since the last run when this process holds the
@@ -97,7 +124,10 @@ class Scheduler:
         jobs = [
             (self.interval, self.tick, "deadline sweep"),
             (self.seal_interval, self.seal_tick, "audit sealing"),
+            (self.interval, self.no_show_tick, "appointment no-shows"),
         ]
+        if self.notify is not None:
+            jobs.append((self.notify_interval, self.notify_tick, "notifications"))
         due = [time.monotonic() + period for period, _, _ in jobs]
         while not self._stop.wait(max(0.0, min(due) - time.monotonic())):
             for i, (period, run, name) in enumerate(jobs):

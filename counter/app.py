@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from clientlib.api import ApiClient
 from clientlib.qtbridge import QtRunner, QtScheduler
 
+from .appointments import AppointmentsPanel
 from .config import CounterConfig
 from .localstate import LocalState, default_path
 from .presenter import Presenter
@@ -85,6 +86,9 @@ def connect(window: CounterWindow, p: Presenter) -> None:
     w.case_action_submitted.connect(p.case_action)
     w.lookup_unlock_dialog_requested.connect(p.lookup_unlock_dialog)
     w.lookup_unlock_submitted.connect(p.lift_lookup_lock)
+    w.appointments_requested.connect(p.open_appointments)
+    w.appointments_closed.connect(p.close_appointments)
+    w.appointments_refresh_requested.connect(p.reload_appointments)
     w.material_toggled.connect(p.toggle_material)
     w.retry_requested.connect(p.retry_pending)
     w.message_dismissed.connect(p.dismiss_message)
@@ -108,8 +112,11 @@ def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> 
         from .printing import CounterPrinter
 
         printer, print_runner = CounterPrinter(config.printer), QtRunner(threads=1)
+    appointments = AppointmentsPanel(
+        window, api, runner, scheduler, config.language, refresh_seconds=60.0
+    )
     presenter = Presenter(
-        window, api, live, scheduler, config, runner, local, printer, print_runner
+        window, api, live, scheduler, config, runner, local, printer, print_runner, appointments
     )
     connect(window, presenter)
     return Counter(window, presenter, api, runner, scheduler, print_runner)

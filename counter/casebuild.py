@@ -255,6 +255,16 @@ def hall_zone(catalog: Catalog):
         return HALL_TZ
 
 
+def status_base(catalog: Catalog, backend_url: str) -> tuple[str, bool]:
+    """Where a receipt's QR code points: the hall's public address from the backend's catalog,
+    else (True: a fallback the clerk is warned about) this counter's backend address, which a
+    resident's phone outside the hall network usually cannot open."""
+    public = str(catalog.hall.get("public_url") or "").strip().rstrip("/")
+    if public:
+        return public, False
+    return backend_url.rstrip("/"), True
+
+
 def acceptance_receipt(
     case: dict, catalog: Catalog, window: int, status_url: str = ""
 ) -> AcceptanceReceipt:

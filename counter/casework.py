@@ -58,6 +58,7 @@ class CaseWork:
         self.printer = printer  # a counter.printing.CounterPrinter, or None: no printing
         self.print_runner = print_runner or self.runner
         self.printing = False
+        self.qr_fallback = False  # the last receipt's QR uses the backend address (no public_url)
         self.case: dict | None = None  # the case accepted for the ticket at the counter
         self._case_ticket: int | None = None  # ... whose id is this
         self.rating_for: str | None = None  # the ticket last finished here (for 评价)
@@ -373,7 +374,11 @@ class CaseWork:
     def _print_acceptance(self, case: dict) -> None:
         catalog = self.catalog or Catalog({}, {})
         token = (self._current() or {}).get("status_token")
-        url = f"{self.config.backend_url}/t/{token}" if token else ""
+        base, fallback = cb.status_base(catalog, self.config.backend_url)
+        url = f"{base}/t/{token}" if token else ""
+        self.qr_fallback = bool(token) and fallback
+        if self.qr_fallback:
+            log.warning("the hall sets no public_url: the receipt's QR code uses %s", base)
         receipt = cb.acceptance_receipt(case, catalog, self.window or 0, url)
         zone = cb.hall_zone(catalog)
         self._print("receipt", lambda: self.printer.print_acceptance(receipt, zone))
@@ -406,7 +411,9 @@ class CaseWork:
 
     def _printed(self, what: str, result, exc: Exception | None = None) -> None:
         self.printing = False
-        if result is not None and result.ok:
+        if result is not None and result.ok and what == "receipt" and self.qr_fallback:
+            self.view.show_notice(tr("printed_receipt_internal_qr", self.lang), "error")
+        elif result is not None and result.ok:
             self.view.show_notice(tr(f"printed_{what}", self.lang), "ok")
         else:
             if exc is not None:

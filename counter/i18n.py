@@ -199,6 +199,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # printing
     "printing": ("正在打印…", "Printing…"),
     "printed_receipt": ("受理回执已打印", "Receipt printed"),
+    "printed_receipt_internal_qr": (
+        "受理回执已打印，但二维码是本机后台地址，群众手机可能打不开：请管理员在大厅配置中设置 public_url",
+        "Receipt printed, but its QR code is this counter's backend address, which phones may "
+        "not reach: ask the manager to set public_url in the hall file",
+    ),
     "printed_notice": ("一次性告知书已打印", "One-time notice printed"),
     "printed_refusal": ("不予办理告知书已打印", "Refusal notice printed"),
     "print_failed": ("未能打印：{cause}，可稍后补打", "Not printed: {cause_en}"),

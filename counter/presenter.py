@@ -109,8 +109,10 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         local: LocalState,
         printer: Any = None,
         print_runner: Runner | None = None,
+        appointments: Any = None,
     ):
         self.view, self.api, self.live_factory = view, api, live_factory
+        self.appointments = appointments  # counter.appointments.AppointmentsPanel, or None
         self.scheduler, self.config, self.runner, self.local = scheduler, config, runner, local
         self.lang = config.language
         self.phase = "login"  # login | main
@@ -154,6 +156,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         for name in list(self._timers):
             self._stop_timer(name)
         self._close_live()
+        if self.appointments is not None:
+            self.appointments.stop()
 
     # -- login, sign-in, take-over ------------------------------------------------------------
     def sign_in(self, username: str, password: str, window: int | None) -> None:
@@ -271,6 +275,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         self._start_live()
         self._start_timer("refresh", self.config.refresh_seconds, self._load_state, True)
         self._load_cases()
+        if self.appointments is not None:
+            self.appointments.start(self._window_items())
 
     def _leave(self, info: str = "", error: str = "") -> None:
         """Back to the login screen; the token is revoked in the background."""
@@ -280,6 +286,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         self.phase, self.state, self.busy, self.pending = "login", None, False, None
         self.checked, self._checked_for = set(), None
         self._reset_casework()
+        if self.appointments is not None:
+            self.appointments.stop()
         self.login_info, self.login_error, self.handover = info, error, ""
         self.message = ""
         self.view.show_message("")
@@ -618,6 +626,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         self._render_connection()
         self._load_state()
         self._load_cases()
+        if self.appointments is not None and self.phase == "main":
+            self.appointments.load()
 
     def on_event(self, event: dict) -> None:
         if self._stopped:
@@ -637,6 +647,27 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
             self._reload_soon()
         elif kind.startswith("case."):
             self._case_event(event)
+        elif kind.startswith("appointment.") and self.appointments is not None:
+            self.appointments.on_event(event)
+
+    # -- 今日预约 (counter.appointments) -------------------------------------------------------------
+    def _window_items(self) -> list[str]:
+        window = (self.catalog.windows if self.catalog else {}).get(self.window) or {}
+        return list(window.get("items") or ())
+
+    def open_appointments(self) -> None:
+        if self.appointments is not None and self.phase == "main" and not self._stopped:
+            self.close_cases()
+            self.appointments.set_items(self._window_items())
+            self.appointments.open()
+
+    def close_appointments(self) -> None:
+        if self.appointments is not None:
+            self.appointments.close()
+
+    def reload_appointments(self) -> None:
+        if self.appointments is not None:
+            self.appointments.load()
 
     # -- catalog -------------------------------------------------------------------------------------
     def _load_catalog(self) -> None:
@@ -647,6 +678,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
     def _catalog_loaded(self, data: dict) -> None:
         self._catalog_loading = False
         self.catalog = b.Catalog.from_api(data)
+        if self.appointments is not None and self.phase == "main":
+            self.appointments.set_items(self._window_items())
         if self.phase == "login":
             self._api_up()
         self._render()

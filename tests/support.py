@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import itertools
+import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,6 +53,8 @@ SMALL_HALL: dict[str, Any] = {
         "enforce_opening_hours": False,
         "issue_when_no_window": True,  # most tests queue before any window opens
     },
+    # older tests issue appointment tickets with made-up codes; tests of 预约 set this false
+    "appointments": {"enabled": True, "unchecked_codes": True},
     "departments": [
         {"code": "MZ", "name": {"zh": "民政", "en": "Civil affairs"}},
         {"code": "RS", "name": {"zh": "人社", "en": "Social security"}},
@@ -207,3 +212,27 @@ class HallClient:
     def open_window(self, number: int, clerk: str) -> None:
         r = self.window(number, "sign-in", clerk)
         assert r.status_code == 200, r.json
+
+
+@contextmanager
+def log_lines(*names: str) -> Iterator[list[str]]:
+    """The messages written to the loggers ``names`` (at INFO and above) while inside, taken
+    by a handler on each logger: other tests may have stopped them propagating to the root."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    keep = Keep(logging.INFO)
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(keep)
+        logger.setLevel(logging.INFO)
+    try:
+        yield lines
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(keep)
+            logger.setLevel(level)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, current_app, g, jsonify
 from sqlalchemy import select
 
 from ..db.models import AuditEntry, ServiceItem, Ticket
@@ -38,7 +38,8 @@ ISSUERS = frozenset({"kiosk", "clerk", "manager", "admin"})
 )
 def catalog(hall: str):
     ctx = hall_ctx(hall)
-    return jsonify(read(lambda uow: halls.catalog(uow.session, ctx, now())))
+    cache = current_app.extensions.setdefault("onestop.frequent_items", {})
+    return jsonify(read(lambda uow: halls.catalog(uow.session, ctx, now(), cache)))
 
 
 @endpoint(

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+import i18n
+
+from ..domain.errors import InvalidInput
 
 RequestId = Field(
     default=None,
@@ -12,6 +25,22 @@ RequestId = Field(
     max_length=80,
     description="client request id (or header Idempotency-Key)",
 )
+
+
+def _known_language(code: str) -> str:
+    if i18n.default.resolve(code) != code:
+        raise InvalidInput(
+            "unknown_language",
+            f"no language {code!r}: " + ", ".join(i18n.default.language_codes()),
+            "language",
+        )
+    return code
+
+
+# a resident's language: one with catalogues (i18n/messages/<code>/), so a new language needs no code
+ResidentLanguage = Annotated[
+    str, Field(min_length=2, max_length=3, pattern=r"^[a-z]{2,3}$"), AfterValidator(_known_language)
+]
 
 
 class Body(BaseModel):
@@ -43,7 +72,7 @@ class IssueTicket(Command):
         max_length=40,
         description="green: elderly|disabled|pregnant|serviceman; appointment: its code",
     )
-    language: Literal["zh", "en"] = "zh"
+    language: ResidentLanguage = "zh"
 
 
 class Pause(Command):
@@ -198,3 +227,61 @@ class FollowUpIn(Command):
         | None
     ) = None
     note: str = Field(default="", max_length=400)
+
+
+# --- appointments (预约) ---------------------------------------------------------------------------
+
+
+class BookAppointment(Command):
+    item_code: str = Field(min_length=1, max_length=32)
+    slot_start: AwareDatetime = Field(description="the slot's start, ISO 8601 with offset")
+    name: str = Field(min_length=1, max_length=40)
+    phone: str = Field(min_length=5, max_length=24, description="mainland mobile number")
+    id_number: str | None = Field(default=None, max_length=24, description="居民身份证号码")
+
+
+class MoveAppointment(Command):
+    slot_start: AwareDatetime = Field(description="the new slot's start, ISO 8601 with offset")
+
+
+class CheckIn(Command):
+    """By the appointment code, or by the phone's last 4 digits and the item."""
+
+    code: str | None = Field(default=None, pattern=r"^[0-9]{8}$", description="appointment code")
+    phone_last4: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+    item_code: str | None = Field(default=None, min_length=1, max_length=32)
+    language: ResidentLanguage = "zh"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> CheckIn:
+        if self.code is None and (self.phone_last4 is None or self.item_code is None):
+            raise InvalidInput(
+                "check_in_needs_code",
+                "请输入预约码，或手机号后4位和事项 / give the code, or phone_last4 and item_code",
+                "code",
+            )
+        return self
+
+
+def _day(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidInput("invalid_date", "day must be YYYY-MM-DD", "day") from None
+    return value
+
+
+class AppointmentItemQuery(Query):
+    item: str = Field(min_length=1, max_length=32, description="service item code")
+
+
+class AppointmentSlotsQuery(AppointmentItemQuery):
+    day: Annotated[dt.date, BeforeValidator(_day), Field(description="YYYY-MM-DD")]
+
+
+class AppointmentDayQuery(Query):
+    day: Annotated[
+        dt.date | None, BeforeValidator(_day), Field(description="default today (managers: any)")
+    ] = None
+    window: int | None = Field(default=None, ge=1, le=999, description="only this window's items")

@@ -195,6 +195,13 @@ class Ticket(Base):
     status_token: Mapped[str] = mapped_column(String(40), index=True)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     language: Mapped[str] = mapped_column(String(5), default="zh")
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "appointments.id", use_alter=True, name="fk_tickets_appointment_id_appointments"
+        ),
+        index=True,
+    )
+    slot_start: Mapped[datetime | None]  # an on-time appointment's slot: ranks from then on
     item: Mapped[ServiceItem] = relationship(lazy="joined")
 
 
@@ -439,16 +446,31 @@ class FollowUp(Base):
 
 
 class Notification(Base):
-    """A message to a resident (SMS gateway or, by default, only this log)."""
+    """A message to a resident, and its outbox row: written ``pending`` (never sent inside the
+    request that caused it), delivered by the notify job through the configured notifier
+    (``services/notify*.py``), retried with backoff, then ``sent`` or ``failed``. One row per
+    (ticket, kind): a ticket's "N away" and "called" messages go out at most once."""
 
     __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind"),
+        Index("ix_notifications_due", "state", "next_attempt_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="case_finished")  # | away | called
     channel: Mapped[str] = mapped_column(String(16))
     to_masked: Mapped[str] = mapped_column(String(24))
+    to_sealed: Mapped[str] = mapped_column(String(400), default="")  # opened only to send
     text: Mapped[str] = mapped_column(String(400))
-    at: Mapped[datetime]
+    at: Mapped[datetime]  # queued
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(400))
+    sent_at: Mapped[datetime | None]
 
 
 class JobLease(Base):
@@ -472,3 +494,57 @@ class LookupGuard(Base):
     misses: Mapped[int] = mapped_column(Integer, default=0)
     since: Mapped[datetime]  # the first miss now counted
     locked_until: Mapped[datetime | None]
+
+
+# --- appointments (预约) --------------------------------------------------------------------------
+
+
+class Appointment(Base):
+    """A booked slot for one item. Name and phone are sealed with masked copies for display;
+    digests of phone and ID count the per-person limits without decrypting. Only the SHA-256 of
+    the manage token is stored."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("hall_id", "code"),
+        Index("ix_appointments_day", "hall_id", "day", "state"),
+        Index("ix_appointments_phone", "hall_id", "phone_digest", "state"),
+        Index("ix_appointments_id_digest", "hall_id", "id_digest", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    code: Mapped[str] = mapped_column(String(8))  # what the kiosk takes
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
+    day: Mapped[date] = mapped_column(Date)  # hall-local day of the slot
+    slot_start: Mapped[datetime]
+    slot_end: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="booked")  # checked_in|cancelled|no_show
+    name_sealed: Mapped[str] = mapped_column(String(400), default="")
+    name_masked: Mapped[str] = mapped_column(String(40), default="")
+    phone_sealed: Mapped[str] = mapped_column(String(400), default="")
+    phone_masked: Mapped[str] = mapped_column(String(24), default="")
+    phone_last4: Mapped[str] = mapped_column(String(4), default="")
+    phone_digest: Mapped[str] = mapped_column(String(64), default="")
+    id_sealed: Mapped[str] = mapped_column(String(400), default="")
+    id_masked: Mapped[str] = mapped_column(String(24), default="")
+    id_digest: Mapped[str] = mapped_column(String(64), default="")
+    booked_at: Mapped[datetime]
+    moves: Mapped[int] = mapped_column(Integer, default=0)
+    checked_in_at: Mapped[datetime | None]
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    cancelled_at: Mapped[datetime | None]
+    no_show_at: Mapped[datetime | None]
+    item: Mapped[ServiceItem] = relationship(lazy="joined")
+
+
+class AppointmentSlotCount(Base):
+    """Places taken per hall, item and slot; claimed by an atomic conditional upsert, so
+    concurrent bookings never exceed the slot's capacity (``services/appointments.py``)."""
+
+    __tablename__ = "appointment_slot_counts"
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"), primary_key=True)
+    slot_start: Mapped[datetime] = mapped_column(primary_key=True)
+    taken: Mapped[int] = mapped_column(Integer, default=0)

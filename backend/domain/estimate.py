@@ -18,12 +18,21 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from .queue_policy import QueueEntry, QueuePolicy, calling_order, line_key, serves
+from .queue_policy import (
+    QueueEntry,
+    QueuePolicy,
+    SlottedLine,
+    calling_order,
+    line_key,
+    rank_at,
+    serves,
+)
 
 MIN_SAMPLES = 3
 
@@ -81,13 +90,17 @@ class _Line:
         self.targeted: dict[int, list[QueueEntry]] = {}
         self.in_line: dict[str, list[tuple[tuple, QueueEntry]]] = {}
         self.by_age: dict[str, list[tuple[tuple, QueueEntry]]] = {}
+        self.slotted: dict[str, SlottedLine] = {}  # on-time appointments: class by the time
         for e in entries:
             if e.target_window is not None:
                 self.targeted.setdefault(e.target_window, []).append(e)
                 continue
-            self.in_line.setdefault(e.item_code, []).append((line_key(e, policy), e))
             age_key = (e.waiting_since, e.queue_key, e.ticket_id)
             self.by_age.setdefault(e.item_code, []).append((age_key, e))
+            if e.slot_start is not None:
+                self.slotted.setdefault(e.item_code, SlottedLine()).add(e)
+                continue
+            self.in_line.setdefault(e.item_code, []).append((line_key(e, policy), e))
         for heap in (*self.in_line.values(), *self.by_age.values()):
             heapq.heapify(heap)
 
@@ -112,12 +125,18 @@ class _Line:
             return oldest[1]
         for code in window.items:
             head = self._head(self.in_line.get(code))
-            if head:
-                return head[1]
+            slotted = self.slotted.get(code)
+            found = [head[1]] if head else []
+            if slotted:
+                found += slotted.heads(at)
+            if found:
+                return min(found, key=lambda e: rank_at(e, at, self.policy))
         return None
 
     def take(self, entry: QueueEntry) -> None:
         self.taken.add(entry.ticket_id)
+        if entry.slot_start is not None and entry.target_window is None:
+            self.slotted[entry.item_code].discard(entry.ticket_id)
 
 
 def simulate_calls(
@@ -163,11 +182,35 @@ def forecast(
     calls = simulate_calls(entries, windows, now, policy, service, until=ticket.ticket_id)
     if not calls or calls[-1].entry.ticket_id != ticket.ticket_id:
         return Forecast(called=False)
-    mine = calls[-1]
-    able = {w.number for w in windows if serves(ticket, w.number, w.items)}
-    ahead = sum(1 for c in calls[:-1] if c.window in able)
+    before = Counter(c.window for c in calls[:-1])
+    return _told(calls[-1], before, windows, now)
+
+
+def forecasts(
+    line: Iterable[QueueEntry],
+    windows: Sequence[StaffedWindow],
+    now: datetime,
+    policy: QueuePolicy,
+    service: ServiceTime,
+) -> dict[int, Forecast]:
+    """``forecast`` of every ticket in ``line`` from one simulation (the calls before a ticket
+    do not depend on where the simulation stops); a ticket no window calls is absent."""
+    out: dict[int, Forecast] = {}
+    before: Counter[int] = Counter()
+    for call in simulate_calls(line, windows, now, policy, service):
+        out[call.entry.ticket_id] = _told(call, before, windows, now)
+        before[call.window] += 1
+    return out
+
+
+def _told(
+    mine: Call, before: Counter[int], windows: Sequence[StaffedWindow], now: datetime
+) -> Forecast:
+    """What the resident is told of their call ``mine``: people ahead are the calls ``before``
+    it by the windows that may call them, the wait is until the call."""
+    able = (w.number for w in windows if serves(mine.entry, w.number, w.items))
     wait = math.ceil((mine.at - now).total_seconds() / 60.0)
-    return Forecast(True, ahead, max(0, wait), mine.window)
+    return Forecast(True, sum(before[n] for n in able), max(0, wait), mine.window)
 
 
 def linked_items(windows: Mapping[int, Sequence[str]]) -> dict[str, frozenset[str]]:

@@ -7,10 +7,16 @@ Calling order for a window (first difference wins):
 3. the window's items in its priority order;
 4. the priority class (default: green channel, then appointment, then normal);
 5. the queue key (arrival time, or the re-queue position), then the ticket id.
+
+A ticket from an on-time appointment check-in carries its slot start (``slot_start``) and its
+queue key is that of the slot start: it ranks in the appointment class only from the slot start
+on; before, it ranks as a normal ticket that arrived at the slot start, so walk-ins who came
+earlier are not overtaken early. The aging rule (2.) comes first either way.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +35,12 @@ class QueuePolicy:
     def class_rank(self, priority: Priority | str) -> int:
         return self.class_order.index(Priority(priority))
 
+    def class_at(self, entry: QueueEntry, at: datetime) -> int:
+        """The entry's class rank at ``at``: a slotted appointment is normal until its slot."""
+        if entry.slot_start is None:
+            return self.class_rank(entry.priority)
+        return self.class_rank(Priority.APPOINTMENT if at >= entry.slot_start else Priority.NORMAL)
+
 
 @dataclass(frozen=True)
 class QueueEntry:
@@ -41,6 +53,7 @@ class QueueEntry:
     queue_key: int  # arrival in microseconds, or the re-queue position
     target_window: int | None = None
     number: str = field(default="", compare=False)
+    slot_start: datetime | None = None  # an on-time appointment's slot; its key is the slot's
 
 
 def serves(entry: QueueEntry, window_number: int, window_items: Sequence[str]) -> bool:
@@ -67,7 +80,7 @@ def calling_order(
             targeted,
             1,
             rank[e.item_code],
-            policy.class_rank(e.priority),
+            policy.class_at(e, now),
             e.queue_key,
             e.ticket_id,
         )
@@ -87,8 +100,58 @@ def choose_next(
 
 
 def line_key(entry: QueueEntry, policy: QueuePolicy) -> tuple:
-    """Order within one item's line, ignoring window preferences and aging."""
+    """Order within one item's line, ignoring window preferences and aging (a slotted
+    appointment as before its slot: normal, by its slot start)."""
+    if entry.slot_start is not None:
+        return (policy.class_rank(Priority.NORMAL), entry.queue_key, entry.ticket_id)
     return (policy.class_rank(entry.priority), entry.queue_key, entry.ticket_id)
+
+
+def rank_at(entry: QueueEntry, at: datetime, policy: QueuePolicy) -> tuple:
+    """Order within one item's line at ``at`` (window preferences and aging aside)."""
+    return (policy.class_at(entry, at), entry.queue_key, entry.ticket_id)
+
+
+class SlottedLine:
+    """One item's slotted appointments in queue-key order, which is slot order (their keys are
+    their slot starts'). The policy's first among them at ``at`` is the first one whose slot
+    has begun or the first one whose slot has not: ``heads`` gives both."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, int, QueueEntry]] = []  # (queue key, ticket id, entry)
+        self.keys: dict[int, tuple[int, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, entry: QueueEntry) -> None:
+        self.discard(entry.ticket_id)
+        row = (entry.queue_key, entry.ticket_id, entry)
+        bisect.insort(self.rows, row, key=_row_key)
+        self.keys[entry.ticket_id] = row[:2]
+
+    def discard(self, ticket_id: int) -> None:
+        key = self.keys.pop(ticket_id, None)
+        if key is not None:
+            del self.rows[bisect.bisect_left(self.rows, key, key=_row_key)]
+
+    def heads(self, at: datetime) -> list[QueueEntry]:
+        rows = self.rows
+        if not rows:
+            return []
+        out = [rows[0][2]]
+        i = bisect.bisect_right(rows, at, key=_row_start)
+        if 0 < i < len(rows):
+            out.append(rows[i][2])
+        return out
+
+
+def _row_key(row: tuple) -> tuple[int, int]:
+    return row[0], row[1]
+
+
+def _row_start(row: tuple) -> datetime:
+    return row[2].slot_start
 
 
 def people_ahead(entry: QueueEntry, waiting: Iterable[QueueEntry], policy: QueuePolicy) -> int:

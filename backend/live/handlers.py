@@ -2,7 +2,9 @@
 request, record device presence. Every database call runs in a worker thread (``hub.blocking``).
 
 ``auth`` is ``{"token": ...}``; staff pages that only need the sequence (the cases page reloads
-its list over REST) add ``"view": "cases"`` and get a small snapshot instead of the board."""
+its list over REST) add ``"view": "cases"`` and get a small snapshot instead of the board.
+A resident's phone sends ``{"status": <ticket status token>}`` instead and joins only its
+ticket's room (``status_watch.py``)."""
 
 from __future__ import annotations
 
@@ -60,6 +62,9 @@ class Handlers:
 
     async def on_connect(self, sid, _environ, auth=None):
         auth = auth if isinstance(auth, dict) else {}
+        if "status" in auth and "token" not in auth:
+            await self.hub.status_watch.connect(sid, auth["status"])
+            return
         token, view = auth.get("token"), auth.get("view")
         view = view if isinstance(view, str) and view in VIEWS else None
         if not token or not isinstance(token, str) or len(token) > 200:
@@ -83,6 +88,9 @@ class Handlers:
             raise ConnectionRefusedError("unavailable: try again shortly") from exc
 
     async def on_resync(self, sid, _data=None):
+        if self.hub.status_watch.watching(sid):
+            await self.hub.status_watch.resync(sid)
+            return
         viewer = self.clients.get(sid)
         if viewer is not None:
             await self._send_snapshot(sid, viewer)
@@ -93,6 +101,7 @@ class Handlers:
             await self._presence(viewer.principal)
 
     async def on_disconnect(self, sid, *_reason):
+        self.hub.status_watch.drop(sid)
         self._drop(sid)
 
     def display_areas(self, hall_id: int) -> list[str]:

@@ -24,6 +24,7 @@ from . import bus, store
 from .fanout import BATCH_SECONDS, Fanout
 from .handlers import Handlers
 from .relay import HOLD_SECONDS, TAIL_SECONDS, Relay, RelayPublisher
+from .status_watch import StatusWatch, deliver_both
 
 log = logging.getLogger(__name__)
 DB_THREADS = 8
@@ -47,13 +48,14 @@ class LiveHub:
         self.sio = socketio.AsyncServer(
             async_mode="asgi", cors_allowed_origins=[], logger=False, engineio_logger=False
         )
+        self.status_watch = StatusWatch(self)  # residents' phones, one room per ticket
         self.handlers = Handlers(self)
         self.handlers.register(self.sio)
         self.fanout = Fanout(
             self.sio, self.handlers.display_areas, batch, pad_windows=self.handlers.pad_windows
         )
         self.relay = Relay(
-            self.fanout.deliver,
+            deliver_both(self.fanout.deliver, self.status_watch.on_event),
             functools.partial(store.committed_seqs, db),
             functools.partial(store.outbox, db),
             self.blocking,
@@ -97,6 +99,7 @@ class LiveHub:
     async def stop(self) -> None:
         """ASGI shutdown."""
         await self.handlers.stop()
+        await self.status_watch.stop()
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
@@ -107,4 +110,4 @@ class LiveHub:
             self._executor = None
 
     def connected_count(self) -> int:
-        return self.handlers.connected_count()
+        return self.handlers.connected_count() + self.status_watch.count()

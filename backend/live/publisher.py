@@ -46,6 +46,11 @@ PUBLIC: dict[str, Fields] = {
     },
     "catalog.changed": {"digest": None},
 }
+# Staff rooms only (not in PUBLIC, so kiosks and displays get a skip): appointments (预约).
+STAFF_ONLY = frozenset(
+    f"appointment.{what}" for what in ("booked", "cancelled", "moved", "checked_in", "no_show")
+)
+assert not STAFF_ONLY & PUBLIC.keys()
 # What a rating pad needs to show its five buttons.
 PAD: dict[str, Fields] = {
     "rating.requested": dict.fromkeys(("window", "window_name", "number", "item_name")),

@@ -5,21 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import Department, Device, Hall, ServiceItem, Window
+from ..db.models import Department, Device, Hall, ServiceItem, Ticket, Window
 from ..db.uow import Actor, UnitOfWork
 from ..domain.availability import availability, service_hours
 from ..domain.cases import DeadlineRule
 from ..domain.errors import NotFound
 from ..domain.estimate import linked_items
 from ..domain.hours import DayKindOf
+from ..domain.numbering import local_day
 from ..domain.queue_policy import QueuePolicy
 from ..domain.workcalendar import WorkCalendar
 from ..hallconfig import HallConfig
@@ -269,7 +270,16 @@ def item_view(item: ServiceItem, lang_guide: bool = True) -> dict[str, Any]:
     return view
 
 
-def catalog(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
+# 常办事项 on the kiosk's home screen: the most-issued items of the last FREQUENT_DAYS days.
+FREQUENT_DAYS = 30
+FREQUENT_COUNT = 6
+FREQUENT_TTL = timedelta(minutes=1)  # a grouped count over a month of tickets, once a minute
+
+
+def catalog(
+    session: Session, ctx: HallContext, now: datetime, cache: dict | None = None
+) -> dict[str, Any]:
+    """The public catalog; ``cache`` (one per app) keeps each hall's frequent list a minute."""
     departments = session.scalars(
         select(Department)
         .where(Department.hall_id == ctx.id, Department.active)
@@ -291,6 +301,7 @@ def catalog(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]
     items_of = {w.number: w.item_codes for w in windows}
     allow = ctx.config.queue.issue_when_no_window
     hours = ctx.service_hours(now)
+    waiting = waiting_counts(session, ctx)
     return {
         "hall": {
             "code": ctx.code,
@@ -299,16 +310,18 @@ def catalog(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]
             "supervision_phone": ctx.config.hall.supervision_phone,
             "announcements": ctx.config.hall.announcements,
             "hours": ctx.config.hours.model_dump(),
+            "public_url": ctx.config.hall.public_url,
         },
         "departments": [
             {"code": d.code, "name": {"zh": d.name_zh, "en": d.name_en}} for d in departments
         ],
         "items": [
             item_view(i)
-            | {"windows": served_by.get(i.code, [])}
+            | {"windows": served_by.get(i.code, []), "waiting": waiting.get(i.id, 0)}
             | availability(i.code, items_of, states, allow).view(hours)
             for i in items
         ],
+        "frequent": frequent_items(session, ctx, items, now, cache),
         "windows": [
             {
                 "number": w.number,
@@ -320,3 +333,44 @@ def catalog(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]
             for w in windows
         ],
     }
+
+
+def waiting_counts(session: Session, ctx: HallContext) -> dict[int, int]:
+    """People waiting now per item id (one grouped count on the queue index)."""
+    rows = session.execute(
+        select(Ticket.item_id, func.count())
+        .where(Ticket.hall_id == ctx.id, Ticket.state == "waiting")
+        .group_by(Ticket.item_id)
+    )
+    return {item_id: count for item_id, count in rows}
+
+
+def frequent_items(
+    session: Session,
+    ctx: HallContext,
+    items: list[ServiceItem],
+    now: datetime,
+    cache: dict | None = None,
+) -> list[str]:
+    """Codes of the items most issued in the last FREQUENT_DAYS days (first legs only: a
+    transfer is the same resident), at most FREQUENT_COUNT, ties in catalog order."""
+    hit = cache.get(ctx.id) if cache is not None else None
+    if hit is not None and timedelta(0) <= now - hit[0] < FREQUENT_TTL:
+        active = {i.code for i in items}  # a hall reload may have retired one meanwhile
+        return [code for code in hit[1] if code in active]
+    since = local_day(now, ctx.timezone) - timedelta(days=FREQUENT_DAYS - 1)
+    counts = dict(
+        session.execute(
+            select(Ticket.item_id, func.count())
+            .where(Ticket.hall_id == ctx.id, Ticket.day >= since, Ticket.parent_id.is_(None))
+            .group_by(Ticket.item_id)
+        ).all()
+    )
+    order = {item.id: n for n, item in enumerate(items)}
+    ranked = sorted(
+        (i for i in items if counts.get(i.id)), key=lambda i: (-counts[i.id], order[i.id])
+    )
+    codes = [i.code for i in ranked[:FREQUENT_COUNT]]
+    if cache is not None:
+        cache[ctx.id] = (now, codes)
+    return codes

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,11 +28,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ..db.models import ServiceItem, Ticket, User, Window
+from ..db.types import UTCDateTime
 from ..db.uow import current_seq
 from ..domain.estimate import (
+    Forecast,
     ServiceTime,
     StaffedWindow,
     forecast,
+    forecasts,
     free_at,
     typical_service_seconds,
 )
@@ -49,6 +54,7 @@ def entry_of(ticket: Ticket) -> QueueEntry:
         queue_key=ticket.queue_key,
         target_window=ticket.target_window,
         number=ticket.number,
+        slot_start=ticket.slot_start,
     )
 
 
@@ -62,6 +68,7 @@ def _waiting_line(by_item: bool):
             Ticket.queue_key,
             Ticket.target_window,
             Ticket.number,
+            Ticket.slot_start,
         )
         .join(ServiceItem, Ticket.item_id == ServiceItem.id)
         .where(Ticket.hall_id == bindparam("hall"), Ticket.state == "waiting")
@@ -87,7 +94,8 @@ def waiting_entries(
 
 
 def _entry(row) -> QueueEntry:
-    """A row of (id, item code, priority, waiting since, queue key, target window, number)."""
+    """A row of (id, item code, priority, waiting since, queue key, target window, number,
+    slot start)."""
     return QueueEntry(
         ticket_id=row[0],
         item_code=row[1],
@@ -96,6 +104,7 @@ def _entry(row) -> QueueEntry:
         queue_key=row[4],
         target_window=row[5],
         number=row[6],
+        slot_start=row[7],
     )
 
 
@@ -111,13 +120,16 @@ def call_candidates(
     transferred to it, the ``limit`` longest-waiting past the aging limit, and the ``limit``
     first of each of its items by class and queue key. ``calling_order`` over these gives the
     same first ``limit`` tickets as over the whole line (the aged and each item's first come
-    first in the policy, and each is ordered here as the policy orders it)."""
+    first in the policy, and each is ordered here as the policy orders it; slotted appointments,
+    whose class changes at their slot start, are ordered as before their slot, and the
+    ``limit`` first of each item whose slot has begun are added)."""
     stmt = _candidates(len(item_codes), ctx.policy.class_order, limit)
     params: dict[str, Any] = {
         "hall": ctx.id,
         "window": window_number,
         "codes": list(item_codes),
         "aged_before": now - timedelta(minutes=ctx.policy.aging_limit_minutes),
+        "now": now,
     }
     params |= {f"code{i}": code for i, code in enumerate(item_codes)}
     seen: dict[int, QueueEntry] = {}
@@ -134,13 +146,18 @@ def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
     t = Ticket.__table__.c
     columns = (t.id, ServiceItem.code, t.priority, t.waiting_since, t.queue_key, t.target_window)
     rank = case(
-        {p.value: i for i, p in enumerate(class_order)}, value=t.priority, else_=len(class_order)
+        (t.slot_start.is_not(None), class_order.index(Priority.NORMAL)),
+        else_=case(
+            {p.value: i for i, p in enumerate(class_order)},
+            value=t.priority,
+            else_=len(class_order),
+        ),
     )
     window = bindparam("window")
 
     def waiting():
         return (
-            select(*columns, t.number)
+            select(*columns, t.number, t.slot_start)
             .select_from(Ticket.__table__)
             .join(ServiceItem, t.item_id == ServiceItem.id)
             .where(t.hall_id == bindparam("hall"), t.state == "waiting")
@@ -162,6 +179,17 @@ def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
             waiting()
             .where(ServiceItem.code == bindparam(f"code{i}"), serves)
             .order_by(rank, t.queue_key, t.id)
+            .limit(limit)
+        )
+        parts.append(
+            waiting()
+            .where(
+                ServiceItem.code == bindparam(f"code{i}"),
+                serves,
+                t.slot_start.is_not(None),
+                t.slot_start <= bindparam("now"),
+            )
+            .order_by(t.queue_key, t.id)
             .limit(limit)
         )
     return union_all(*(select(part.subquery()) for part in parts))
@@ -193,11 +221,13 @@ def hall_now(session: Session, ctx: HallContext, item_code: str) -> HallNow:
     line: list[QueueEntry] = []
     busy: dict[int, tuple[str | None, datetime | None]] = {}
     states: dict[int, str] = {}
-    for kind, ident, code, text, since, key, target in session.execute(
+    for kind, ident, code, text, since, key, target, slot in session.execute(
         _line_and_windows(), {"hall": ctx.id, "codes": codes}
     ):
         if kind == "t":
-            line.append(QueueEntry(ident, code, PRIORITY_OF[text], since, key, target))
+            line.append(
+                QueueEntry(ident, code, PRIORITY_OF[text], since, key, target, slot_start=slot)
+            )
         else:
             busy[ident], states[ident] = (code, since), text
     return HallNow(line, busy, states)
@@ -217,6 +247,7 @@ def _line_and_windows():
             t.waiting_since,
             t.queue_key,
             t.target_window,
+            t.slot_start,
         )
         .select_from(Ticket.__table__.join(ServiceItem.__table__, t.item_id == si.id))
         .where(
@@ -239,6 +270,7 @@ def _line_and_windows():
             func.coalesce(current.c.started_at, current.c.called_at),
             cast(null(), BigInteger),
             cast(null(), Integer),
+            cast(null(), UTCDateTime),
         )
         .select_from(
             Window.__table__.outerjoin(current, current.c.id == w.current_ticket_id).outerjoin(
@@ -321,13 +353,10 @@ def service_time(session: Session, ctx: HallContext, now: datetime) -> ServiceTi
     return of
 
 
-def estimate(
-    session: Session, ctx: HallContext, seen: HallNow, entry: QueueEntry, now: datetime
-) -> dict[str, Any]:
-    """The one figure residents are told, on the kiosk, the receipt and the status page:
-    people ahead and minutes until called by the calling policy, or None for both (and
-    ``window_open`` false) when no staffed window may call the ticket."""
-    service = service_time(session, ctx, now)
+def staffed_windows(
+    ctx: HallContext, seen: HallNow, now: datetime, service: Callable[[str], timedelta]
+) -> list[StaffedWindow]:
+    """The open or paused windows of ``seen``, each free now or when its service should end."""
     windows = []
     for number, (code, since) in sorted(seen.busy.items()):
         items = ctx.window_items.get(number)
@@ -335,12 +364,29 @@ def estimate(
             continue  # a window no longer in the hall file
         expected = service(code) if code and since else timedelta(0)
         windows.append(StaffedWindow(number, items, free_at(now, since, expected)))
-    fc = forecast(entry, seen.line, windows, now, ctx.policy, service)
+    return windows
+
+
+def figures(fc: Forecast | None) -> dict[str, Any]:
+    """A forecast as the kiosk, receipt and status page give it (None: no window calls it)."""
+    if fc is None or not fc.called:
+        return {"people_ahead": None, "estimated_wait_minutes": None, "window_open": False}
     return {
         "people_ahead": fc.people_ahead,
         "estimated_wait_minutes": fc.wait_minutes,
-        "window_open": fc.called,
+        "window_open": True,
     }
+
+
+def estimate(
+    session: Session, ctx: HallContext, seen: HallNow, entry: QueueEntry, now: datetime
+) -> dict[str, Any]:
+    """The one figure residents are told, on the kiosk, the receipt and the status page:
+    people ahead and minutes until called by the calling policy, or None for both (and
+    ``window_open`` false) when no staffed window may call the ticket."""
+    service = service_time(session, ctx, now)
+    windows = staffed_windows(ctx, seen, now, service)
+    return figures(forecast(entry, seen.line, windows, now, ctx.policy, service))
 
 
 def estimate_for(session: Session, ctx: HallContext, entry: QueueEntry, now: datetime):
@@ -351,6 +397,30 @@ def estimate_for(session: Session, ctx: HallContext, entry: QueueEntry, now: dat
 def wait_estimate(session: Session, ctx: HallContext, ticket: Ticket, now: datetime):
     """The estimate for a waiting ticket row (status page, re-queue)."""
     return estimate_for(session, ctx, entry_of(ticket), now)
+
+
+def estimates(
+    session: Session, ctx: HallContext, waiting: list[Ticket], now: datetime
+) -> dict[int, dict[str, Any]]:
+    """``wait_estimate`` of each waiting ticket, one line read and one simulation per item
+    group (the calls before a ticket do not depend on where the simulation stops)."""
+    groups: defaultdict[frozenset[str], list[Ticket]] = defaultdict(list)
+    for ticket in waiting:
+        code = ticket.item.code
+        groups[frozenset(ctx.item_groups.get(code, frozenset({code})))].append(ticket)
+    service = service_time(session, ctx, now)
+    out: dict[int, dict[str, Any]] = {}
+    for members in groups.values():
+        seen = hall_now(session, ctx, members[0].item.code)
+        windows = staffed_windows(ctx, seen, now, service)
+        told = forecasts(seen.line, windows, now, ctx.policy, service)
+        read = {e.ticket_id for e in seen.line}
+        for ticket in members:
+            if ticket.id in read:
+                out[ticket.id] = figures(told.get(ticket.id))
+            else:  # beyond the line read: the one-ticket way
+                out[ticket.id] = wait_estimate(session, ctx, ticket, now)
+    return out
 
 
 def newcomer(item_code: str, now: datetime) -> QueueEntry:

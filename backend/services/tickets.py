@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -16,6 +17,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.numbering import format_number, local_day, parse_number
 from ..domain.queue_policy import TIEBREAK_SLOTS, QueueEntry, queue_key_for, requeue_key
 from ..domain.tickets import Action, GreenReason, Priority, TicketState, next_state
+from . import appointments
 from .halls import HallContext, ItemInfo
 from .queue import (
     entry_of,
@@ -57,8 +59,35 @@ def issue_ticket(
     priority_reason: str | None = None,
     language: str = "zh",
     request_id: str | None = None,
+    appointment_id: int | None = None,
+    slot_start: datetime | None = None,
 ) -> dict[str, Any]:
+    """A new ticket. ``appointment_id`` links an appointment's check-in; ``slot_start`` (an
+    on-time check-in) makes it rank by its slot (``queue_policy``). ``priority=appointment``
+    without a link goes through the appointment check-in when the hall checks codes."""
     s = uow.session
+    if (
+        priority == Priority.APPOINTMENT.value
+        and appointment_id is None
+        and appointments.check_ticket_code(s, ctx, priority_reason)
+    ):
+        if not priority_reason:
+            raise InvalidInput(
+                "appointment_code_required",
+                "an appointment ticket needs its appointment code",
+                "priority_reason",
+            )
+        answer = appointments.check_in(
+            uow,
+            ctx,
+            actor,
+            code=priority_reason,
+            item_code=item_code,
+            language=language,
+            request_id=request_id,
+        )
+        answer.pop("appointment")
+        return answer
     item = ctx.item(s, item_code)
     if item is None:
         raise NotFound("item_not_found", f"no service item {item_code!r} in this hall", "item_code")
@@ -93,16 +122,20 @@ def issue_ticket(
         "state": TicketState.WAITING.value,
         "issued_at": uow.now,
         "waiting_since": uow.now,
-        "queue_key": queue_key_for(uow.now, seq),
+        "queue_key": queue_key_for(slot_start or uow.now, seq),
         "status_token": secrets.token_urlsafe(18),
         "device_id": actor.device_id,
         "language": language,
         "call_count": 0,
         "requeue_count": 0,
+        "appointment_id": appointment_id,
+        "slot_start": slot_start,
     }
     ticket_id = s.execute(_INSERT_TICKET, row).scalar_one()
     ticket = IssuedTicket(ticket_id, row["number"], item, row["state"], row["priority"])
-    entry = QueueEntry(ticket_id, item.code, priority, uow.now, row["queue_key"])
+    entry = QueueEntry(
+        ticket_id, item.code, priority, uow.now, row["queue_key"], slot_start=slot_start
+    )
     figure = estimate(s, ctx, seen, entry, uow.now)
     by_number = {w.number: w for w in ctx.config.windows}
     windows = [by_number[n] for n in sorted(ctx.windows_serving(item.code))]
@@ -112,7 +145,8 @@ def issue_ticket(
         "ticket.issued",
         "ticket",
         ticket.number,
-        {"ticket_id": ticket_id, "item": item.code, "priority": priority.value},
+        {"ticket_id": ticket_id, "item": item.code, "priority": priority.value}
+        | ({"appointment_id": appointment_id} if appointment_id else {}),
         request_id,
     )
     uow.emit(ctx.id, "ticket.issued", ticket_brief(ticket))
@@ -226,10 +260,10 @@ def latest_leg_by_token(session: Session, token: str) -> Ticket:
     return ticket
 
 
-def public_status(session: Session, ctx: HallContext, ticket: Ticket, now) -> dict[str, Any]:
-    """What the resident's status page shows: no personal data, plain wording."""
+def status_head(ctx: HallContext, ticket: Ticket) -> dict[str, Any]:
+    """The part of a public status that needs no figures: number, hall, item, state words."""
     zh, en = PUBLIC_STATE[TicketState(ticket.state)]
-    view: dict[str, Any] = {
+    return {
         "number": ticket.number,
         "hall": {"code": ctx.code, "name": {"zh": ctx.name_zh, "en": ctx.name_en}},
         "item": {
@@ -241,6 +275,11 @@ def public_status(session: Session, ctx: HallContext, ticket: Ticket, now) -> di
         "state_label_en": en,
         "issued_at": ticket.issued_at.isoformat(),
     }
+
+
+def public_status(session: Session, ctx: HallContext, ticket: Ticket, now) -> dict[str, Any]:
+    """What the resident's status page shows: no personal data, plain wording."""
+    view = status_head(ctx, ticket)
     if ticket.state == TicketState.WAITING:
         view |= wait_estimate(session, ctx, ticket, now)
     if ticket.state in (TicketState.CALLED, TicketState.SERVING) and ticket.window_id:
@@ -288,6 +327,7 @@ def requeue_ticket(
     ]
     ticket.queue_key = requeue_key(line, ctx.config.queue.requeue_behind, _key_now(uow), ctx.policy)
     ticket.state = new_state.value
+    ticket.slot_start = None  # a returning no-show waits in its class, not by its slot
     ticket.waiting_since = uow.now
     ticket.requeue_count += 1
     ticket.window_id = None

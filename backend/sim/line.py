@@ -5,7 +5,9 @@ item keeps two heaps, one in line order (class, queue key, id) and one by waitin
 aging guard), and tickets transferred to a window are kept apart. The policy's first choice for a
 window is always among: the tickets transferred to it, the longest-waiting ticket of each of its
 items (the aged ones go first, oldest first) and the first in line of each of its items (nobody
-aged: the first item in the window's order that has anyone, by class then queue key). So
+aged: the first item in the window's order that has anyone, by class then queue key). Slotted
+appointments (``queue_policy.SlottedLine``) are kept apart too, their class depending on the
+time: the first whose slot has begun and the first whose slot has not are candidates. So
 ``next_for`` hands just those candidates to ``queue_policy.choose_next`` — the server's own
 function decides, over a handful of tickets instead of the whole line.
 """
@@ -16,7 +18,7 @@ import heapq
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..domain.queue_policy import QueueEntry, QueuePolicy, choose_next, line_key
+from ..domain.queue_policy import QueueEntry, QueuePolicy, SlottedLine, choose_next, line_key
 
 
 class Line:
@@ -27,6 +29,7 @@ class Line:
         self.by_age: dict[str, list[tuple[tuple, int, QueueEntry]]] = {}
         self._added = 0  # heap tie-break, so entries are never compared
         self.targeted: dict[int, dict[int, QueueEntry]] = {}
+        self.slotted: dict[str, SlottedLine] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -38,8 +41,11 @@ class Line:
             self.targeted.setdefault(entry.target_window, {})[entry.ticket_id] = entry
             return
         self._added += 1
-        first = (line_key(entry, self.policy), self._added, entry)
-        heapq.heappush(self.in_line.setdefault(entry.item_code, []), first)
+        if entry.slot_start is not None:
+            self.slotted.setdefault(entry.item_code, SlottedLine()).add(entry)
+        else:
+            first = (line_key(entry, self.policy), self._added, entry)
+            heapq.heappush(self.in_line.setdefault(entry.item_code, []), first)
         age = ((entry.waiting_since, entry.queue_key, entry.ticket_id), self._added, entry)
         heapq.heappush(self.by_age.setdefault(entry.item_code, []), age)
 
@@ -48,6 +54,8 @@ class Line:
         entry = self.entries.pop(ticket_id, None)
         if entry is not None and entry.target_window is not None:
             self.targeted[entry.target_window].pop(ticket_id, None)
+        elif entry is not None and entry.slot_start is not None:
+            self.slotted[entry.item_code].discard(ticket_id)
 
     def _head(self, heap: list[tuple[tuple, int, QueueEntry]] | None) -> QueueEntry | None:
         entries = self.entries
@@ -58,20 +66,24 @@ class Line:
             heapq.heappop(heap)
         return None
 
-    def candidates(self, window: int, items: Sequence[str]) -> list[QueueEntry]:
+    def candidates(self, window: int, items: Sequence[str], now: datetime) -> list[QueueEntry]:
         found = list(self.targeted.get(window, {}).values())
         for code in items:
             first = self._head(self.in_line.get(code))
+            slotted = self.slotted.get(code)
+            heads = slotted.heads(now) if slotted else []
             if first is not None:
                 found.append(first)
+            found += heads
+            if first is not None or heads:
                 oldest = self._head(self.by_age.get(code))
-                if oldest is not first:
+                if oldest is not first and oldest not in heads:
                     found.append(oldest)
         return found
 
     def next_for(self, window: int, items: Sequence[str], now: datetime) -> QueueEntry | None:
         """What ``choose_next`` over the whole line would give this window now."""
-        found = self.candidates(window, items)
+        found = self.candidates(window, items, now)
         if not found:
             return None
         return choose_next(found, window, items, now, self.policy)

@@ -41,8 +41,11 @@ def add_headers(response: Response) -> Response:
     return response
 
 
-# A status token in a resident page or status API path: keep 4 characters to tell log lines apart.
-_TOKEN_IN_PATH = re.compile(r"(/t/|/api/v1/status/)([^/?#\s\"']{0,4})[^/?#\s\"']*")
+# A status token or an appointment's manage token in a resident page or API path: keep 4
+# characters to tell log lines apart.
+_TOKEN_IN_PATH = re.compile(
+    r"(/t/|/a/|/api/v1/status/|/api/v1/appointments/)([^/?#\s\"']{0,4})[^/?#\s\"']*"
+)
 
 
 def redact(text: str) -> str:

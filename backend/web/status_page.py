@@ -1,98 +1,134 @@
-"""The resident's page behind the receipt's QR code: plain HTML, no script, no inline style, no
-personal data (styles: display/status.css).
+"""The resident's page behind the receipt's QR code: server-rendered HTML, no inline script or
+style, no personal data (styles: display/status.css). It works with no script at all (it then
+reloads every 15 s); display/status.js keeps the ticket part live over the push channel (its
+ticket's own room, backend/live/status_watch.py) and rings when the number is called.
 
 It shows the case accepted from the ticket first when there is one (plain wording, deadline,
 result, missing materials), then the ticket: its place in the line and wait (the same estimate
 as the kiosk and the receipt), or where to go, or that the counter service is done; and once the
-service is finished the one-time rating form."""
+service is finished the one-time rating form. Its words are in Chinese, English or Uyghur
+(right to left): ``?lang=``, else the browser's language, else Chinese (links switch)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template_string, request
+from markupsafe import Markup, escape
 from sqlalchemy import select
+
+import i18n
 
 from ..api.framework import db, now, publisher, read
 from ..db.models import Case, Evaluation, Hall, Ticket
 from ..db.uow import Actor, UnitOfWork
-from ..domain.cases import RATING_ZH, Rating
+from ..domain.cases import Rating
 from ..domain.errors import DomainError, NotFound
 from ..services import case_queries, evaluations, halls, tickets
 
 bp = Blueprint("status_page", __name__)
 
-CASE_EN = {
-    "open": "In progress",
-    "suspended": "Waiting for missing materials",
-    "finished": "Completed",
-    "refused": "Not granted",
-}
-
-# Lead with the case when there is one: the ticket only says the counter service is done (its
-# state words are ``tickets.PUBLIC_STATE``). Styles in display/status.css; no script at all.
+# The page's words are the "status" gettext catalogue (i18n/messages/status.pot and its .po
+# files): the chosen language first, a second one below it (English under Chinese, Chinese
+# under any other). display/status.js redraws the live part with the same catalogue, read from
+# GET /i18n/status/<lang>.json (<html lang>, <body data-lang-alt>). Styles in status.css.
+DOMAIN = "status"
+# Lead with the case when there is one: the ticket only says the counter service is done.
 PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
+<html lang="{{ lang }}" dir="{{ dir }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="15">
-<title>{{ s.number if s else "查询" }} · 排队进度</title>
+<noscript><meta http-equiv="refresh" content="15"></noscript>
+<title>{{ s.number ~ " · " ~ P.title if s else P.title_lookup }}</title>
 <link rel="stylesheet" href="/assets/status.css">
-</head><body><main>
+{% if s %}<script src="/vendor/socket.io.min.js" defer></script>
+<script src="/assets/status.js" defer></script>{% endif %}
+</head><body{% if s %} data-state="{{ s.state }}" data-lang-alt="{{ second }}"{% endif %}><main>
+ <nav class="langs" aria-label="{{ P.languages }}">{% for l in languages %}{% if not loop.first %} · {% endif %}{% if l.code == lang %}<b aria-current="true">{{ l.name }}</b>{% else %}<a href="?lang={{ l.code }}" lang="{{ l.code }}" dir="{{ l.dir }}">{{ l.name }}</a>{% endif %}{% endfor %}</nav>
 {% if s %}
- <h1>{{ s.hall.name.zh }}<span class="en">{{ s.hall.name.en }}</span></h1>
+ <h1>{{ name(s.hall.name) }}<span class="alt">{{ alt_name(s.hall.name) }}</span></h1>
  {% if c %}<section class="case case-{{ c.state }}" id="case">
-  <h2>办件进度 <span class="muted">Case progress</span></h2>
-  <div class="state c-{{ c.state }}" id="case-state">{{ c.state_label }}<span class="en">{{ case_en }}</span></div>
-  <p class="big">{{ c.wording }}</p>
-  <p class="muted">受理编号 Case number {{ c.number }} · {{ c.item.name.zh }}</p>
-  {% if c.deadline %}<p>承诺办结时间 Promised by：<b>{{ c.deadline }}</b>{% if c.state == "suspended" %}（补正期间暂停计时 / paused while materials are missing）{% endif %}</p>{% endif %}
-  {% if c.missing_materials %}<p>需补正材料 Missing materials：</p><ul>{% for m in c.missing_materials %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}
-  {% if c.result %}<p>办理结果 Result：{{ c.result }}</p>{% endif %}
-  {% if c.refuse_reason %}<p>原因 Reason：{{ c.refuse_reason }}</p>{% endif %}
+  <h2>{{ P.case_progress }} <span class="muted">{{ S.case_progress }}</span></h2>
+  <div class="state c-{{ c.state }}" id="case-state">{{ P["case_state_" ~ c.state] }}<span class="alt">{{ S["case_state_" ~ c.state] }}</span></div>
+  <p class="big">{{ P["case_words_" ~ c.state] }}</p>
+  <p class="muted">{{ P.case_number }} {{ S.case_number }} {{ c.number }} · {{ name(c.item.name) }}</p>
+  {% if c.deadline %}<p>{{ P.promised_by }} {{ S.promised_by }}：<b>{{ c.deadline }}</b>{% if c.state == "suspended" %}（{{ P.paused }} / {{ S.paused }}）{% endif %}</p>{% endif %}
+  {% if c.missing_materials %}<p>{{ P.missing_materials }} {{ S.missing_materials }}：</p><ul>{% for m in c.missing_materials %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}
+  {% if c.result %}<p>{{ P.result }} {{ S.result }}：{{ c.result }}</p>{% endif %}
+  {% if c.refuse_reason %}<p>{{ P.reason }} {{ S.reason }}：{{ c.refuse_reason }}</p>{% endif %}
  </section>{% endif %}
  <section class="ticket ticket-{{ s.state }}" id="ticket">
-  <div class="muted">您的号码 Your number</div><div class="num">{{ s.number }}</div>
-  <div class="big">{{ s.item.name.zh }}</div><div class="muted">{{ s.item.name.en }}</div>
-  <div class="state s-{{ s.state }}" id="ticket-state">{{ s.state_label }}<span class="en">{{ s.state_label_en }}</span></div>
+  <div class="muted">{{ P.your_number }} {{ S.your_number }}</div><div class="num">{{ s.number }}</div>
+  <div class="big">{{ name(s.item.name) }}</div><div class="muted">{{ alt_name(s.item.name) }}</div>
+  <div class="state s-{{ s.state }}" id="ticket-state">{{ P["ticket_" ~ s.state] }}<span class="alt">{{ S["ticket_" ~ s.state] }}</span></div>
+  <div id="where">
  {% if s.state == "waiting" and wait %}
-  {% if s.people_ahead %}<p class="big" id="wait">前面还有 <b>{{ s.people_ahead }}</b> 人，预计等待{{ wait.zh }}</p>
-  <p class="muted">{{ s.people_ahead }} ahead of you, {{ wait.en }}</p>
-  {% elif s.estimated_wait_minutes %}<p class="big" id="wait">前面没有人，预计等待{{ wait.zh }}</p>
-  <p class="muted">No one ahead of you; {{ wait.en }}</p>
-  {% else %}<p class="big" id="wait">前面没有人，即将叫号，请留意叫号屏</p>
-  <p class="muted">No one ahead of you: watch the display for your number</p>{% endif %}
+  {% if s.people_ahead %}<p class="big" id="wait">{{ say(P.ahead, ("n",), n=s.people_ahead, wait=wait.P) }}</p>
+  <p class="muted">{{ say(S.ahead, n=s.people_ahead, wait=wait.S) }}</p>
+  {% elif s.estimated_wait_minutes %}<p class="big" id="wait">{{ say(P.none_ahead_wait, wait=wait.P) }}</p>
+  <p class="muted">{{ say(S.none_ahead_wait, wait=wait.S) }}</p>
+  {% else %}<p class="big" id="wait">{{ P.none_ahead }}</p>
+  <p class="muted">{{ S.none_ahead }}</p>{% endif %}
  {% elif s.state == "waiting" %}
-  <p class="big" id="wait">当前无窗口办理，窗口开放后按顺序叫号</p>
-  <p class="muted">No window open now: you are called in turn once one opens</p>
+  <p class="big" id="wait">{{ P.no_window }}</p>
+  <p class="muted">{{ S.no_window }}</p>
  {% elif s.window %}
-  <p class="big">请到 <b>{{ s.window.name.zh }}</b> 办理</p><p class="muted">Please go to {{ s.window.name.en or s.window.number }}</p>
+  {% if s.state == "called" %}<p class="callout" id="callout">{{ say(P.go_to_window, window=s.window.number) }}<span class="alt">{{ say(S.go_to_window, window=s.window.number) }}</span></p>{% endif %}
+  <p class="big">{{ say(P.go_to_name, ("name",), name=name(s.window.name)) }}</p><p class="muted">{{ say(S.go_to_name, name=name(s.window.name, second) or s.window.number) }}</p>
  {% elif s.state == "no_show" %}
-  <p>您已过号，请到服务台或窗口说明，工作人员可为您重新排队。</p><p class="muted">You missed your call; ask staff to re-queue you.</p>
+  <p>{{ P.no_show_text }}</p><p class="muted">{{ S.no_show_text }}</p>
  {% elif s.state == "finished" and c %}
-  <p class="muted">办件进度见上方 · The progress of your case is shown above</p>
- {% endif %}</section>
- {% if rate == "open" %}<section><h2>请您评价本次服务 Rate this service</h2>
-  <form method="post" action="/t/{{ token }}/rate">
-  {% for value, label in ratings %}<button name="rating" value="{{ value }}" class="rate">{{ label }}</button>{% endfor %}
-  <p><textarea name="comment" maxlength="400" rows="2" placeholder="意见建议（选填）"></textarea></p></form>
- </section>{% elif rate == "done" %}<section><p>感谢您的评价！Thank you for your rating.</p></section>{% endif %}
+  <p class="muted">{{ P.case_above }} · {{ S.case_above }}</p>
+ {% endif %}</div>
+  {% if s.state in ("waiting", "called") %}<p class="alerts" id="alerts-row" hidden><button type="button" id="alerts">{{ P.alerts }}<span class="alt">{{ S.alerts }}</span></button></p>{% endif %}
+ </section>
+ {% if rate == "open" %}<section><h2>{{ P.rate_title }} <span class="muted">{{ S.rate_title }}</span></h2>
+  <form method="post" action="/t/{{ token }}/rate"><input type="hidden" name="lang" value="{{ lang }}">
+  {% for value in ratings %}<button name="rating" value="{{ value }}" class="rate">{{ P["rating_" ~ value] }}<span class="alt">{{ S["rating_" ~ value] }}</span></button>{% endfor %}
+  <p><textarea name="comment" maxlength="400" rows="2" placeholder="{{ P.comment }}"></textarea></p></form>
+ </section>{% elif rate == "done" %}<section><p>{{ P.rated }} {{ S.rated }}</p></section>{% endif %}
  {% if error %}<section><p class="error">{{ error }}</p></section>{% endif %}
- <p class="muted">本页每15秒自动刷新 · refreshes every 15 s</p>
+ <p class="muted" id="live-note">{{ P.refresh_note }} · {{ S.refresh_note }}</p>
 {% else %}
- <section><div class="state s-no_show">未找到该号码</div><p class="muted">Ticket not found. 请核对二维码或咨询工作人员。</p></section>
+ <section><div class="state s-no_show">{{ P.not_found }}</div><p class="muted">{{ S.not_found }}. {{ P.not_found_hint }}</p></section>
 {% endif %}
 </main></body></html>"""
 
 
-def wait_words(minutes: int | None) -> dict[str, str] | None:
-    """The wait as the receipt words it (约 1 小时 15 分钟), in both languages; None: no figure."""
+def pick_language() -> str:
+    """?lang= when we have it, else the browser's first language we have, else Chinese."""
+    catalogues = i18n.default
+    wanted = request.args.get("lang") or request.form.get("lang")
+    if wanted and catalogues.resolve(wanted):
+        return catalogues.resolve(wanted)
+    for value, _quality in request.accept_languages:
+        code = catalogues.resolve(value)
+        if code:
+            return code
+    return i18n.SOURCE
+
+
+def second_language(lang: str) -> str:
+    """The line under each one: English under Chinese, Chinese under every other language."""
+    return "en" if lang == i18n.SOURCE else i18n.SOURCE
+
+
+def wait_words(minutes: int | None, texts: dict[str, str]) -> str | None:
+    """The wait as the receipt words it (约 1 小时 15 分钟); None: no figure."""
     if minutes is None:
         return None
     if minutes <= 0:
-        return {"zh": "即将叫号", "en": "to be called soon"}
+        return texts["wait_soon"]
     hours, mins = divmod(minutes, 60)
     if not hours:
-        return {"zh": f"约 {mins} 分钟", "en": f"about {mins} min"}
-    zh = f"约 {hours} 小时" + (f" {mins} 分钟" if mins else "")
-    return {"zh": zh, "en": f"about {hours} h" + (f" {mins} min" if mins else "")}
+        return texts["wait_minutes"].format(m=mins)
+    if not mins:
+        return texts["wait_hours"].format(h=hours)
+    return texts["wait_hours_minutes"].format(h=hours, m=mins)
+
+
+def say(template: str, bold: tuple[str, ...] = (), **values) -> Markup:
+    """A catalogue text with its placeholders filled in and escaped; those named in ``bold``
+    in bold type."""
+    parts = {k: Markup("<b>{}</b>").format(v) if k in bold else v for k, v in values.items()}
+    return Markup(escape(template)).format(**parts)
 
 
 def _page(token: str):
@@ -122,17 +158,40 @@ def _page(token: str):
 
 def _render(token: str, error: str | None = None, status: int = 200):
     ticket, case, rate = _page(token)
-    ratings = [(r.value, RATING_ZH[r]) for r in Rating]
+    lang = pick_language()
+    alt = second_language(lang)
+    primary, secondary = i18n.texts(DOMAIN, lang), i18n.texts(DOMAIN, alt)
     known = ticket and ticket.get("people_ahead") is not None
+    minutes = ticket.get("estimated_wait_minutes") if known else None
+    wait = wait_words(minutes, primary)
+    figures = {"P": wait, "S": wait_words(minutes, secondary)} if wait else None
+
+    def name(names: dict[str, str], which: str = lang) -> str:
+        """A hall, item or window name in ``which`` language (they have zh and en only)."""
+        return (names.get("en") if which == "en" else None) or names.get("zh") or ""
+
+    def alt_name(names: dict[str, str]) -> str:
+        """The other one of the two names, or "" when there is no other."""
+        other = names.get("zh") if lang == "en" else names.get("en")
+        return "" if other == name(names) else (other or "")
+
     page = render_template_string(
         PAGE,
         s=ticket,
         c=case,
-        case_en=CASE_EN.get(case["state"], "") if case else "",
-        wait=wait_words(ticket.get("estimated_wait_minutes")) if known else None,
+        P=primary,
+        S=secondary,
+        lang=lang,
+        second=alt,
+        dir=i18n.direction(lang),
+        languages=i18n.languages(),
+        name=name,
+        alt_name=alt_name,
+        say=say,
+        wait=figures,
         rate=rate,
         token=token,
-        ratings=ratings,
+        ratings=[r.value for r in Rating],
         error=error,
     )
     return page, status if ticket else 404
@@ -157,4 +216,5 @@ def rate(token: str):
             uow.commit(publisher())
     except DomainError as exc:
         return _render(token, error=exc.message, status=409 if exc.kind == "conflict" else 400)
-    return redirect(f"/t/{token}", code=303)
+    lang = pick_language()
+    return redirect(f"/t/{token}" + (f"?lang={lang}" if lang != i18n.SOURCE else ""), code=303)

@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from ..appointments import AppointmentsScreen
+from ..appointments import pair as appointments_pair
 from ..i18n import pair, tr
 from ..lookuplocks import LookupUnlockForm
 from ..screens import (
@@ -22,6 +24,7 @@ from ..screens import (
     PauseChoices,
     TransferChoices,
 )
+from .appointments import AppointmentsPage
 from .casedialogs import AcceptDialog, CaseActionDialog, MissingDialog
 from .cases import CasesPage
 from .dialogs import CallNumberDialog, PauseDialog, RequeueDialog, TransferDialog
@@ -65,6 +68,9 @@ class CounterWindow(QWidget):
     case_action_submitted = Signal(str, str, object)  # kind, case number, values
     lookup_unlock_dialog_requested = Signal()
     lookup_unlock_submitted = Signal(str, str)  # scope (number | device), key
+    appointments_requested = Signal()
+    appointments_closed = Signal()
+    appointments_refresh_requested = Signal()
     material_toggled = Signal(int, bool)
     retry_requested = Signal()
     message_dismissed = Signal()
@@ -90,6 +96,8 @@ class CounterWindow(QWidget):
         self.stack.addWidget(self.login_page)
         self.stack.addWidget(self.main_page)
         self.stack.addWidget(self.cases_page)
+        self.appointments_page = AppointmentsPage(lang)
+        self.stack.addWidget(self.appointments_page)
         root.addWidget(self.stack, 1)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
@@ -145,6 +153,11 @@ class CounterWindow(QWidget):
         layout.addWidget(self.notice, 1, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(0)
         layout.addWidget(self.clerk)
+        self.appointments_button = button(
+            " ".join(appointments_pair("appointments", self.lang)), "appointments"
+        )
+        self.appointments_button.hide()
+        layout.addWidget(self.appointments_button)
         self.cases_button = button(" ".join(pair("my_cases", self.lang)), "myCases")
         self.cases_button.hide()
         layout.addWidget(self.cases_button)
@@ -167,12 +180,24 @@ class CounterWindow(QWidget):
         self.cases_page.selected.connect(self.case_selected)
         self.cases_page.action.connect(self.case_dialog_requested)
         self.cases_page.unlock_lookup.connect(self.lookup_unlock_dialog_requested)
+        self.appointments_button.clicked.connect(self._appointments_button)
+        self.appointments_page.back.connect(self.appointments_closed)
+        self.appointments_page.refresh.connect(self.appointments_refresh_requested)
+
+    def _appointments_button(self) -> None:
+        """The header button opens 今日预约, or goes back to the window from there."""
+        if self.stack.currentWidget() is self.appointments_page:
+            self.appointments_closed.emit()
+        else:
+            self.appointments_requested.emit()
 
     def _cases_button(self) -> None:
         """The header button opens My cases, or goes back to the window from there."""
         if self.stack.currentWidget() is self.cases_page:
             self.cases_closed.emit()
         else:
+            if self.stack.currentWidget() is self.appointments_page:
+                self.appointments_closed.emit()
             self.cases_requested.emit()
 
     def _action(self, key: str) -> None:
@@ -216,13 +241,15 @@ class CounterWindow(QWidget):
         self.state_chip.hide()
         self.sign_out_button.hide()
         self.cases_button.hide()
+        self.appointments_button.hide()
 
     def show_main(self, screen: MainScreen) -> None:
         self.main_page.set_screen(screen)
-        if self.stack.currentWidget() is not self.cases_page:
+        if self.stack.currentWidget() not in (self.cases_page, self.appointments_page):
             self.stack.setCurrentWidget(self.main_page)
         self.cases_button.setText(screen.cases_label or " ".join(pair("my_cases", self.lang)))
         self.cases_button.show()
+        self.appointments_button.show()
         self.window_title.setText(screen.window_title)
         self.clerk.setText(screen.clerk)
         self.state_chip.setText(screen.state_text)
@@ -259,6 +286,7 @@ class CounterWindow(QWidget):
             self.window_title,
             self.state_chip,
             self.clerk,
+            self.appointments_button,
             self.cases_button,
             self.sign_out_button,
         )
@@ -298,6 +326,19 @@ class CounterWindow(QWidget):
             return
         self.cases_page.set_screen(screen)
         self.stack.setCurrentWidget(self.cases_page)
+
+    def show_appointments(self, screen: AppointmentsScreen | None) -> None:
+        """今日预约 over the main page; None goes back to the main page."""
+        if screen is None:
+            if self.stack.currentWidget() is self.appointments_page:
+                self.stack.setCurrentWidget(self.main_page)
+            return
+        self.appointments_page.set_screen(screen)
+        self.stack.setCurrentWidget(self.appointments_page)
+
+    def set_appointments_label(self, text: str) -> None:
+        self.appointments_button.setText(text)
+        self._fit_notice()
 
     def open_accept(self, form: AcceptForm) -> None:
         dialog = AcceptDialog(form, self.lang, self)

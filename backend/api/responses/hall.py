@@ -89,6 +89,7 @@ class ItemBase(Answer):
 
 class CatalogItem(ItemBase, Availability):
     windows: list[int] = Field(description="numbers of the windows serving it")
+    waiting: int = Field(description="people waiting for it now")
 
 
 class ItemNow(ItemBase, Availability):
@@ -111,6 +112,10 @@ class HallInfo(CodeName):
     supervision_phone: str
     announcements: list[str]
     hours: HoursView
+    public_url: str = Field(
+        description="the address residents' phones open (receipt QR codes: <public_url>/t/"
+        "<token>); empty when the hall file sets none"
+    )
 
 
 class CatalogWindow(Answer):
@@ -125,6 +130,10 @@ class Catalog(Answer):
     hall: HallInfo
     departments: list[CodeName]
     items: list[CatalogItem]
+    frequent: list[str] = Field(
+        description="常办事项: codes of the items most issued in the last 30 days, most first "
+        "(at most 6; ties in catalog order; read at most once a minute)"
+    )
     windows: list[CatalogWindow]
 
 

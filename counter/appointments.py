@@ -1,0 +1,282 @@
+"""今日预约 at the counter: today's slots of the window's items with their appointments (names
+and phones masked, as the API gives them), refreshed on appointment.* live events (debounced)
+and on a timer. No widgets here: the view is anything with the setters of `AppointmentsView`
+(counter.views.window.CounterWindow implements them); api, runner and scheduler are the
+presenter's (clientlib), so every request runs off the GUI thread.
+
+The Presenter owns one (optional) panel: start(items) when the clerk is signed in to a window,
+stop() when they leave; it forwards live events and the page's open / close / refresh."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from clientlib.api import ApiError, ApiUnavailable
+from clientlib.plumbing import Plumbing, Runner, Scheduler
+
+log = logging.getLogger(__name__)
+
+TEXT: dict[str, tuple[str, str]] = {
+    "appointments": ("今日预约", "Appointments"),
+    "appointments_count": ("今日预约 ({n})", "Appointments ({n})"),
+    "col_slot": ("时段", "Slot"),
+    "col_item": ("事项", "Service"),
+    "col_capacity": ("容量", "Capacity"),
+    "col_booked": ("待签到", "Booked"),
+    "col_checked_in": ("已签到", "Checked in"),
+    "col_no_show": ("未到", "No-show"),
+    "col_people": ("预约人", "Residents"),
+    "summary": (
+        "{day}  本窗口事项：待签到 {booked} · 已签到 {checked_in} · 未到 {no_show}",
+        "{day}  this window's services: booked {booked} · checked in {checked_in} · "
+        "no-show {no_show}",
+    ),
+    "none": ("今日本窗口事项暂无预约", "No appointments today for this window's services"),
+    "loading": ("正在读取今日预约…", "Loading today's appointments…"),
+    "unreachable": ("暂时连不上服务器，稍后自动重试", "Server unreachable; retrying"),
+    "refused": ("读取预约失败：{message}", "Appointments not loaded: {message}"),
+    "state_booked": ("待签到", "booked"),
+    "state_checked_in": ("已签到", "checked in"),
+    "state_no_show": ("未到", "no-show"),
+    "state_cancelled": ("已取消", "cancelled"),
+}
+
+
+def pair(key: str, lang: str = "zh", **values: Any) -> tuple[str, str]:
+    """(primary, secondary): Chinese first, or English first for language "en"."""
+    zh, en = (s.format(**values) for s in TEXT[key])
+    return (en, zh) if lang == "en" else (zh, en)
+
+
+def tr(key: str, lang: str = "zh", **values: Any) -> str:
+    return pair(key, lang, **values)[0]
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    slot: str  # "09:00–09:30"
+    item: str
+    capacity: int
+    booked: int
+    checked_in: int
+    no_show: int
+    people: str  # "王*五 138****5678 待签到；李* 已签到 A003"
+    codes: tuple[str, ...]
+    past: bool = False  # the slot is over
+
+
+@dataclass(frozen=True)
+class AppointmentsScreen:
+    title: str
+    summary: str
+    info: str
+    rows: tuple[AppointmentRow, ...]
+
+
+class AppointmentsView(Protocol):
+    def show_appointments(self, screen: AppointmentsScreen | None) -> None: ...
+
+    def set_appointments_label(self, text: str) -> None: ...
+
+
+def _hhmm(iso: str) -> str:
+    return iso[11:16] if len(iso) >= 16 else iso
+
+
+def build_screen(
+    data: dict | None, items: frozenset[str], lang: str, info: str = "", now_iso: str = ""
+) -> AppointmentsScreen:
+    """The page from GET /appointments/today: the slots of `items` that have appointments."""
+    title = " ".join(pair("appointments", lang))
+    if data is None:
+        return AppointmentsScreen(title, "", info or tr("loading", lang), ())
+    rows = []
+    totals = {"booked": 0, "checked_in": 0, "no_show": 0}
+    for s in data.get("slots") or ():
+        item = s.get("item") or {}
+        if item.get("code") not in items or not (s.get("appointments") or s.get("booked")):
+            continue
+        for key in totals:
+            totals[key] += int(s.get(key) or 0)
+        people = []
+        for a in s.get("appointments") or ():
+            words = [a.get("name_masked", ""), a.get("phone_masked", "")]
+            state = a.get("state", "")
+            if f"state_{state}" in TEXT:
+                words.append(tr(f"state_{state}", lang))
+            if a.get("ticket_number"):
+                words.append(a["ticket_number"])
+            people.append(" ".join(w for w in words if w))
+        name = item.get("name") or {}
+        rows.append(
+            AppointmentRow(
+                slot=f"{_hhmm(s.get('start', ''))}–{_hhmm(s.get('end', ''))}",
+                item=(name.get(lang) or name.get("zh") or item.get("code", "")),
+                capacity=int(s.get("capacity") or 0),
+                booked=int(s.get("booked") or 0),
+                checked_in=int(s.get("checked_in") or 0),
+                no_show=int(s.get("no_show") or 0),
+                people="；".join(people),
+                codes=tuple(a.get("code", "") for a in s.get("appointments") or ()),
+                past=bool(now_iso) and s.get("end", "") <= now_iso,
+            )
+        )
+    rows.sort(key=lambda r: (r.slot, r.item))
+    summary = tr("summary", lang, day=data.get("day", ""), **totals)
+    return AppointmentsScreen(
+        title, summary, info or ("" if rows else tr("none", lang)), tuple(rows)
+    )
+
+
+class AppointmentsPanel(Plumbing):
+    """Loads and shows today's appointments of the window's items; see the module docstring."""
+
+    def __init__(
+        self,
+        view: AppointmentsView,
+        api: Any,
+        runner: Runner,
+        scheduler: Scheduler,
+        lang: str = "zh",
+        refresh_seconds: float = 60.0,
+        debounce_seconds: float = 1.0,
+    ):
+        self.view, self.api, self.runner, self.scheduler = view, api, runner, scheduler
+        self.lang = lang
+        self.refresh_seconds, self.debounce_seconds = refresh_seconds, debounce_seconds
+        self.items: frozenset[str] = frozenset()
+        self.active = False  # a clerk is signed in to a window
+        self.is_open = False  # the page is showing
+        self.data: dict | None = None
+        self.info = ""
+        self.loads = 0  # answers received (tests wait on it)
+        self._loading = self._again = False
+        self._session = 0
+        self._timers: dict[str, Any] = {}
+        self._stopped = False
+
+    # -- lifecycle (called by the presenter) ----------------------------------------------------
+    def start(self, items: Iterable[str]) -> None:
+        self.items = frozenset(items)
+        self.active, self.data, self.info = True, None, ""
+        self._session += 1
+        self._start_timer("refresh", self.refresh_seconds, self.load, True)
+        self._label()
+        self.load()
+
+    def stop(self) -> None:
+        """Signed out (or the counter closes): forget the day, hide the page."""
+        self.active = False
+        self._session += 1
+        self._loading = self._again = False
+        for name in list(self._timers):
+            self._stop_timer(name)
+        self.data = None
+        if self.is_open:
+            self.is_open = False
+            self.view.show_appointments(None)
+
+    def set_items(self, items: Iterable[str]) -> None:
+        items = frozenset(items)
+        if items != self.items:
+            self.items = items
+            self._render()
+
+    # -- the page ---------------------------------------------------------------------------------
+    def open(self) -> None:
+        if not self.active:
+            return
+        self.is_open = True
+        self._render()
+        self.load()
+
+    def close(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            self.view.show_appointments(None)
+
+    def on_event(self, event: dict) -> None:
+        """appointment.* about one of this window's items (or naming none): reload soon."""
+        kind = event.get("type", "")
+        if not self.active or not kind.startswith("appointment."):
+            return
+        item = (event.get("data") or {}).get("item")
+        code = item.get("code") if isinstance(item, dict) else item
+        if (code is None or code in self.items) and "debounce" not in self._timers:
+            self._start_timer("debounce", self.debounce_seconds, self._debounced)
+
+    def _debounced(self) -> None:
+        self._timers.pop("debounce", None)
+        self.load()
+
+    # -- loading ----------------------------------------------------------------------------------
+    def load(self) -> None:
+        if not self.active:
+            return
+        if self._loading:
+            self._again = True
+            return
+        self._loading, self._again = True, False
+        session = self._session
+        path = self.api.hall_path("/appointments/today")
+        self._call(
+            lambda: self.api.get(path),
+            lambda data: self._loaded(session, data),
+            lambda exc: self._failed(session, exc),
+        )
+
+    def _loaded(self, session: int, data: dict) -> None:
+        if session != self._session:
+            return
+        self._loading = False
+        self.data, self.info = data or {}, ""
+        self.loads += 1
+        self._label()
+        self._render()
+        if self._again:
+            self.load()
+
+    def _failed(self, session: int, exc: Exception) -> None:
+        if session != self._session:
+            return
+        self._loading = False
+        if isinstance(exc, ApiUnavailable):
+            self.info = tr("unreachable", self.lang)
+        elif isinstance(exc, ApiError):
+            self.info = tr("refused", self.lang, message=exc.message)
+        else:
+            log.exception("appointments not loaded", exc_info=exc)
+            self.info = tr("refused", self.lang, message=str(exc))
+        self._render()
+        if self._again and not isinstance(exc, ApiUnavailable):
+            self.load()
+
+    # -- rendering --------------------------------------------------------------------------------
+    def screen(self) -> AppointmentsScreen:
+        return build_screen(self.data, self.items, self.lang, self.info, self._now_iso())
+
+    def _now_iso(self) -> str:
+        """The hall's "now" in the slots' own offset, for greying past slots (string compare)."""
+        from datetime import datetime
+
+        slots = (self.data or {}).get("slots") or ()
+        if not slots:
+            return ""
+        try:
+            tz = datetime.fromisoformat(slots[0]["start"]).tzinfo
+            return datetime.now(tz).isoformat(timespec="seconds")
+        except (KeyError, TypeError, ValueError):
+            return ""
+
+    def _render(self) -> None:
+        if self.is_open and self.active:
+            self.view.show_appointments(self.screen())
+
+    def _label(self) -> None:
+        rows = self.screen().rows if self.data is not None else ()
+        waiting = sum(r.booked for r in rows)
+        key = "appointments_count" if waiting else "appointments"
+        self.view.set_appointments_label(" ".join(pair(key, self.lang, n=waiting)))
