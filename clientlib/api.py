@@ -161,6 +161,23 @@ class ApiClient:
             body["priority_reason"] = priority_reason
         return self.post(self.hall_path("/tickets"), body, request_id)
 
+    def check_in(
+        self,
+        request_id: str,
+        code: str | None = None,
+        phone_last4: str | None = None,
+        item_code: str | None = None,
+        language: str = "zh",
+    ) -> dict:
+        """预约签到: the appointment's ``code``, or ``phone_last4`` with ``item_code``; answers
+        like issue_ticket plus ``appointment`` (slot, on_time, explanation)."""
+        body: dict = {"request_id": request_id, "language": language}
+        if code is not None:
+            body["code"] = code
+        else:
+            body |= {"phone_last4": phone_last4, "item_code": item_code}
+        return self.post(self.hall_path("/appointments/check-in"), body, request_id)
+
     def ticket(self, number: str) -> dict:
         return self.get(self.hall_path(f"/tickets/{number}"))
 

@@ -18,6 +18,7 @@ from .presenter import Presenter
 from .printer import KioskPrinter
 from .views.style import apply_theme
 from .views.window import KioskWindow
+from .voice import speaker_for
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Kiosk:
     printer: Any
     runner: QtRunner
     print_runner: QtRunner
+    voice_runner: QtRunner
     scheduler: QtScheduler
 
     def close(self) -> None:
@@ -40,6 +42,8 @@ class Kiosk:
         self.window.close()
         self.runner.wait(10_000)
         self.print_runner.wait(int(self.presenter.config.printer.job_timeout * 1000) + 5000)
+        self.presenter.speaker.stop()
+        self.voice_runner.wait(5000)
 
 
 def api_client(config: KioskConfig) -> ApiClient:
@@ -57,7 +61,9 @@ def connect(window: KioskWindow, p: Presenter) -> None:
     w = window
     w.home_requested.connect(p.go_home)
     w.back_requested.connect(p.back)
-    w.language_toggled.connect(p.toggle_language)
+    w.language_requested.connect(p.language_button)
+    w.language_chosen.connect(p.choose_language)
+    w.languages_dismissed.connect(p.close_languages)
     w.department_chosen.connect(p.open_department)
     w.item_chosen.connect(p.open_item)
     w.search_opened.connect(p.open_search)
@@ -71,6 +77,7 @@ def connect(window: KioskWindow, p: Presenter) -> None:
     w.appointment_erased.connect(p.appointment_erase)
     w.appointment_cleared.connect(p.appointment_clear)
     w.appointment_submitted.connect(p.submit_appointment)
+    w.appointment_switched.connect(p.switch_appointment_way)
     w.case_query_opened.connect(p.open_case_query)
     w.case_digit.connect(p.case_digit)
     w.case_erased.connect(p.case_erase)
@@ -82,22 +89,29 @@ def connect(window: KioskWindow, p: Presenter) -> None:
     w.print_guide_requested.connect(p.print_guide)
     w.reprint_requested.connect(p.reprint)
     w.done_requested.connect(p.go_home)
+    w.speak_requested.connect(p.speak)
     w.activity.connect(p.user_activity)
 
 
-def create_kiosk(config: KioskConfig, api: Any = None, printer: Any = None) -> Kiosk:
-    """Build (not show) a kiosk; `api` and `printer` default to the real ones from config."""
+def create_kiosk(
+    config: KioskConfig, api: Any = None, printer: Any = None, speaker: Any = None
+) -> Kiosk:
+    """Build (not show) a kiosk; `api`, `printer` and `speaker` default to the real ones."""
     app = QApplication.instance()
     apply_theme(app)
     window = KioskWindow()
     scheduler = QtScheduler(window)
     runner = QtRunner(threads=4)
     print_runner = QtRunner(threads=1)  # one job at a time; never blocks network calls
+    voice_runner = QtRunner(threads=1)  # one sentence at a time
     api = api if api is not None else api_client(config)
     printer = printer if printer is not None else KioskPrinter(config.printer)
-    presenter = Presenter(window, api, printer, scheduler, config, runner, print_runner)
+    speaker = speaker if speaker is not None else speaker_for(config.voice)
+    presenter = Presenter(
+        window, api, printer, scheduler, config, runner, print_runner, speaker, voice_runner
+    )
     connect(window, presenter)
-    return Kiosk(window, presenter, api, printer, runner, print_runner, scheduler)
+    return Kiosk(window, presenter, api, printer, runner, print_runner, voice_runner, scheduler)
 
 
 def run(config: KioskConfig, windowed: bool = False, size: tuple[int, int] = (1080, 1920)) -> int:

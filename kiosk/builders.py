@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from clientlib.printing import GuideReceipt, TicketReceipt
 
 from .catalog import Catalog, Item
-from .i18n import tr, wait_text
+from .i18n import join, names, pair, tr, wait_text
 from .screens import (
     ConfirmationScreen,
     GreenScreen,
@@ -33,7 +33,7 @@ class Mode:
     """A priority the resident chose before the item: green channel or appointment."""
 
     priority: str  # green | appointment
-    reason: str  # elderly|disabled|pregnant|serviceman, or the appointment code
+    reason: str  # elderly|disabled|pregnant|serviceman, or the phone's last 4 digits
 
     def label(self, lang: str) -> str:
         if self.priority == "green":
@@ -75,21 +75,30 @@ def kind_label(item: Item, lang: str) -> str:
 
 def unavailable_text(item: Item, lang: str) -> str:
     """暂停取号 · 当前无窗口办理 · 今日服务时间 08:30–12:00、14:00–17:30"""
-    pick_lang = 1 if lang == "en" else 0
-    parts = [tr("not_available", lang), item.reason[pick_lang] or tr("no_window_tile", lang)]
-    if item.hours[pick_lang]:
-        parts.append(item.hours[pick_lang])
+    parts = [tr("not_available", lang), pair(item.reason, lang) or tr("no_window_tile", lang)]
+    if pair(item.hours, lang):
+        parts.append(pair(item.hours, lang))
     return " · ".join(parts)
 
 
-def item_tile(item: Item, lang: str) -> Tile:
-    """An item to tap; one that cannot be taken now is greyed, untappable and says why."""
+def queue_now(item: Item, lang: str) -> list[str]:
+    """How many wait for the item now, and whether a window serves it now."""
+    parts = []
+    if item.waiting is not None:
+        n = item.waiting
+        parts.append(tr("tile_waiting", lang, n=n) if n else tr("tile_no_one_waiting", lang))
+    parts.append(tr("tile_served_now", lang) if item.window_open else tr("no_window_tile", lang))
+    return parts
+
+
+def item_tile(item: Item, lang: str, short: bool = False) -> Tile:
+    """An item to tap; one that cannot be taken now is greyed, untappable and says why.
+    ``short`` (常办事项) leaves out how long it takes and the service hours."""
     if not item.available:
-        return Tile(item.code, item.name(lang), unavailable_text(item, lang), enabled=False)
-    subtitle = kind_label(item, lang)
-    if not item.window_open:
-        subtitle += " · " + tr("no_window_tile", lang)
-    return Tile(item.code, item.name(lang), subtitle)
+        why = tr("not_available", lang) if short else unavailable_text(item, lang)
+        return Tile(item.code, item.name(lang), why, enabled=False)
+    parts = queue_now(item, lang) if short else [kind_label(item, lang), *queue_now(item, lang)]
+    return Tile(item.code, item.name(lang), " · ".join(parts))
 
 
 def department_tile(catalog: Catalog, code: str, name: str, lang: str) -> Tile:
@@ -97,7 +106,7 @@ def department_tile(catalog: Catalog, code: str, name: str, lang: str) -> Tile:
     subtitle = tr("services_count", lang, n=len(items))
     paused = sum(1 for i in items if not i.available)
     if paused:
-        subtitle += (", " if lang == "en" else "，") + tr("some_not_available", lang, n=paused)
+        subtitle += tr("clause_separator", lang) + tr("some_not_available", lang, n=paused)
     return Tile(code, name, subtitle)
 
 
@@ -108,9 +117,12 @@ def home_screen(catalog: Catalog, lang: str, mode: Mode | None) -> HomeScreen:
         if catalog.items_of(d.code)
     )
     phone = catalog.supervision_phone
+    frequent = tuple(item_tile(i, lang, short=True) for i in catalog.frequent_items())
     return HomeScreen(
         title=tr("choose_department", lang),
         departments=tiles,
+        frequent_title=tr("frequent_title", lang) if frequent else "",
+        frequent=frequent,
         actions=mode is None,
         banner=mode.banner(lang) if mode else "",
         footer=tr("supervision", lang, phone=phone) if phone else "",
@@ -153,8 +165,8 @@ def green_screen(lang: str) -> GreenScreen:
 
 
 def window_names(catalog: Catalog, numbers, lang: str) -> list[str]:
-    names = catalog.window_names
-    return [names[n][1 if lang == "en" else 0] for n in numbers if n in names]
+    known = catalog.window_names
+    return [pair(known[n], lang) for n in numbers if n in known]
 
 
 def waiting_text(detail: dict[str, Any] | None, loading: bool, lang: str) -> str:
@@ -210,12 +222,40 @@ def take_label(mode: Mode | None, lang: str) -> str:
     return tr(f"take_ticket_{mode.priority}", lang)
 
 
-def confirmation_screen(issued: Issued, lang: str) -> ConfirmationScreen:
+def appointment_slot(result: dict[str, Any], timezone: str) -> str:
+    """The booked slot of a check-in answer, 09:30–10:00 in the hall's time, or ""."""
+    appt = result.get("appointment") or {}
+    try:
+        start, end = (datetime.fromisoformat(appt[k]) for k in ("slot_start", "slot_end"))
+    except (KeyError, TypeError, ValueError):
+        return ""
+    zone = ZoneInfo(timezone)
+    if start.tzinfo is not None:
+        start, end = start.astimezone(zone), end.astimezone(zone)
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def appointment_words(result: dict[str, Any], timezone: str, lang: str) -> tuple[str, str]:
+    """(label, note) of a check-in: on time the label names the slot; early or late the note
+    says in plain words that a normal ticket was taken, and names the slot."""
+    appt = result.get("appointment")
+    slot = appointment_slot(result, timezone)
+    if not appt or not slot:
+        return "", ""
+    if appt.get("on_time"):
+        return tr("appointment_on_time", lang, slot=slot), ""
+    key = {"early": "appointment_early", "late": "appointment_late"}.get(appt.get("arrival", ""))
+    why = tr(key or "appointment_not_on_time", lang)
+    return "", tr("appointment_note", lang, why=why, slot=slot)
+
+
+def confirmation_screen(issued: Issued, lang: str, timezone: str = "Asia/Shanghai"):
     r = issued.result
+    label, note = appointment_words(r, timezone, lang)
     known = r.get("people_ahead") is not None and r.get("estimated_wait_minutes") is not None
     ahead = int(r["people_ahead"]) if known else 0
-    windows = [w["name"]["en" if lang == "en" else "zh"] for w in r.get("windows", [])]
-    joined = (", " if lang == "en" else "、").join(windows)
+    windows = [names(w["name"], lang) for w in r.get("windows", [])]
+    joined = join(windows, lang)
     fault = issued.print_state == "fault"
     if issued.print_state == "printing":
         message = tr("printing", lang)
@@ -223,7 +263,7 @@ def confirmation_screen(issued: Issued, lang: str) -> ConfirmationScreen:
         message = tr("printed", lang)
     else:
         key = "ticket_maybe_incomplete" if issued.print_incomplete else "ticket_not_printed"
-        cause = issued.print_cause[1 if lang == "en" else 0]
+        cause = pair(issued.print_cause, lang)
         message = tr(key, lang, cause=cause)
         if issued.recovered:
             message += "\n" + tr("printer_recovered", lang)
@@ -241,7 +281,8 @@ def confirmation_screen(issued: Issued, lang: str) -> ConfirmationScreen:
         windows=tr("go_to_windows", lang, windows=joined) if windows else tr("watch_display", lang),
         qr_url=issued.qr_url,
         scan_hint=tr("scan_hint", lang),
-        priority_label=issued.mode.label(lang) if issued.mode else "",
+        priority_label=issued.mode.label(lang) if issued.mode else label,
+        appointment_note=note,
         print_state=issued.print_state,
         print_message=message,
         save_hint=tr("save_number", lang) if fault else "",
@@ -278,9 +319,18 @@ def ticket_receipt(catalog: Catalog, issued_result: dict[str, Any], item: Item, 
         issued_at=issued_at,
         status_url=url,
         windows=[w["name"]["zh"] for w in issued_result.get("windows", [])],
-        priority_label=mode.label("zh") if mode else None,
+        priority_label=mode.label("zh") if mode else _appointment_receipt(catalog, issued_result),
         privacy_line=PRIVACY_LINE,
     )
+
+
+def _appointment_receipt(catalog: Catalog, result: dict[str, Any]) -> str | None:
+    appt = result.get("appointment")
+    slot = appointment_slot(result, catalog.timezone)
+    if not appt or not slot:
+        return None
+    key = "receipt_appointment" if appt.get("on_time") else "receipt_appointment_late"
+    return tr(key, "zh", slot=slot)
 
 
 def _whole(value: Any) -> int | None:
@@ -294,7 +344,7 @@ def guide_receipt(catalog: Catalog, item: Item) -> GuideReceipt:
         hall_name=catalog.hall_name_zh,
         item_name=item.name_zh,
         promised_days=item.promised_days if item.kind == "promised" else None,
-        kind_label="即办件" if item.kind == "immediate" else "承诺件",
+        kind_label=kind_label(item, "zh"),  # plain words, as on the screen
         materials=list(g.get("materials") or []),
         conditions=list(g.get("conditions") or []),
         fees=g.get("fees") or "不收费",

@@ -19,7 +19,7 @@ from clientlib.plumbing import Plumbing
 from clientlib.printing import Fault, PrintResult, cause_of, condition_of, fault_result
 
 from . import cases as c
-from .i18n import pick, tr
+from .i18n import pair, pick, tr
 from .ports import touch
 
 
@@ -195,7 +195,7 @@ class CaseFlow(Plumbing):
             print_state = None
             if self.case_print:
                 state, cause = self.case_print
-                print_state = (state, cause[1 if lang == "en" else 0])
+                print_state = (state, pair(cause, lang))
             return c.result_screen(self.case_found, lang, phone, print_state)
         if step == "result":  # nothing found to show (a stale entry): start again
             self.nav = [("home",), ("case", "number")]

@@ -12,7 +12,7 @@ from clientlib.printing import PaperWidth
 from clientlib.printing import commands as cmd
 from clientlib.printing.text import encode, labelled, mask_personal, wrap
 
-from .i18n import tr
+from .i18n import names, tr
 from .screens import CaseQueryScreen, CaseResultScreen
 
 DATE_DIGITS = 8  # 受理编号 QINGSHAN-20261129-0007: hall, local date, daily sequence
@@ -122,18 +122,16 @@ def result_screen(
     print_state: tuple[str, str] | None = None,
 ) -> CaseResultScreen:
     """The answer of GET /cases/lookup for the resident. Chinese comes from the backend's own
-    plain wording; English from the kiosk's texts for the same state. Free text written by
+    plain wording; other languages from the kiosk's texts for the same state. Free text written by
     staff (materials, result, reason) is shown as written, with any phone or ID number masked."""
     state = case.get("state") if case.get("state") in STATES else "open"
-    if lang == "en":
-        label, words = tr(f"case_state_{state}", lang), tr(f"case_words_{state}", lang)
-    else:
-        label = case.get("state_label") or tr(f"case_state_{state}", lang)
-        words = case.get("wording") or tr(f"case_words_{state}", lang)
-        if words == label:  # 已办结 / 已办结: say it once
-            words = ""
-    name = (case.get("item") or {}).get("name") or {}
-    item = name.get("en" if lang == "en" else "zh") or name.get("zh", "")
+    label, words = tr(f"case_state_{state}", lang), tr(f"case_words_{state}", lang)
+    if lang == "zh":  # the backend's own plain wording
+        label = case.get("state_label") or label
+        words = case.get("wording") or words
+    if words == label:  # 已办结 / 已办结: say it once
+        words = ""
+    item = names((case.get("item") or {}).get("name"), lang)
     facts = [
         (tr("case_number_label", lang), case.get("number", "")),
         (tr("case_item", lang), item),

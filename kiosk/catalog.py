@@ -31,6 +31,7 @@ class Item:
     window_open: bool = True  # a staffed window serves it now
     reason: tuple[str, str] = ("", "")  # why not (zh, en), e.g. 当前无窗口办理
     hours: tuple[str, str] = ("", "")  # when it is served (zh, en), shown with the reason
+    waiting: int | None = None  # people waiting now (None: the backend did not say)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -46,6 +47,8 @@ class Catalog:
     departments: tuple[Department, ...]
     items: tuple[Item, ...]
     window_names: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False)
+    frequent: tuple[str, ...] = ()  # 常办事项: item codes, most issued first
+    public_url: str = ""  # the hall's address for residents' phones ([hall] public_url)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Catalog:
@@ -57,6 +60,7 @@ class Catalog:
             hall_name_en=hall["name"]["en"],
             timezone=hall.get("timezone") or "Asia/Shanghai",
             supervision_phone=hall.get("supervision_phone") or "",
+            public_url=hall.get("public_url") or "",
             departments=tuple(
                 Department(d["code"], d["name"]["zh"], d["name"]["en"]) for d in data["departments"]
             ),
@@ -75,12 +79,14 @@ class Catalog:
                     window_open=i.get("window_open", True) is not False,
                     reason=_words(i.get("unavailable_reason")),
                     hours=_words(i.get("service_hours")),
+                    waiting=_count(i.get("waiting")),
                 )
                 for i in data["items"]
             ),
             window_names={
                 w["number"]: (w["name"]["zh"], w["name"]["en"]) for w in data.get("windows", [])
             },
+            frequent=tuple(str(c) for c in data.get("frequent") or ()),
         )
 
     def hall_name(self, lang: str) -> str:
@@ -91,6 +97,10 @@ class Catalog:
 
     def item(self, code: str) -> Item | None:
         return next((i for i in self.items if i.code == code), None)
+
+    def frequent_items(self) -> list[Item]:
+        """常办事项 still in the catalog, most issued first."""
+        return [item for code in self.frequent if (item := self.item(code)) is not None]
 
     def items_of(self, department: str) -> list[Item]:
         return [i for i in self.items if i.department == department]
@@ -112,6 +122,10 @@ def _words(value: Any) -> tuple[str, str]:
     if not isinstance(value, dict):
         return ("", "")
     return (str(value.get("zh") or ""), str(value.get("en") or value.get("zh") or ""))
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def is_subsequence(needle: str, haystack: str) -> bool:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from clientlib.printing.config import PrinterConfig, parse_printer_config
 
-LANGUAGES = ("zh", "en")
+from .i18n import languages
 
 
 class ConfigError(ValueError):
@@ -36,21 +36,25 @@ class KioskConfig:
     hall: str
     kiosk: str
     token: str
-    public_url: str = ""  # base of the QR status link; empty = backend_url
-    language: str = "zh"
-    idle_seconds: float = 60.0
-    confirm_seconds: float = 8.0
+    public_url: str = ""  # base of the QR status link; empty = the hall's, else backend_url
+    language: str = "zh"  # the home screen's language: any with a catalogue (i18n/messages/)
+    idle_seconds: float = 60.0  # untouched this long: back to the home screen
+    guide_idle_seconds: float = 120.0  # the same on a guide (一次性告知), which takes reading
+    idle_warning_seconds: float = 15.0  # the countdown shown before going home
+    confirm_seconds: float = 20.0  # the ticket screen stays this long after printing
     retry_seconds: float = 5.0  # reconnect attempts while the backend is unreachable
     heartbeat_seconds: float = 30.0
     catalog_refresh_seconds: float = 30.0  # also how soon 暂停取号 follows windows opening
     api_timeout: float = 5.0
     api_retries: int = 2
+    voice: bool = True  # 语音播报 button, when espeak-ng is installed on the kiosk
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     source: str = "<config>"
 
-    @property
-    def status_base(self) -> str:
-        return (self.public_url or self.backend_url).rstrip("/")
+    def status_base(self, hall_public_url: str = "") -> str:
+        """Base of the receipt's QR link: this kiosk's own public_url, else the hall's (from its
+        catalog), else the backend address (reachable from the hall's network only)."""
+        return (self.public_url or hall_public_url or self.backend_url).rstrip("/")
 
 
 _TOP_KEYS = {
@@ -62,16 +66,21 @@ _TOP_KEYS = {
     "token_file",
     "language",
     "idle_seconds",
+    "guide_idle_seconds",
+    "idle_warning_seconds",
     "confirm_seconds",
     "retry_seconds",
     "heartbeat_seconds",
     "catalog_refresh_seconds",
     "api_timeout",
     "api_retries",
+    "voice",
     "printer",
 }
 _SECONDS = (
     "idle_seconds",
+    "guide_idle_seconds",
+    "idle_warning_seconds",
     "confirm_seconds",
     "retry_seconds",
     "heartbeat_seconds",
@@ -114,6 +123,12 @@ class _Reader:
             raise self.fail(key, f"must be one of {', '.join(map(str, choices))}, got {value!r}")
         return value
 
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false, got {value!r}")
+        return value
+
     def unknown(self, allowed: set[str]) -> None:
         extra = sorted(set(self.data) - allowed)
         if extra:
@@ -142,12 +157,13 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> KioskConfig:
     backend = r.url("backend_url")
     return KioskConfig(
         backend_url=backend,
-        public_url=r.url("public_url", backend),
+        public_url=r.url("public_url") if "public_url" in data else "",
         hall=r.text("hall"),
         kiosk=kiosk,
         token=_token(r, kiosk),
-        language=r.choice("language", "zh", LANGUAGES),
+        language=r.choice("language", "zh", tuple(lang["code"] for lang in languages())),
         api_retries=retries,
+        voice=r.flag("voice", True),
         printer=parse_printer_config(data.get("printer", {"type": "dummy"}), source, ConfigError),
         source=source,
         **{key: r.number(key, getattr(KioskConfig, key)) for key in _SECONDS},

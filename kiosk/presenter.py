@@ -1,7 +1,8 @@
-"""All kiosk behaviour, without widgets: navigation, search, green channel and appointments,
-taking a ticket exactly once, idle reset and what each screen shows. Printing, the link to
-the backend and the case query are in kiosk.printflow, kiosk.backendlink and kiosk.caseflow;
-collaborators in kiosk.ports.
+"""All kiosk behaviour, without widgets: navigation, search, green channel, taking a ticket
+exactly once, idle reset with its countdown, voice guidance and what each screen shows.
+Printing, the link to the backend, the case query and the appointment check-in are in
+kiosk.printflow, kiosk.backendlink, kiosk.caseflow and kiosk.appointflow; collaborators in
+kiosk.ports.
 """
 
 from __future__ import annotations
@@ -16,18 +17,20 @@ from clientlib.plumbing import Runner, Scheduler
 from clientlib.printing import Condition
 
 from . import builders as b
+from . import speech
+from .appointflow import AppointmentFlow
 from .backendlink import BackendLink, out_of_service_screen, refused
 from .caseflow import CaseFlow
 from .catalog import Catalog, Item
 from .config import KioskConfig
-from .i18n import pick, tr
+from .i18n import languages, pair, pick, tr
 from .ports import View, touch
 from .printflow import PrintFlow
-from .screens import AppointmentScreen, Chrome, GuideScreen
+from .screens import Chrome, GuideScreen, LanguageChoice
+from .voice import NullSpeaker
 
 log = logging.getLogger(__name__)
 
-APPOINTMENT_DIGITS = (4, 12)
 MAX_QUERY = 12
 
 
@@ -46,7 +49,7 @@ class Intent:
         return (self.item_code, self.priority, self.reason)
 
 
-class Presenter(PrintFlow, BackendLink, CaseFlow):
+class Presenter(PrintFlow, BackendLink, CaseFlow, AppointmentFlow):
     """The kiosk's behaviour; the views only show what it hands them and report taps."""
 
     def __init__(
@@ -58,19 +61,24 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         config: KioskConfig,
         runner: Runner,
         print_runner: Runner | None = None,
+        speaker: Any = None,
+        voice_runner: Runner | None = None,
     ):
         self.view, self.api, self.printer = view, api, printer
         self.scheduler, self.config = scheduler, config
         self.runner, self.print_runner = runner, print_runner or runner
+        self.speaker = speaker or NullSpeaker()
+        self.voice_runner = voice_runner or self.runner
         self.language = config.language
+        self.choosing_language = False  # the row 中文 · English · ئۇيغۇرچە is open
         self.state = "starting"  # starting | ready | offline | out_of_service
         self.offline_reason = ""
         self.catalog: Catalog | None = None
         self.nav: list[tuple] = [("home",)]
         self.mode: b.Mode | None = None
         self.query = ""
-        self.appointment_code = ""
-        self.appointment_notice = ""
+        self._forget_appointment()  # 我有预约: digits typed, a check-in in flight
+        self.idle_left = 0  # seconds on the countdown before going home (0: none shown)
         self.details: dict[str, dict | None] = {}  # item code -> GET /items/<code>
         self.intent: Intent | None = None
         self.issuing = False
@@ -124,10 +132,33 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
                 self.mode = None
             self._navigated()
 
+    # -- language: any with a catalogue (i18n/messages/<code>/), discovered, none hard-coded ----
+    def language_choices(self) -> tuple[LanguageChoice, ...]:
+        return tuple(LanguageChoice(x["code"], x["name"], x["dir"]) for x in languages())
+
     @touch
-    def toggle_language(self) -> None:
-        self.language = "en" if self.language == "zh" else "zh"
+    def language_button(self) -> None:
+        """The language button: with two languages it switches to the other; with more it
+        opens (or closes) the row of languages, each named in itself."""
+        others = [x.code for x in self.language_choices() if x.code != self.language]
+        if len(others) == 1:
+            self.choose_language(others[0])
+            return
+        self.choosing_language = not self.choosing_language and bool(others)
         self._render()
+
+    @touch
+    def choose_language(self, code: str) -> None:
+        if code in {x.code for x in self.language_choices()}:
+            self.language = code
+        self.choosing_language = False
+        self._render()
+
+    @touch
+    def close_languages(self) -> None:
+        if self.choosing_language:
+            self.choosing_language = False
+            self._render()
 
     @touch
     def open_department(self, code: str) -> None:
@@ -190,42 +221,6 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
             self.mode = b.Mode("green", reason)
             self._push("departments")
 
-    @touch
-    def open_appointment(self) -> None:
-        """我有预约: the resident types the code from the booking message, then picks the
-        booked item. No booking system exists yet, so the code is not checked here: it goes
-        to the backend as the ticket's priority_reason for the clerk to verify."""
-        self.appointment_code = ""
-        self.appointment_notice = ""
-        self._push("appointment")
-
-    @touch
-    def appointment_digit(self, digit: str) -> None:
-        if len(digit) == 1 and digit.isdigit() and len(self.appointment_code) < 12:
-            self.appointment_code += digit
-            self.appointment_notice = ""
-            self._render()
-
-    @touch
-    def appointment_erase(self) -> None:
-        self.appointment_code = self.appointment_code[:-1]
-        self._render()
-
-    @touch
-    def appointment_clear(self) -> None:
-        self.appointment_code = ""
-        self._render()
-
-    @touch
-    def submit_appointment(self) -> None:
-        low, high = APPOINTMENT_DIGITS
-        if not low <= len(self.appointment_code) <= high:
-            self.appointment_notice = "appointment_too_short"
-            self._render()
-            return
-        self.mode = b.Mode("appointment", self.appointment_code)
-        self._push("departments")
-
     # -- taking a ticket ------------------------------------------------------------------------
     @touch
     def take_ticket(self) -> None:
@@ -236,6 +231,9 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         if not self._can_take(self.top[1]):
             return
         code = self.top[1]
+        if self.mode is not None and self.mode.priority == "appointment":
+            self.check_in_for_item(code)  # the booked item, found by the phone's last 4 digits
+            return
         priority, reason = (self.mode.priority, self.mode.reason) if self.mode else ("normal", None)
         if self.intent is None or self.intent.key != (code, priority, reason):
             self.intent = Intent(code, priority, reason, new_request_id())
@@ -255,12 +253,17 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         self.issuing = False
         if self.intent is intent:
             self.intent = None
-        item = self.catalog.item(intent.item_code) if self.catalog else None
+        mode = b.Mode(intent.priority, intent.reason or "") if intent.priority != "normal" else None
+        self._show_ticket(intent.item_code, result, mode)
+
+    def _show_ticket(self, code: str, result: dict, mode: b.Mode | None) -> None:
+        """The confirmation of an issued ticket (or of an appointment check-in), then print."""
+        item = self.catalog.item(code) if self.catalog else None
         if item is None:  # catalog reloaded without it meanwhile: still show the number
             name = result["ticket"].get("item_name", {})
-            item = Item(intent.item_code, name.get("zh", ""), name.get("en", ""), "", "", None, "")
-        mode = b.Mode(intent.priority, intent.reason or "") if intent.priority != "normal" else None
-        url = self.config.status_base + result["status_path"]
+            item = Item(code, name.get("zh", ""), name.get("en", ""), "", "", None, "")
+        hall_url = self.catalog.public_url if self.catalog else ""
+        url = self.config.status_base(hall_url) + result["status_path"]
         receipt = b.ticket_receipt(self.catalog, result, item, mode, url) if self.catalog else None
         self._leave_confirmation()
         self.issued = b.Issued(result, item, mode, url, receipt)
@@ -310,17 +313,77 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
 
     # -- idle ---------------------------------------------------------------------------------
     def user_activity(self) -> None:
-        """Any touch on the screen: restart the idle countdown."""
-        if not self._stopped:
-            self._start_timer("idle", self.config.idle_seconds, self._idle)
+        """Any touch on the screen: hide the countdown and restart the idle timeout (longer on
+        a guide, which takes reading)."""
+        if self._stopped:
+            return
+        self._stop_timer("idle_tick")
+        if self.idle_left:
+            self.idle_left = 0
+            self.view.set_countdown("")
+        timeout = self._idle_timeout()
+        warning = min(self.config.idle_warning_seconds, timeout)
+        self._start_timer("idle", timeout, self._idle)
+        self._start_timer("idle_warning", timeout - warning, self._idle_warning)
+
+    def _idle_timeout(self) -> float:
+        if self.top[0] == "guide":
+            return self.config.guide_idle_seconds
+        return self.config.idle_seconds
+
+    def _pristine(self) -> bool:
+        """Nothing to forget: the home screen in the kiosk's own language."""
+        return (
+            self.nav == [("home",)]
+            and self.mode is None
+            and not self.query
+            and self.language == self.config.language
+            and not self.choosing_language
+        )
+
+    def _idle_warning(self) -> None:
+        """The last seconds before going home: 即将返回首页 N 秒，点击屏幕继续."""
+        if self._pristine() or self.issuing or self.checking_in:
+            return
+        timeout = self._idle_timeout()
+        self.idle_left = max(1, round(min(self.config.idle_warning_seconds, timeout)))
+        self._show_countdown()
+        self._start_timer("idle_tick", 1.0, self._idle_tick, True)
+
+    def _idle_tick(self) -> None:
+        if self.idle_left > 1:
+            self.idle_left -= 1
+            self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        self.view.set_countdown(tr("idle_countdown", self.language, n=self.idle_left))
 
     def _idle(self) -> None:
-        if self.issuing:  # the answer is on its way; show it first
+        if self.issuing or self.checking_in:  # the answer is on its way; show it first
             self.user_activity()
             return
-        pristine = self.nav == [("home",)] and self.mode is None and not self.query
-        if not (pristine and self.language == self.config.language):
+        self._stop_timer("idle_tick")
+        if self.idle_left:
+            self.idle_left = 0
+            self.view.set_countdown("")
+        if not self._pristine():
             self._reset()
+
+    # -- voice guidance -------------------------------------------------------------------------
+    @touch
+    def speak(self) -> None:
+        """语音播报: the screen's title and, on a guide, the item's key facts, off the GUI thread."""
+        if not self.speaker.available or self.screen is None:
+            return
+        text = speech.spoken_text(self, self.screen, self.language)
+        if text:
+            lang, speaker = self.language, self.speaker
+            self._call(
+                lambda: speaker.speak(text, lang),
+                None,
+                lambda exc: log.warning("voice guidance failed: %s", exc),
+                self.voice_runner,
+            )
 
     def _reset(self) -> None:
         """Back to the home screen in the kiosk's own language, as for the next resident."""
@@ -331,7 +394,7 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
     def _home(self) -> None:
         self.nav = [("home",)]
         self.mode, self.query, self.intent = None, "", None
-        self.appointment_code = ""
+        self._forget_appointment()
         self._forget_case()
         self._leave_confirmation()
         self._navigated()
@@ -342,6 +405,7 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
 
     def _navigated(self) -> None:
         self.notice, self.guide_print, self.case_notice = None, None, None
+        self.choosing_language = False
         self._render()
 
     def _leave_confirmation(self) -> None:
@@ -358,12 +422,18 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         kind = self.top[0]
         on_service = self.state == "ready" or kind == "confirmation"
         hall = self.catalog.hall_name(self.language) if self.catalog else ""
+        choices = self.language_choices()
         self.view.set_chrome(
             Chrome(
                 hall_name=hall or tr("default_hall", self.language),
                 language=self.language,
                 can_go_home=on_service and kind != "home",
                 can_go_back=on_service and len(self.nav) > 1 and kind != "confirmation",
+                can_speak=self.speaker.available and on_service,
+                direction=next((x.dir for x in choices if x.code == self.language), "ltr"),
+                language_label=language_label(choices, self.language),
+                languages=choices,
+                choosing_language=self.choosing_language,
             )
         )
         self.view.show_screen(screen)
@@ -371,7 +441,8 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
     def _build(self):
         lang, catalog, top = self.language, self.catalog, self.top
         if top[0] == "confirmation" and self.issued is not None:
-            return b.confirmation_screen(self.issued, lang)
+            tz = catalog.timezone if catalog else "Asia/Shanghai"
+            return b.confirmation_screen(self.issued, lang, tz)
         if self.state == "out_of_service":
             return out_of_service_screen(lang, catalog.supervision_phone if catalog else "")
         if self.state != "ready" or catalog is None:
@@ -387,15 +458,7 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         if kind == "green":
             return b.green_screen(lang)
         if kind == "appointment":
-            notice = tr(self.appointment_notice, lang) if self.appointment_notice else ""
-            low = APPOINTMENT_DIGITS[0]
-            return AppointmentScreen(
-                title=tr("appointment_title", lang),
-                hint=tr("appointment_hint", lang),
-                code=self.appointment_code,
-                can_submit=len(self.appointment_code) >= low,
-                notice=notice,
-            )
+            return self._appointment_screen()
         if kind == "case":
             return self._case_screen(top[1])
         if kind != "departments":
@@ -414,7 +477,7 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
         can_take = self._can_take(code)
         dept = catalog.department(item.department)
         state, cause = self.guide_print or ("", ("", ""))
-        cause_text = cause[1 if lang == "en" else 0]
+        cause_text = pair(cause, lang)
         print_message = {
             "printing": tr("printing_guide", lang),
             "printed": tr("guide_printed", lang),
@@ -429,10 +492,12 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
             sections=b.guide_sections(catalog, item, lang),
             take_label=tr("taking", lang)
             if self.issuing
+            else tr("checking_in", lang)
+            if self.checking_in
             else b.take_label(self.mode, lang)
             if can_take
             else tr("not_available", lang),
-            busy=self.issuing,
+            busy=self.issuing or self.checking_in,
             notice=self.notice(lang)
             if self.notice
             else ""
@@ -444,6 +509,13 @@ class Presenter(PrintFlow, BackendLink, CaseFlow):
             printing=state == "printing",
             banner=self.mode.banner(lang) if self.mode else "",
         )
+
+
+def language_label(choices: tuple[LanguageChoice, ...], current: str) -> str:
+    """The language button: the other languages in their own names (two, then …), so a
+    resident finds their language without reading the one on screen."""
+    others = [x.name for x in choices if x.code != current]
+    return " · ".join(others[:2]) + (" …" if len(others) > 2 else "")
 
 
 def _error_text(exc: Exception) -> Callable[[str], str]:

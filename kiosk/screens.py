@@ -19,6 +19,15 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class LanguageChoice:
+    """A language the resident can switch to, named in itself (中文 · English · ئۇيغۇرچە)."""
+
+    code: str
+    name: str
+    dir: str = "ltr"  # rtl: the window is mirrored
+
+
+@dataclass(frozen=True)
 class Chrome:
     """The bar on top of every screen."""
 
@@ -26,12 +35,19 @@ class Chrome:
     language: str
     can_go_home: bool
     can_go_back: bool
+    can_speak: bool = False  # voice guidance is installed (espeak-ng)
+    direction: str = "ltr"  # of ``language``: rtl mirrors the whole window
+    language_label: str = ""  # on the language button: the other languages' own names
+    languages: tuple[LanguageChoice, ...] = ()  # the choices, shown while ``choosing_language``
+    choosing_language: bool = False
 
 
 @dataclass(frozen=True)
 class HomeScreen:
     title: str
     departments: tuple[Tile, ...]
+    frequent_title: str = ""  # 常办事项 (empty: the hall has no history yet)
+    frequent: tuple[Tile, ...] = ()  # item tiles: tapping one opens its guide
     actions: bool = True  # search, green channel, appointment, case query
     banner: str = ""  # green channel / appointment mode
     footer: str = ""
@@ -88,11 +104,17 @@ class GreenScreen:
 
 @dataclass(frozen=True)
 class AppointmentScreen:
+    """我有预约: the 8-digit code, or the last 4 phone digits (then the booked item)."""
+
     title: str
     hint: str
     code: str
     can_submit: bool
     notice: str = ""
+    length: int = 8  # digits to type
+    submit_label: str = ""  # 确认签到 / 下一步 / 正在签到…
+    switch_label: str = ""  # to the other way of checking in
+    busy: bool = False  # a check-in is in flight
 
 
 @dataclass(frozen=True)
@@ -148,6 +170,7 @@ class ConfirmationScreen:
     qr_url: str
     scan_hint: str
     priority_label: str = ""
+    appointment_note: str = ""  # early or late for the slot: a normal ticket, and why
     print_state: str = "printing"  # printing | printed | fault | none
     print_message: str = ""
     save_hint: str = ""  # 请拍照或扫码保存号码, shown when the receipt did not print

@@ -1,5 +1,8 @@
 """Save PNGs of the kiosk screens in portrait (1080x1920) and landscape (1920x1080).
 
+Home, a guide and the ticket also in every other catalogue language (``home-en``, ``guide-ug``,
+``confirmation-ug``: Uyghur right to left), and the language chooser open (``languages``).
+
     QT_QPA_PLATFORM=offscreen python -m kiosk.screenshots --config config/kiosk-demo.toml
 
 Takes real tickets on the configured backend (use a demo hall). The offline screen is shown
@@ -41,6 +44,17 @@ def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> None:
             raise TimeoutError("the kiosk did not reach the expected screen")
         QApplication.processEvents()
         time.sleep(0.01)
+
+
+FREQUENT = {"HJ-01": 4, "MZ-01": 3, "YB-02": 3, "RS-01": 2, "SF-01": 2, "CL-01": 1}
+
+
+def seed_frequent(base_url: str, hall: str, kiosk_token: str, counts=FREQUENT) -> None:
+    """Tickets for a few items, so the home screen has 常办事项 (and people waiting) to show."""
+    kiosk = ApiClient(base_url, hall, kiosk_token)
+    for item, n in counts.items():
+        for _ in range(n):
+            kiosk.issue_ticket(item, new_request_id())
 
 
 def make_case(
@@ -97,6 +111,9 @@ def capture(
     def screen():
         return p.screen
 
+    home_language = p.config.language
+    others = [x.code for x in p.language_choices() if x.code != home_language]
+
     for orientation, size in SIZES.items():
         window.resize(*size)
         p.go_home()
@@ -110,12 +127,21 @@ def capture(
         p.open_item(item)
         wait_until(lambda: isinstance(screen(), GuideScreen) and item in p.details)
         shot("guide", orientation)
-        p.toggle_language()
-        shot("guide-en", orientation)
+        p._idle_warning()  # as after a minute or two untouched: the countdown over the page
+        shot("countdown", orientation)
+        p.user_activity()
+        for lang in others:
+            p.choose_language(lang)
+            shot(f"guide-{lang}", orientation)
         p.go_home()
-        shot("home-en", orientation)
-        p.toggle_language()
-        for _ in range(2):  # two tickets: a test printer may fail the second
+        for lang in others:
+            p.choose_language(lang)
+            shot(f"home-{lang}", orientation)
+        p.choose_language(home_language)
+        p.language_button()
+        shot("languages", orientation)
+        p.close_languages()
+        for n in range(2):  # two tickets: a test printer may fail the second
             p.go_home()
             p.open_item(item)
             wait_until(lambda: isinstance(screen(), GuideScreen) and not screen().busy)
@@ -126,6 +152,10 @@ def capture(
                 )
             )
             shot(f"confirmation-{screen().print_state}", orientation)
+            for lang in others if n == 0 else ():
+                p.choose_language(lang)
+                shot(f"confirmation-{lang}", orientation)
+            p.choose_language(home_language)
         for action, name in (
             (p.open_green_channel, "green"),
             (p.open_appointment, "appointment"),
@@ -176,9 +206,11 @@ def capture_case_query(kiosk, orientation: str, case, shot) -> None:
         p.print_case_result()
         wait_until(lambda: isinstance(p.screen, CaseResultScreen) and not p.screen.printing)
         shot("case-result", orientation)
-        p.toggle_language()
-        shot("case-result-en", orientation)
-        p.toggle_language()
+        home_language = p.language
+        for lang in (x.code for x in p.language_choices() if x.code != home_language):
+            p.choose_language(lang)
+            shot(f"case-result-{lang}", orientation)
+        p.choose_language(home_language)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--credentials", help="the demo credentials TOML: clerk1 makes a case to look up"
     )
+    parser.add_argument(
+        "--seed", action="store_true", help="take a few tickets first, for 常办事项 on the home"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv)
     config = load_config(args.config)
@@ -198,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.credentials:
         users = tomllib.loads(Path(args.credentials).read_text(encoding="utf-8"))["users"]
         case = make_case(config.backend_url, config.hall, config.token, users["clerk1"])
+    if args.seed:
+        seed_frequent(config.backend_url, config.hall, config.token)
     kiosk = create_kiosk(config)
     kiosk.window.show()
     kiosk.presenter.start()

@@ -7,7 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from ..i18n import tr
+from ..i18n import ltr, tr
 from ..screens import CaseQueryScreen, CaseResultScreen
 from .simple import DIGIT_KEYS
 from .style import BLUE, INK, set_role
@@ -143,7 +143,7 @@ class CaseQueryPage(QWidget):
         self.step.setText(screen.step_label)
         self.hint.setText(screen.hint)
         self.number_row.setVisible(phone)
-        self.number.setText(f"{tr('case_number_label', self.lang)}  {screen.number}")
+        self.number.setText(f"{tr('case_number_label', self.lang)}  {ltr(screen.number)}")
         self.field_label.setText(
             tr("case_phone_label" if phone else "case_number_label", self.lang)
         )

@@ -28,11 +28,12 @@ class ConfirmPage(QWidget):
         self.title = label(role="subtitle", name="confirmTitle")
         self.number = label(name="ticketNumber", wrap=False)
         self.priority = label(role="banner", name="priorityLabel")
+        self.appointment_note = label(role="info", name="appointmentNote")
         self.item = label(role="title", name="confirmItem")
         self.ahead = label(role="big", name="peopleAhead")
         self.wait = label(role="big", name="expectedWait")
         self.windows = label(name="confirmWindows")
-        for widget in (self.title, self.number, self.priority, self.item):
+        for widget in (self.title, self.number, self.priority, self.appointment_note, self.item):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             left.addWidget(widget)
         for widget in (self.ahead, self.wait, self.windows):
@@ -83,6 +84,7 @@ class ConfirmPage(QWidget):
     def set_screen(self, screen: ConfirmationScreen) -> None:
         self.number.setText(screen.number)
         show_text(self.priority, screen.priority_label)
+        show_text(self.appointment_note, screen.appointment_note)
         self.item.setText(screen.item_name)
         self.ahead.setText(screen.people_ahead)
         show_text(self.wait, screen.wait)

@@ -1,4 +1,5 @@
-"""Home: department tiles and the four entries (search, green channel, appointment, case)."""
+"""Home: 常办事项 (the most-issued items), department tiles and the four entries (search, green
+channel, appointment, case)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ ACTIONS = (
     ("case", "case_query", "case_hint_button", "action"),
 )
 
+FREQUENT_COLUMNS = {False: 3, True: 6}  # 常办事项: two rows of three, or one row in landscape
+
 
 class HomePage(QWidget):
     department_chosen = Signal(str)
+    item_chosen = Signal(str)  # a 常办事项 tile
     action_chosen = Signal(str)  # search | green | appointment | case
 
     def __init__(self):
@@ -27,6 +31,9 @@ class HomePage(QWidget):
         layout.setSpacing(14)
         self.banner = label(role="banner", name="modeBanner")
         self.title = label(role="title", name="homeTitle")
+        self.frequent_title = label(role="section", name="frequentTitle")
+        self.frequent = TileGrid("frequent_", role="frequent", centered=False)
+        self.frequent.chosen.connect(self.item_chosen)
         self.departments = TileGrid("dept_", fill=True)
         self.departments.chosen.connect(self.department_chosen)
         self.actions = QWidget()
@@ -37,6 +44,8 @@ class HomePage(QWidget):
         actions_layout.addWidget(self.action_grid)
         self.footer = label(role="hint", name="homeFooter")
         layout.addWidget(self.banner)
+        layout.addWidget(self.frequent_title)
+        layout.addWidget(self.frequent)
         layout.addWidget(self.title)
         layout.addWidget(TouchScroll(self.departments, stretch=False), 1)  # scrolls if need be
         layout.addWidget(self.actions)
@@ -53,10 +62,14 @@ class HomePage(QWidget):
     def set_landscape(self, landscape: bool) -> None:
         self.landscape = landscape
         self.departments.set_columns(4 if landscape else 2)
+        self.frequent.set_columns(FREQUENT_COLUMNS[landscape])
         self.action_grid.set_columns(4 if landscape else 2)
 
     def set_screen(self, screen: HomeScreen) -> None:
         show_text(self.banner, screen.banner)
+        show_text(self.frequent_title, screen.frequent_title)
+        self.frequent.set_tiles(screen.frequent, FREQUENT_COLUMNS[self.landscape])
+        self.frequent.setVisible(bool(screen.frequent))
         self.title.setText(screen.title)
         self.departments.set_tiles(screen.departments, 4 if self.landscape else 2)
         self.actions.setVisible(screen.actions)

@@ -41,12 +41,13 @@ class GreenPage(QWidget):
 
 
 class AppointmentPage(QWidget):
-    """Appointment code on a digit keypad (no booking system yet: the code is not checked)."""
+    """我有预约 on a digit keypad: the 8-digit code, or the phone's last 4 digits."""
 
     digit = Signal(str)
     erase = Signal()
     clear = Signal()
     submit = Signal()
+    switch_way = Signal()
 
     def __init__(self):
         super().__init__()
@@ -66,9 +67,12 @@ class AppointmentPage(QWidget):
         self.notice = label(role="notice", name="appointmentNotice")
         self.confirm = button("", "appointmentSubmit", "primary")
         self.confirm.clicked.connect(self.submit)
+        self.switch = button("", "appointmentSwitch")
+        self.switch.clicked.connect(self.switch_way)
         left_layout.addWidget(self.code)
         left_layout.addWidget(self.notice)
         left_layout.addStretch(1)
+        left_layout.addWidget(self.switch)
         left_layout.addWidget(self.confirm)
         self.keypad = Keypad(DIGIT_KEYS, columns=3, prefix="digit_")
         self.keypad.pressed.connect(self._key)
@@ -81,7 +85,6 @@ class AppointmentPage(QWidget):
     def retranslate(self, lang: str) -> None:
         self.keypad.set_text("back", tr("key_back", lang))
         self.keypad.set_text("clear", tr("key_clear", lang))
-        self.confirm.setText(tr("appointment_confirm", lang))
 
     def set_landscape(self, landscape: bool) -> None:
         direction = (
@@ -92,9 +95,13 @@ class AppointmentPage(QWidget):
     def set_screen(self, screen: AppointmentScreen) -> None:
         self.title.setText(screen.title)
         self.hint.setText(screen.hint)
-        self.code.setText(screen.code or "_")
+        self.code.setText(screen.code + "_" * max(0, screen.length - len(screen.code)))
         show_text(self.notice, screen.notice)
+        self.confirm.setText(screen.submit_label)
         self.confirm.setEnabled(screen.can_submit)
+        self.switch.setText(screen.switch_label)
+        self.switch.setEnabled(not screen.busy)
+        self.keypad.setEnabled(not screen.busy)
 
 
 class OfflinePage(QWidget):

@@ -6,6 +6,11 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei"]
+# Uyghur's Arabic script (Debian fonts-noto-core: Noto Sans Arabic, Noto Naskh Arabic;
+# fonts-ukij-uyghur: UKIJ Tuz). First in a right-to-left language; otherwise only on the
+# language buttons (ئۇيغۇرچە): in the app-wide list their taller lines would cost every
+# Chinese and English screen height.
+ARABIC_FAMILIES = ["Noto Sans Arabic", "Noto Naskh Arabic", "UKIJ Tuz"]
 TARGET = 96  # smallest touch target, px
 
 INK = "#0b1f33"
@@ -54,12 +59,22 @@ QLabel#caseState[state="suspended"] {{ background: {ORANGE}; }}
 QLabel#caseState[state="finished"] {{ background: {GREEN}; }}
 QLabel#caseState[state="refused"] {{ background: {RED}; }}
 QLabel#caseWording {{ font-size: 40px; font-weight: 600; }}
+QLabel[role="section"] {{ font-size: 40px; font-weight: 700; color: {BLUE}; }}
+QLabel#idleCountdown {{ background: {ORANGE}; color: white; border: 4px solid white;
+    border-radius: 18px; padding: 18px 24px; font-size: 44px; font-weight: 800; }}
+QLabel#scrollHint {{ background: rgba(8, 58, 115, 215); color: white; border-radius: 14px;
+    padding: 8px 20px; font-size: 32px; font-weight: 700; }}
 
 QWidget#topBar {{ background: {BLUE_DARK}; }}
 QWidget#topBar QLabel {{ color: white; font-size: 40px; font-weight: 700; }}
 QWidget#topBar QPushButton {{ background: transparent; color: white; border: 3px solid white;
     font-size: 34px; font-weight: 700; min-width: 110px; padding: 6px 18px; }}
 QWidget#topBar QPushButton:pressed {{ background: {BLUE}; }}
+QWidget#languageBackdrop {{ background: rgba(11, 31, 51, 150); }}
+QWidget#languagePanel {{ background: {PAPER}; border: 4px solid {BLUE_DARK};
+    border-top: none; border-bottom-left-radius: 18px; border-bottom-right-radius: 18px; }}
+QWidget#languagePanel QPushButton[current="true"] {{ background: {BLUE}; color: white;
+    border: none; }}
 
 QPushButton {{ background: white; color: {INK}; border: 3px solid #3d5a80; border-radius: 16px;
     min-height: {TARGET}px; padding: 6px 22px; font-size: 36px; font-weight: 600; }}
@@ -72,6 +87,7 @@ QPushButton[role="primary"]:disabled {{ background: #6f8fb5; color: #f0f0f0; }}
 QPushButton[role="big"] {{ min-height: 150px; font-size: 46px; font-weight: 700; }}
 QPushButton[role="green"] {{ background: {GREEN}; color: white; border: none; }}
 QPushButton[role="action"], QPushButton[role="green"] {{ min-height: 124px; }}
+QPushButton[role="frequent"] {{ background: #e8f0fa; border: 3px solid {BLUE}; min-height: 120px; }}
 QPushButton[role="green"]:pressed {{ background: #0f4a29; }}
 QPushButton[role="key"] {{ font-size: 48px; font-weight: 800; padding: 0; }}
 QPushButton[role="key"]:disabled {{ color: #b8c0c8; border-color: #d0d6dc; background: #eceff2; }}
@@ -93,15 +109,25 @@ QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 """
 
 
-def kiosk_font() -> QFont:
+def font_families(script: str = "cjk") -> list[str]:
+    """cjk: Chinese and Latin; rtl: Uyghur first, Chinese names after; mixed: both, CJK first."""
+    if script == "rtl":
+        return [*ARABIC_FAMILIES, *FONT_FAMILIES]
+    if script == "mixed":
+        return [*FONT_FAMILIES, *ARABIC_FAMILIES]
+    return list(FONT_FAMILIES)
+
+
+def kiosk_font(script: str = "cjk") -> QFont:
     font = QFont()
-    font.setFamilies(FONT_FAMILIES)
+    font.setFamilies(font_families(script))
     font.setPixelSize(34)
     return font
 
 
 def apply_theme(app: QApplication) -> None:
-    """App-wide font: Noto Sans CJK SC first, then other CJK fonts, so nothing shows as tofu."""
+    """App-wide font: Noto Sans CJK SC first, then other CJK fonts and Arabic-script faces for
+    Uyghur, so nothing shows as tofu."""
     app.setFont(kiosk_font())
 
 

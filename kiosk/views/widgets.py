@@ -171,12 +171,13 @@ class TileGrid(QWidget):
         for n, tile in enumerate(self.tiles):
             self.grid.addWidget(self.buttons[tile.key], n // self.columns, n % self.columns)
             self.buttons[tile.key].show()  # at once, not on the next event loop pass
-        for col in range(4):
+        for col in range(max(self.grid.columnCount(), 4)):
             self.grid.setColumnStretch(col, 1 if col < self.columns else 0)
 
 
 class TouchScroll(QScrollArea):
-    """A scroll area a finger can drag (kinetic), with a wide scroll bar for the mouse."""
+    """A scroll area a finger can drag (kinetic), with a wide scroll bar for the mouse, and
+    「向下滑动查看更多 ▼」 over its foot while content is below the fold (gone at the bottom)."""
 
     def __init__(self, content: QWidget, stretch: bool = True):
         super().__init__()
@@ -191,6 +192,36 @@ class TouchScroll(QScrollArea):
             layout.addStretch(1)
         self.setWidget(holder)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.hint = label(name="scrollHint", wrap=False)
+        self.hint.setParent(self)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hint.hide()
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._update_hint)
+        bar.valueChanged.connect(self._update_hint)
+
+    def set_hint_text(self, text: str) -> None:
+        self.hint.setText(text)
+        self._update_hint()
+
+    def more_below(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.maximum() > 0 and bar.value() < bar.maximum()
+
+    def _update_hint(self, *_args) -> None:
+        show = self.more_below() and bool(self.hint.text())
+        if show:
+            self.hint.adjustSize()
+            view = self.viewport().geometry()
+            x = view.x() + (view.width() - self.hint.width()) // 2
+            self.hint.move(max(0, x), view.bottom() - self.hint.height() - 8)
+            self.hint.raise_()
+        self.hint.setVisible(show)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._update_hint()
 
 
 class Keypad(QWidget):
@@ -200,6 +231,7 @@ class Keypad(QWidget):
 
     def __init__(self, keys: list[tuple[str, str]], columns: int, prefix: str = "key_"):
         super().__init__()
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # 1 2 3 even in Uyghur
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..i18n import tr
 from ..screens import (
@@ -24,11 +24,12 @@ from .case import CaseQueryPage, CaseResultPage
 from .confirm import ConfirmPage
 from .guide import GuidePage
 from .home import HomePage
+from .languages import LanguageChooser
 from .lists import ItemsPage, SearchPage
 from .outofservice import OutOfServicePage
 from .simple import AppointmentPage, GreenPage, OfflinePage
-from .style import STYLE
-from .widgets import button, label
+from .style import STYLE, kiosk_font
+from .widgets import TouchScroll, button, label
 
 ACTIVITY_EVENTS = {
     QEvent.Type.MouseButtonPress,
@@ -54,7 +55,9 @@ class _ActivityFilter(QObject):
 class KioskWindow(QWidget):
     home_requested = Signal()
     back_requested = Signal()
-    language_toggled = Signal()
+    language_requested = Signal()  # the language button
+    language_chosen = Signal(str)  # a language in the chooser
+    languages_dismissed = Signal()  # a tap beside the chooser
     department_chosen = Signal(str)
     item_chosen = Signal(str)
     search_opened = Signal()
@@ -68,6 +71,7 @@ class KioskWindow(QWidget):
     appointment_erased = Signal()
     appointment_cleared = Signal()
     appointment_submitted = Signal()
+    appointment_switched = Signal()  # code <-> last 4 phone digits
     case_query_opened = Signal()
     case_digit = Signal(str)
     case_erased = Signal()
@@ -79,6 +83,7 @@ class KioskWindow(QWidget):
     print_guide_requested = Signal()
     reprint_requested = Signal()
     done_requested = Signal()
+    speak_requested = Signal()  # 语音播报
     activity = Signal()
 
     def __init__(self):
@@ -111,7 +116,15 @@ class KioskWindow(QWidget):
             page.layout().setContentsMargins(36, 28, 36, 28)
             self.stack.addWidget(page)
         self._connect()
+        self.countdown = label(name="idleCountdown")
+        self.countdown.setParent(self)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown.hide()
+        self.chooser = LanguageChooser(self)
+        self.chooser.chosen.connect(self.language_chosen)
+        self.chooser.dismissed.connect(self.languages_dismissed)
         self.language = ""
+        self.direction = "ltr"
         self.landscape: bool | None = None
         self.screen = None
         self._filter = _ActivityFilter(self.activity.emit)
@@ -119,31 +132,56 @@ class KioskWindow(QWidget):
         self.set_chrome(Chrome("", "zh", False, False))
 
     def _top_bar(self) -> QWidget:
-        bar = QWidget()
+        self.bar = bar = QWidget()
         bar.setObjectName("topBar")
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         bar.setMinimumHeight(130)
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(24, 14, 24, 14)
-        layout.setSpacing(18)
+        self.bar_grid = QGridLayout(bar)
+        self.bar_grid.setContentsMargins(24, 14, 24, 14)
+        self.bar_grid.setHorizontalSpacing(18)
+        self.bar_grid.setVerticalSpacing(10)
         self.home_button = button("", "homeButton")
         self.back_button = button("", "backButton")
         self.hall_label = label(name="hallName")
         self.hall_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.language_button = button("", "languageToggle")
+        self.language_button = button("", "languageButton")
+        self.language_button.setFont(kiosk_font("mixed"))  # names in every script
+        self.speak_button = button("", "speakButton")
+        self.speak_button.clicked.connect(self.speak_requested)
         self.home_button.clicked.connect(self.home_requested)
         self.back_button.clicked.connect(self.back_requested)
-        self.language_button.clicked.connect(self.language_toggled)
-        layout.addWidget(self.home_button)
-        layout.addWidget(self.back_button)
-        layout.addWidget(self.hall_label, 1)
-        layout.addWidget(self.language_button)
+        self.language_button.clicked.connect(self.language_requested)
+        self._place_bar(landscape=True)
         return bar
+
+    def _place_bar(self, landscape: bool) -> None:
+        """Landscape: one row. Portrait: the hall's name on a row of its own, the buttons
+        under it, so a long name (or Uyghur button labels) never squeezes it onto two lines."""
+        grid = self.bar_grid
+        for widget in (
+            self.home_button,
+            self.back_button,
+            self.hall_label,
+            self.speak_button,
+            self.language_button,
+        ):
+            grid.removeWidget(widget)
+        row = 0 if landscape else 1
+        grid.addWidget(self.home_button, row, 0)
+        grid.addWidget(self.back_button, row, 1)
+        if landscape:
+            grid.addWidget(self.hall_label, 0, 2)
+        else:
+            grid.addWidget(self.hall_label, 0, 0, 1, 5)
+        grid.addWidget(self.speak_button, row, 3)
+        grid.addWidget(self.language_button, row, 4)
+        grid.setColumnStretch(2, 1)
 
     def _connect(self) -> None:
         p = self.pages
         home: HomePage = p[HomeScreen]
         home.department_chosen.connect(self.department_chosen)
+        home.item_chosen.connect(self.item_chosen)
         home.action_chosen.connect(self._action)
         p[ItemListScreen].item_chosen.connect(self.item_chosen)
         search: SearchPage = p[SearchScreen]
@@ -160,6 +198,7 @@ class KioskWindow(QWidget):
         appointment.erase.connect(self.appointment_erased)
         appointment.clear.connect(self.appointment_cleared)
         appointment.submit.connect(self.appointment_submitted)
+        appointment.switch_way.connect(self.appointment_switched)
         query: CaseQueryPage = p[CaseQueryScreen]
         query.digit.connect(self.case_digit)
         query.erase.connect(self.case_erased)
@@ -184,16 +223,53 @@ class KioskWindow(QWidget):
 
     # -- setters ------------------------------------------------------------------------------
     def set_chrome(self, chrome: Chrome) -> None:
+        if chrome.direction != self.direction:
+            self.direction = chrome.direction
+            rtl = chrome.direction == "rtl"
+            self.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+            )
+            self.setFont(kiosk_font("rtl" if rtl else "cjk"))
+            self.language_button.setFont(kiosk_font("mixed"))
         if chrome.language != self.language:
             self.language = chrome.language
             self.home_button.setText(tr("home", chrome.language))
             self.back_button.setText(tr("back", chrome.language))
-            self.language_button.setText(tr("language", chrome.language))
+            self.speak_button.setText(tr("speak", chrome.language))
             for page in self.pages.values():
                 page.retranslate(chrome.language)
+            for scroll in self.findChildren(TouchScroll):
+                scroll.set_hint_text(tr("scroll_more", chrome.language))
         self.hall_label.setText(chrome.hall_name)
         self.home_button.setVisible(chrome.can_go_home)
         self.back_button.setVisible(chrome.can_go_back)
+        self.speak_button.setVisible(chrome.can_speak)
+        self.language_button.setText(chrome.language_label)
+        self.language_button.setVisible(bool(chrome.language_label))
+        self.language_button.setAccessibleName(chrome.language_label)
+        self.chooser.set_choices(chrome.languages, chrome.language)
+        self.chooser.setVisible(chrome.choosing_language)
+        if chrome.choosing_language:
+            self._place_chooser()
+            self.chooser.raise_()
+
+    def set_countdown(self, text: str) -> None:
+        """The idle warning over the top of the page (empty: hidden)."""
+        self.countdown.setText(text)
+        self.countdown.setVisible(bool(text))
+        if text:
+            self._place_countdown()
+            self.countdown.raise_()
+
+    def _place_countdown(self) -> None:
+        margin = 36
+        width = self.width() - 2 * margin
+        height = self.countdown.heightForWidth(width)
+        self.countdown.setGeometry(margin, self.stack.y() + 12, width, max(height, 110))
+
+    def _place_chooser(self) -> None:
+        top = self.bar.height()
+        self.chooser.setGeometry(0, top, self.width(), max(1, self.height() - top))
 
     def show_screen(self, screen) -> None:
         page = self.pages[type(screen)]
@@ -207,11 +283,17 @@ class KioskWindow(QWidget):
     # -- layout -------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        if self.countdown.isVisible():
+            self._place_countdown()
         landscape = self.width() > self.height()
         if landscape != self.landscape:
             self.landscape = landscape
+            self._place_bar(landscape)
+            self.chooser.set_landscape(landscape)
             for page in self.pages.values():
                 page.set_landscape(landscape)
+        if self.chooser.isVisible():
+            self._place_chooser()
 
     def release(self) -> None:
         """Stop watching the application's input (before the window goes away)."""

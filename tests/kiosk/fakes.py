@@ -105,12 +105,16 @@ class FakeApi:
         self.counters: dict[str, int] = {}
         self.reports: list[dict] = []
         self.waiting: dict[str, int] = {}
+        self.frequent: list[str] = []  # 常办事项 item codes (none unless a test sets them)
         self.hall = "qingshan"
         self.cases: dict[str, tuple[str, dict]] = {}
         self.lookups: list[dict[str, str]] = []
         self.lookup_gate: threading.Event | None = None
         self.lookup_error: Exception | None = None
         self.main_thread_calls = 0  # a Qt kiosk must never call the backend on the GUI thread
+        # appointments: code -> {item, phone_last4, slot_start, slot_end, on_time, state}
+        self.appointments: dict[str, dict] = {}
+        self.check_ins: list[dict] = []
 
     def _check(self) -> None:
         if threading.current_thread() is threading.main_thread():
@@ -119,8 +123,13 @@ class FakeApi:
             raise ApiUnavailable("服务器无法连接 / server unreachable: fake is down")
 
     def catalog(self) -> dict:
+        """The catalog with each item's waiting count now, and 常办事项 (``frequent``)."""
         self._check()
-        return self.catalog_data
+        with self.lock:
+            items = [
+                i | {"waiting": self.waiting.get(i["code"], 0)} for i in self.catalog_data["items"]
+            ]
+        return self.catalog_data | {"items": items, "frequent": list(self.frequent)}
 
     def item(self, code: str) -> dict:
         self._check()
@@ -172,6 +181,67 @@ class FakeApi:
             }
             self.tickets[request_id] = answer
             return answer
+
+    def add_appointment(self, code: str, item: str = "MZ-01", phone_last4: str = "1234", **kw):
+        self.appointments[code] = {
+            "item": item,
+            "phone_last4": phone_last4,
+            "slot_start": "2026-06-01T09:30:00+08:00",
+            "slot_end": "2026-06-01T10:00:00+08:00",
+            "on_time": True,
+            "state": "booked",
+        } | kw
+
+    def check_in(
+        self, request_id, code=None, phone_last4=None, item_code=None, language="zh"
+    ) -> dict:
+        """POST /appointments/check-in as the contract words it (404, 409, the ticket)."""
+        with self.lock:
+            self.check_ins.append(
+                {
+                    "request_id": request_id,
+                    "code": code,
+                    "phone_last4": phone_last4,
+                    "item_code": item_code,
+                }
+            )
+        self._check()
+        if request_id in self.tickets:
+            return self.tickets[request_id]
+        if code is not None:
+            found = [code] if code in self.appointments else []
+        else:
+            found = [
+                c
+                for c, a in self.appointments.items()
+                if a["phone_last4"] == phone_last4 and a["item"] == item_code
+            ]
+        found = [c for c in found if self.appointments[c]["state"] != "cancelled"]
+        if not found:
+            raise ApiError(404, "appointment_not_found", "未找到预约 / no appointment", "code")
+        if len(found) > 1:
+            raise ApiError(409, "ambiguous", "多个预约 / several appointments", "phone_last4")
+        appt = self.appointments[found[0]]
+        if appt["state"] == "checked_in":
+            raise ApiError(409, "already_checked_in", "已签到 / already checked in", "code")
+        priority = "appointment" if appt["on_time"] else "normal"
+        answer = self.issue_ticket(appt["item"], request_id, priority, language=language)
+        appt["state"] = "checked_in"
+        answer = answer | {
+            "appointment": {
+                "code": found[0],
+                "slot_start": appt["slot_start"],
+                "slot_end": appt["slot_end"],
+                "on_time": appt["on_time"],
+                "arrival": "on_time" if appt["on_time"] else "early",
+                "explanation": None
+                if appt["on_time"]
+                else {"zh": "您来早了，已为您取普通号", "en": "You are early: a normal ticket"},
+            }
+        }
+        with self.lock:
+            self.tickets[request_id] = answer
+        return answer
 
     def hall_path(self, path: str) -> str:
         return f"/api/v1/halls/{self.hall}{path}"
@@ -234,6 +304,24 @@ class FakeApi:
     @property
     def issued(self) -> list[dict]:
         return list(self.tickets.values())
+
+
+class RecordingSpeaker:
+    """A speaker that writes down what it would say, and on which thread."""
+
+    available = True
+
+    def __init__(self):
+        self.said: list[tuple[str, str]] = []
+        self.main_thread_calls = 0
+
+    def speak(self, text: str, lang: str) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.main_thread_calls += 1
+        self.said.append((text, lang))
+
+    def stop(self) -> None:
+        pass
 
 
 class FakePrinterService:

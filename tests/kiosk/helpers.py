@@ -30,6 +30,13 @@ def tap(qtbot, kiosk, name: str) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
+def choose_language(qtbot, kiosk, code: str) -> None:
+    """The language button, then the language in the row it opens, as a resident does."""
+    tap(qtbot, kiosk, "languageButton")
+    tap(qtbot, kiosk, f"language_{code}")
+    assert kiosk.presenter.language == code
+
+
 def screen_is(kiosk, kind) -> bool:
     return isinstance(kiosk.window.screen, kind)
 

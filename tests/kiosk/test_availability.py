@@ -106,11 +106,11 @@ def test_kiosk_greys_an_item_without_a_window_and_brings_it_back(qtbot, kiosk_fa
     assert "暂停取号" in legal.accessibleName() and "08:30–12:00" in legal.accessibleName()
     qtbot.wait(100)
     kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-item-not-available.png")
-    kiosk.presenter.toggle_language()
+    kiosk.presenter.choose_language("en")
     assert "Not available now" in find(kiosk, "item_SF-03").accessibleName()
     qtbot.wait(100)  # let the layout settle before the picture
     kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-item-not-available-en.png")
-    kiosk.presenter.toggle_language()
+    kiosk.presenter.choose_language("zh")
     kiosk.presenter.open_item("SF-03")  # even if a tap got through: nothing happens
     assert screen_is(kiosk, ItemListScreen)
     assert find(kiosk, "item_SF-01").isEnabled()

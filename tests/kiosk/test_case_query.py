@@ -147,7 +147,7 @@ def test_not_found_says_so_and_keeps_the_number(rig):
 def test_unknown_number_answers_the_same(rig):
     screen = query(rig, digits="202611290008")
     assert screen.notice == "未找到该办件，请核对受理编号和手机号后4位"
-    rig.p.toggle_language()
+    rig.p.choose_language("en")
     assert rig.view.screen.notice.startswith("No case found")
 
 
@@ -247,7 +247,7 @@ def test_finished_and_refused(rig):
 
 
 def test_english(rig):
-    rig.p.toggle_language()
+    rig.p.choose_language("en")
     rig.p.open_case_query()
     assert rig.view.screen.step_label == "Step 1 of 2: enter the acceptance number"
     rig.api.add_case(NUMBER, "5678", state="suspended", missing_materials=["户口簿原件"])
@@ -257,7 +257,7 @@ def test_english(rig):
     assert facts["Service"] == "Minimum living allowance (dibao) application"
     assert facts["Accepted on"] == "2026-11-29"
     assert screen.missing == ("户口簿原件",)  # staff's words as written
-    rig.p.toggle_language()
+    rig.p.choose_language("zh")
     assert rig.view.screen.state_label == "待补正材料"
 
 

@@ -28,9 +28,12 @@ def test_demo_config_reads_the_token_from_the_demo_credentials(tmp_path, monkeyp
     config = load_config(ROOT / "config" / "kiosk-demo.toml")
     assert config.token == "secret-1" and config.kiosk == "kiosk-1" and config.hall == "qingshan"
     assert config.backend_url == "http://127.0.0.1:5000"
-    assert config.status_base == "http://127.0.0.1:5000"  # public_url defaults to backend_url
+    # no public_url of its own: the hall's (from the catalog), else the backend address
+    assert config.status_base() == "http://127.0.0.1:5000"
+    assert config.status_base("https://hall.example.cn/") == "https://hall.example.cn"
     assert config.printer.type == "dummy" and config.printer.paper == 80
-    assert (config.idle_seconds, config.confirm_seconds, config.language) == (60, 8, "zh")
+    assert (config.idle_seconds, config.confirm_seconds, config.language) == (60, 20, "zh")
+    assert (config.guide_idle_seconds, config.idle_warning_seconds, config.voice) == (120, 15, True)
 
 
 def test_example_config_is_valid_apart_from_its_token_file(tmp_path):
@@ -50,7 +53,7 @@ def test_example_config_is_valid_apart_from_its_token_file(tmp_path):
     [
         ({"hall": None}, "k.toml: hall: is required"),
         ({"backend_url": "127.0.0.1:5000"}, "k.toml: backend_url: must be an http(s) URL"),
-        ({"language": "fr"}, "k.toml: language: must be one of zh, en"),
+        ({"language": "fr"}, "k.toml: language: must be one of zh, en, ug, got 'fr'"),
         ({"idle_seconds": 0}, "k.toml: idle_seconds: must be a positive number"),
         ({"confirm_seconds": "8"}, "k.toml: confirm_seconds: must be a positive number"),
         ({"api_retries": -1}, "k.toml: api_retries: must be a whole number"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from clientlib.api import ApiError
@@ -33,6 +35,12 @@ class FakeView:
     def __init__(self):
         self.screens: list = []
         self.chrome = None
+        self.countdown = ""
+        self.countdowns: list[str] = []
+
+    def set_countdown(self, text: str) -> None:
+        self.countdown = text
+        self.countdowns.append(text)
 
     def set_chrome(self, chrome) -> None:
         self.chrome = chrome
@@ -46,14 +54,23 @@ class FakeView:
 
 
 class Rig:
-    def __init__(self, printer=None, **config):
+    def __init__(self, printer=None, speaker=None, api=None, **config):
         self.view = FakeView()
-        self.api = FakeApi()
+        self.api = api or FakeApi()
         self.printer = printer or FakePrinterService()
         self.clock = FakeScheduler()
         self.runner = ManualRunner()
         self.config = make_config(**config)
-        self.p = Presenter(self.view, self.api, self.printer, self.clock, self.config, self.runner)
+        self.speaker = speaker
+        self.p = Presenter(
+            self.view,
+            self.api,
+            self.printer,
+            self.clock,
+            self.config,
+            self.runner,
+            speaker=speaker,
+        )
 
     def settle(self):
         self.runner.settle()
@@ -109,7 +126,7 @@ def test_browse_department_then_item_guide(rig):
     screen = rig.settle()
     assert isinstance(screen, ItemListScreen) and screen.title == "民政办"
     assert titles(screen.items)[0] == "最低生活保障申请"
-    assert screen.items[0].subtitle == "承诺件 · 20个工作日办结"
+    assert screen.items[0].subtitle == "需 20 个工作日办结 · 无人等候 · 现在可办"
     rig.api.waiting["MZ-01"] = 3
     rig.p.open_item("MZ-01")
     assert rig.view.screen.waiting == "正在查询等候人数…"  # drawn at once from the catalog
@@ -119,7 +136,8 @@ def test_browse_department_then_item_guide(rig):
     sections = {s.title: s.lines for s in guide.sections}
     assert "户口簿" in sections["申请材料"]
     assert any("最低生活保障标准" in c for c in sections["办理条件"])
-    assert sections["收费标准"] == ("不收费",) and sections["承诺时限"] == ("20个工作日",)
+    assert sections["收费标准"] == ("不收费",)
+    assert sections["多久办好"] == ("材料齐全后 20 个工作日内办结",)
     assert sections["办理流程"][0] == "申请受理" and sections["监督电话"] == ("0731-84561234",)
     assert "3号窗口 民政" in sections["办理窗口"]
     assert guide.take_label == "取号" and rig.view.chrome.can_go_back
@@ -131,10 +149,8 @@ def test_browse_department_then_item_guide(rig):
 
 def test_immediate_item_says_so(rig):
     guide = rig.to_guide("RS-01")
-    assert guide.kind_label == "即办件 · 当场办结"
-    assert dict((s.title, s.lines) for s in guide.sections)["承诺时限"] == (
-        "即办件，材料齐全当场办结",
-    )
+    assert guide.kind_label == "当场办结"
+    assert dict((s.title, s.lines) for s in guide.sections)["多久办好"] == ("材料齐全，当场办结",)
 
 
 @pytest.mark.parametrize("query", ["dbsq", "zdsh", "DBSQ", "最低", "低保", "生活保障"])
@@ -163,6 +179,16 @@ def test_search_by_keypad_letters_narrows_and_greys_out_dead_keys(rig):
     assert all(rig.p.catalog.search("x" + c) for c in enabled)
     rig.p.search("qqqq")
     assert rig.view.screen.results == () and "没有找到" in rig.view.screen.status
+
+
+def test_receipt_link_uses_the_halls_public_url_when_the_kiosk_has_none():
+    api = FakeApi()
+    api.catalog_data["hall"]["public_url"] = "https://banshi.example.gov.cn"
+    rig = Rig(api=api)
+    rig.config = rig.p.config = replace(rig.config, public_url="")  # as when the file has none
+    rig.start()
+    rig.to_guide()
+    assert rig.take().qr_url == "https://banshi.example.gov.cn/t/tokA001"
 
 
 def test_chinese_substring_search(rig):
@@ -249,9 +275,9 @@ def test_backend_down_at_start():
 
 
 def test_idle_returns_home_and_resets_language():
-    r = Rig(idle_seconds=20)
+    r = Rig(idle_seconds=20, guide_idle_seconds=20)
     r.start()
-    r.p.toggle_language()
+    r.p.choose_language("en")
     r.to_guide()
     assert isinstance(r.advance(19), GuideScreen)
     r.p.user_activity()
@@ -272,7 +298,7 @@ def test_hall_closed_is_shown_with_its_message(rig):
     assert isinstance(screen, GuideScreen) and not screen.busy
     assert screen.notice == "大厅已停止取号，下次开放 06-02 08:30"
     assert rig.p.state == "ready"
-    rig.p.toggle_language()
+    rig.p.choose_language("en")
     assert rig.view.screen.notice == "the hall is closed; it opens 06-02 08:30"
 
 
@@ -374,27 +400,117 @@ def test_green_channel(rig):
     assert rig.printer.tickets[0].priority_label == "绿色通道 · 70岁以上老人"
 
 
-def test_appointment_check_in(rig):
+def test_appointment_check_in_with_the_code(rig):
+    rig.api.add_appointment("20790531", item="YB-02")
     rig.p.open_appointment()
-    assert isinstance(rig.view.screen, AppointmentScreen) and not rig.view.screen.can_submit
+    screen = rig.view.screen
+    assert isinstance(screen, AppointmentScreen) and not screen.can_submit
+    assert screen.code == "" and screen.length == 8 and screen.submit_label == "确认签到"
     for d in "207":
         rig.p.appointment_digit(d)
     rig.p.submit_appointment()
-    assert "至少 4 位" in rig.view.screen.notice
-    rig.p.appointment_digit("9")
-    rig.p.appointment_digit("x")
-    assert rig.view.screen.code == "2079"
+    assert rig.view.screen.notice == "预约码是 8 位数字" and not rig.api.check_ins
+    for d in "90531x9":  # x is no digit; the ninth digit does not fit
+        rig.p.appointment_digit(d)
+    assert rig.view.screen.code == "20790531" and rig.view.screen.can_submit
     rig.p.submit_appointment()
-    assert "预约码 2079" in rig.view.screen.banner
+    assert rig.view.screen.busy and rig.view.screen.submit_label == "正在签到，请稍候…"
+    screen = rig.settle()
+    assert isinstance(screen, ConfirmationScreen) and screen.number == "C001"
+    assert rig.api.check_ins[0]["code"] == "20790531"
+    assert rig.api.check_ins[0]["request_id"] and not rig.api.check_ins[0]["item_code"]
+    assert not rig.api.issue_calls[0]["priority_reason"]  # no code as a free-text reason
+    assert screen.priority_label == "预约 · 09:30–10:00" and screen.appointment_note == ""
+    assert rig.printer.tickets[0].priority_label == "预约 09:30–10:00"
+    assert rig.printer.tickets[0].item_name == "异地就医备案"
+
+
+def test_appointment_outside_its_slot_explains_the_normal_ticket(rig):
+    rig.api.add_appointment("11112222", on_time=False)
+    rig.p.open_appointment()
+    for d in "11112222":
+        rig.p.appointment_digit(d)
+    rig.p.submit_appointment()
+    screen = rig.settle()
+    assert isinstance(screen, ConfirmationScreen) and screen.priority_label == ""
+    assert screen.appointment_note == (
+        "您来早了，还没到预约时段的签到时间，已为您取普通号（您预约的时段 09:30–10:00）"
+    )
+    assert rig.printer.tickets[0].priority_label == "预约时段 09:30–10:00 · 普通号"
+    rig.p.choose_language("en")
+    assert rig.view.screen.appointment_note == (
+        "You are early for your booked time, so you have a normal ticket "
+        "(your booked time 09:30–10:00)"
+    )
+    rig.p.choose_language("ug")  # the kiosk's own words, not the server's zh/en pair
+    assert rig.view.screen.appointment_note.startswith("سىز بالدۇر كەلدىڭىز")
+
+
+@pytest.mark.parametrize(
+    ("setup", "notice"),
+    [
+        ({}, "没有找到您今天的预约，请核对预约码，或到服务台咨询"),
+        ({"state": "checked_in"}, "这个预约已经签到过了，请留意叫号；号票丢失请到服务台"),
+    ],
+)
+def test_appointment_refusals_are_plain_words_and_a_retry_keeps_the_request_id(rig, setup, notice):
+    if setup:
+        rig.api.add_appointment("12345678", **setup)
+    rig.p.open_appointment()
+    for d in "12345678":
+        rig.p.appointment_digit(d)
+    rig.p.submit_appointment()
+    screen = rig.settle()
+    assert isinstance(screen, AppointmentScreen) and screen.notice == notice
+    assert screen.code == "12345678" and not screen.busy
+    rig.p.submit_appointment()
+    rig.settle()
+    first, again = rig.api.check_ins
+    assert first["request_id"] == again["request_id"]
+
+
+def test_appointment_check_in_with_the_phone_digits_and_the_item(rig):
+    rig.api.add_appointment("55550001", item="YB-02", phone_last4="5821")
+    rig.p.open_appointment()
+    rig.p.switch_appointment_way()
+    screen = rig.view.screen
+    assert screen.length == 4 and screen.submit_label == "下一步：选择事项"
+    assert screen.switch_label == "用预约码签到"
+    for d in "5821":
+        rig.p.appointment_digit(d)
+    rig.p.submit_appointment()
+    assert "手机尾号 5821" in rig.view.screen.banner
     rig.p.search("ydjy")
-    rig.to_guide("YB-02")
-    rig.take()
-    call = rig.api.issue_calls[0]
-    assert call["priority"] == "appointment" and call["priority_reason"] == "2079"
+    rig.to_guide("MZ-01")  # not the booked item
+    guide = rig.take()
+    assert guide.notice == "没有找到您今天的预约，请核对预约码，或到服务台咨询"
+    rig.p.back()
+    rig.p.back()
+    guide = rig.to_guide("YB-02")
+    assert guide.take_label == "预约签到取号"
+    screen = rig.take()
+    assert isinstance(screen, ConfirmationScreen) and screen.priority_label == "预约 · 09:30–10:00"
+    call = rig.api.check_ins[-1]
+    assert (call["phone_last4"], call["item_code"], call["code"]) == ("5821", "YB-02", None)
+    assert not rig.api.issue_calls[-1]["priority_reason"]
+
+
+def test_appointment_check_in_offline_goes_offline_and_comes_back(rig):
+    rig.api.add_appointment("12345678")
+    rig.p.open_appointment()
+    for d in "12345678":
+        rig.p.appointment_digit(d)
+    rig.api.down = True
+    rig.p.submit_appointment()
+    assert isinstance(rig.settle(), OfflineScreen)
+    rig.api.down = False
+    screen = rig.advance(5)
+    assert isinstance(screen, AppointmentScreen) and screen.code == "12345678"
+    assert not screen.busy and screen.can_submit
 
 
 def test_english(rig):
-    rig.p.toggle_language()
+    rig.p.choose_language("en")
     screen = rig.view.screen
     assert screen.title == "Choose a department"
     assert screen.departments[0].title == "Civil Affairs Office"

@@ -12,7 +12,7 @@ from kiosk.screens import ConfirmationScreen, HomeScreen
 from tests.printing.fake_printer import FakePrinter
 
 from .fakes import FakeApi
-from .helpers import find, screen_is, tap, text
+from .helpers import choose_language, find, screen_is, tap, text
 
 pytestmark = pytest.mark.timeout(60)
 GB = "gb18030"
@@ -90,8 +90,8 @@ def test_silent_printer_never_hangs_the_kiosk(qtbot, make_kiosk):
         kiosk, api = make_kiosk(printer, job_timeout=1.5, status_timeout=0.5)
         take_ticket(qtbot, kiosk)
         assert text(kiosk, "ticketNumber") == "A001"  # shown before the printer answers
-        tap(qtbot, kiosk, "languageToggle")  # the GUI keeps working while printing hangs
-        tap(qtbot, kiosk, "languageToggle")
+        choose_language(qtbot, kiosk, "en")  # the GUI keeps working while printing hangs
+        choose_language(qtbot, kiosk, "zh")
         qtbot.waitUntil(lambda: kiosk.presenter.screen.print_state == "fault", timeout=8000)
         assert text(kiosk, "printStatus") == "号票未能打印：打印机无应答"
         assert find(kiosk, "reprint").isVisible()

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kiosk.screenshots import capture, make_case
+from kiosk.screenshots import capture, make_case, seed_frequent
 
 from .fakes import FakePrinterService, ok_result, paper_out_result
 
@@ -11,6 +11,7 @@ NAMES = (
     "home",
     "search",
     "guide",
+    "countdown",
     "confirmation-printed",
     "confirmation-fault",
     "offline",
@@ -19,10 +20,14 @@ NAMES = (
     "case-not-found",
     "case-result",
     "case-result-en",
+    "case-result-ug",
+    "languages",
+    *(f"{screen}-{lang}" for screen in ("home", "guide", "confirmation") for lang in ("en", "ug")),
 )
 
 
 def test_screenshots_portrait_and_landscape(live_server, kiosk_factory):
+    seed_frequent(live_server.url, live_server.hall, live_server.kiosk_token)  # 常办事项
     printer = FakePrinterService(  # per orientation: a ticket, a paper-out ticket, the case slip
         *(ok_result(), paper_out_result(), ok_result()) * 2
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.screens import (
     CaseQueryScreen,
@@ -18,7 +18,7 @@ from kiosk.screens import (
     SearchScreen,
 )
 
-from .helpers import find, plain, screen_is, tap, text, visible_buttons
+from .helpers import choose_language, find, plain, screen_is, tap, text, visible_buttons
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -78,12 +78,14 @@ def test_search_by_pinyin_initials_on_the_keypad(qtbot, kiosk_factory, fake_api)
     assert text(kiosk, "queryDisplay") == "DBS"
 
 
-def test_english_toggle(qtbot, kiosk_factory, fake_api):
+def test_english_from_the_language_row(qtbot, kiosk_factory, fake_api):
     kiosk = kiosk_factory(api=fake_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
-    tap(qtbot, kiosk, "languageToggle")
+    assert find(kiosk, "languageButton").text() == "English · ئۇيغۇرچە"
+    choose_language(qtbot, kiosk, "en")
     assert text(kiosk, "homeTitle") == "Choose a department"
-    assert find(kiosk, "languageToggle").text() == "中文"
+    assert find(kiosk, "languageButton").text() == "中文 · ئۇيغۇرچە"
+    assert not find(kiosk, "languageBackdrop").isVisible()
     tap(qtbot, kiosk, "dept_YB")
     tap(qtbot, kiosk, "item_YB-02")
     assert find(kiosk, "takeTicket").text() == "Take a ticket"
@@ -93,7 +95,7 @@ def test_english_toggle(qtbot, kiosk_factory, fake_api):
 def test_idle_goes_home_in_the_default_language(qtbot, kiosk_factory, fake_api):
     kiosk = kiosk_factory(api=fake_api, idle_seconds=1)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
-    tap(qtbot, kiosk, "languageToggle")
+    choose_language(qtbot, kiosk, "en")
     tap(qtbot, kiosk, "dept_SF")
     assert screen_is(kiosk, ItemListScreen)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen), timeout=5000)
@@ -165,18 +167,25 @@ def test_green_channel_and_appointment_by_touch(qtbot, kiosk_factory, fake_api):
     assert text(kiosk, "priorityLabel") == "绿色通道 · 残疾人"
     assert fake_api.issue_calls[-1]["priority_reason"] == "disabled"
     tap(qtbot, kiosk, "done")
+    fake_api.add_appointment("58210001", item="HJ-02", phone_last4="5821")
     tap(qtbot, kiosk, "action_appointment")
     assert not find(kiosk, "appointmentSubmit").isEnabled()
+    for digit in "5821":
+        tap(qtbot, kiosk, f"digit_{digit}")
+    assert text(kiosk, "appointmentCode") == "5821____"
+    tap(qtbot, kiosk, "appointmentSwitch")  # no code at hand: the phone's last 4 digits
     for digit in "5821":
         tap(qtbot, kiosk, f"digit_{digit}")
     assert text(kiosk, "appointmentCode") == "5821"
     tap(qtbot, kiosk, "appointmentSubmit")
     tap(qtbot, kiosk, "dept_HJ")
     tap(qtbot, kiosk, "item_HJ-02")
+    assert find(kiosk, "takeTicket").text() == "预约签到取号"
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: screen_is(kiosk, ConfirmationScreen))
-    assert fake_api.issue_calls[-1]["priority"] == "appointment"
-    assert fake_api.issue_calls[-1]["priority_reason"] == "5821"
+    assert text(kiosk, "priorityLabel") == "预约 · 09:30–10:00"
+    assert fake_api.check_ins[-1]["phone_last4"] == "5821"
+    assert fake_api.check_ins[-1]["item_code"] == "HJ-02"
 
 
 NUMBER = "QINGSHAN-20261129-0007"
@@ -232,10 +241,13 @@ def test_case_query_by_touch(qtbot, kiosk_factory, fake_api, size):
 
 def assert_inside(kiosk, name: str) -> None:
     """The widget is shown whole within the page's margins: not squeezed into them or cut off."""
+    QApplication.processEvents()  # the layout a resident sees, not one still pending
     page, widget = kiosk.window.current_page(), find(kiosk, name)
     corner = widget.mapTo(page, widget.rect().bottomRight())
     area = page.rect().marginsRemoved(page.layout().contentsMargins())
-    assert widget.isVisible() and area.contains(corner), f"{name} is clipped: {corner} {area}"
+    assert widget.isVisible() and area.contains(corner), (
+        f"{name} is clipped in {kiosk.presenter.language}: {corner} {area}"
+    )
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
@@ -301,15 +313,16 @@ def test_case_query_while_backend_down(qtbot, kiosk_factory, fake_api):
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
-def test_case_screens_fit_in_both_languages(qtbot, kiosk_factory, fake_api, size):
-    """The longest texts (English, with a notice) leave every part of the query screens whole."""
+def test_case_screens_fit_in_every_language(qtbot, kiosk_factory, fake_api, size):
+    """The longest texts (English, Uyghur, with a notice) leave every part of the query screens
+    whole."""
     fake_api.add_case(NUMBER, "5678", state="suspended", missing_materials=["户口簿原件"] * 3)
     kiosk = kiosk_factory(api=fake_api, size=size)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     p = kiosk.presenter
-    for lang in ("zh", "en"):
+    for lang in ("zh", "en", "ug"):
         if p.language != lang:
-            tap(qtbot, kiosk, "languageToggle")
+            choose_language(qtbot, kiosk, lang)
         if p.nav != [("home",)]:
             tap(qtbot, kiosk, "homeButton")
         tap(qtbot, kiosk, "action_case")
