@@ -666,7 +666,10 @@ def mark_no_shows(uow: UnitOfWork, ctx: HallContext) -> int:
         .with_for_update(of=Appointment)
     ).all()
     for a in due:
-        a.state, a.no_show_at = AppointmentState.NO_SHOW.value, rules.no_show_at(Slot(a.slot_start, a.slot_end), r)
+        a.state, a.no_show_at = (
+            AppointmentState.NO_SHOW.value,
+            rules.no_show_at(Slot(a.slot_start, a.slot_end), r),
+        )
         _change(
             uow,
             ctx,

@@ -3,10 +3,9 @@ calling policy, with the indexed choosers (simulator line, wait estimate) agreei
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import heapq
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
