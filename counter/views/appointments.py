@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ..appointments import AppointmentsScreen, pair
 from ..i18n import pair as counter_pair
 from .style import COLOURS
-from .widgets import button, card, label, show_text
+from .widgets import TwoLineButton, card, label, show_text
 
 COLUMNS = (
     "col_slot",
@@ -50,8 +50,10 @@ class AppointmentsPage(QWidget):
         top.addWidget(self.title)
         self.summary = label(name="appointmentsSummary", wrap=False)
         top.addWidget(self.summary, 1)
-        self.refresh_button = button(" ".join(counter_pair("refresh", lang)), "refreshAppointments")
-        self.back_button = button(
+        self.refresh_button = TwoLineButton(
+            " ".join(counter_pair("refresh", lang)), "refreshAppointments"
+        )
+        self.back_button = TwoLineButton(
             " ".join(counter_pair("back", lang)), "appointmentsBack", "primary"
         )
         top.addWidget(self.refresh_button)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from ..i18n import pair, tr
 from ..screens import AcceptForm, CaseActionForm, MissingForm
 from .dialogs import _Dialog
-from .widgets import button, label, show_text
+from .widgets import ListScroll, button, label, show_text
 
 
 class FormDialog(_Dialog):
@@ -81,7 +80,7 @@ class FormDialog(_Dialog):
             widget.setFocus()
 
 
-def _checklist(texts, ticks, name: str) -> tuple[QScrollArea, QVBoxLayout, list[QCheckBox]]:
+def _checklist(texts, ticks, name: str) -> tuple[ListScroll, QVBoxLayout, list[QCheckBox]]:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 2, 4, 2)
@@ -94,12 +93,7 @@ def _checklist(texts, ticks, name: str) -> tuple[QScrollArea, QVBoxLayout, list[
         layout.addWidget(check)
         boxes.append(check)
     layout.addStretch(1)
-    scroll = QScrollArea()
-    scroll.setObjectName(name)
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(box)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return scroll, layout, boxes
+    return ListScroll(box, name=name), layout, boxes
 
 
 class AcceptDialog(FormDialog):
@@ -107,10 +101,10 @@ class AcceptDialog(FormDialog):
 
     form_name = "accept"
     submitted = Signal(object)  # {"name", "phone", "id_number", "materials", ...}
+    preferred_width = 1180
 
     def __init__(self, form: AcceptForm, lang: str, parent=None):
         super().__init__(form.title, lang, parent, ok_key="accept_ok")
-        self.setMinimumWidth(1180)
         self.hint(form.hint)
         self.required = form.required
         applicant = QGridLayout()
@@ -158,17 +152,21 @@ class AcceptDialog(FormDialog):
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setMaxLength(400)
-        for col, (key, widget, field) in enumerate(
-            (("handling_unit", self.unit, "handling_unit"), ("note", self.note, "note"))
-        ):
+        extras: tuple[tuple[str, QWidget, str], ...] = (
+            ("handling_unit", self.unit, "handling_unit"),
+            ("note", self.note, "note"),
+        )
+        for col, (key, entry, field) in enumerate(extras):
             more.addWidget(label(tr(key, lang), wrap=False), 0, col)
-            more.addWidget(widget, 1, col)
-            more.addWidget(self.error_label(field, widget=widget), 2, col)
+            more.addWidget(entry, 1, col)
+            more.addWidget(self.error_label(field, widget=entry), 2, col)
         more.setColumnStretch(0, 2)
         more.setColumnStretch(1, 3)
         self.form.addLayout(more)
         self.form.addWidget(label(tr("materials_received", lang), "title", wrap=False))
-        grid = QGridLayout()
+        received = QWidget()
+        grid = QGridLayout(received)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(2)
         half = (len(form.materials) + 1) // 2
@@ -179,7 +177,7 @@ class AcceptDialog(FormDialog):
             check.setChecked(on)
             grid.addWidget(check, index % half, index // half)
             self.materials.append(check)
-        self.form.addLayout(grid)
+        self.form.addWidget(ListScroll(received, least=70, name="receivedList"), 1)
         self.form.addWidget(self.error_label("materials_received"))
         for widget in (self.name, self.phone):
             widget.textChanged.connect(self._update)
@@ -218,13 +216,13 @@ class MissingDialog(FormDialog):
 
     form_name = "missing"
     submitted = Signal(object, str)  # the missing materials, note
+    preferred_width = 820
 
     def __init__(self, form: MissingForm, lang: str, parent=None):
         super().__init__(form.title, lang, parent, ok_key="missing_ok")
-        self.setMinimumWidth(760)
         self.hint(tr("missing_hint", lang))
         scroll, self.list_layout, self.boxes = _checklist(form.materials, form.missing, "missing")
-        scroll.setMinimumHeight(min(340, 40 + 34 * (len(form.materials) + 1)))
+        self.list = scroll
         self.form.addWidget(scroll, 1)
         for box in self.boxes:
             box.toggled.connect(self._update)
@@ -257,6 +255,9 @@ class MissingDialog(FormDialog):
         box.toggled.connect(self._update)
         self.list_layout.insertWidget(len(self.boxes), box)
         self.boxes.append(box)
+        self.list_layout.activate()
+        self.list.updateGeometry()
+        self.list.ensureWidgetVisible(box)  # the one just added, at the end of a long list
         self.other.clear()
         self._update()
 
@@ -282,11 +283,11 @@ class CaseActionDialog(FormDialog):
         "refuse": "refuse_reason",
     }
     TEXT_FIELDS = {"extension": "reason", "finish": "result", "refuse": "reason"}
+    preferred_width = 820
 
     def __init__(self, form: CaseActionForm, lang: str, parent=None):
         super().__init__(form.title, lang, parent, ok_key=f"case_{form.kind}")
         self.kind, self.number = form.kind, form.case_number
-        self.setMinimumWidth(760)
         self.hint(form.summary)
         self.boxes: list[QCheckBox] = []
         self.days = QButtonGroup(self)
@@ -298,7 +299,6 @@ class CaseActionDialog(FormDialog):
             scroll, _, self.boxes = _checklist(
                 form.materials, [True] * len(form.materials), "received"
             )
-            scroll.setMinimumHeight(min(300, 40 + 34 * len(form.materials)))
             self.form.addWidget(scroll, 1)
             self.form.addWidget(self.error_label("received", widget=scroll))
         if form.kind == "extension":

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..i18n import pair
 from ..screens import CASE_ACTIONS, CasesScreen
 from .style import COLOURS
-from .widgets import button, card, label, show_text
+from .widgets import TwoLineButton, button, card, label, show_text
 
 COLUMNS = (
     "col_colour",
@@ -53,10 +53,10 @@ class CasesPage(QWidget):
         self.counts = label(name="caseCounts", wrap=False)
         top.addWidget(self.counts)
         top.addStretch(1)
-        self.refresh_button = button(" ".join(pair("refresh", lang)), "refreshCases")
-        self.unlock_button = button(" ".join(pair("lookup_unlock", lang)), "unlockLookup")
+        self.refresh_button = TwoLineButton(" ".join(pair("refresh", lang)), "refreshCases")
+        self.unlock_button = TwoLineButton(" ".join(pair("lookup_unlock", lang)), "unlockLookup")
         top.addWidget(self.unlock_button)
-        self.back_button = button(" ".join(pair("back", lang)), "backToWindow", "primary")
+        self.back_button = TwoLineButton(" ".join(pair("back", lang)), "backToWindow", "primary")
         top.addWidget(self.refresh_button)
         top.addWidget(self.back_button)
         box.addLayout(top)

@@ -3,7 +3,7 @@ with what the clerk entered; OK stays disabled until the required fields are fil
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -19,15 +19,21 @@ from ..screens import PauseChoices, TransferChoices
 from .style import STYLE
 from .widgets import label
 
+MARGIN = 12  # between a dialog and the edge of the counter window
+
 
 class _Dialog(QDialog):
+    """Title, form, OK and Cancel; shown centred on the counter window and never bigger than it
+    (long lists in a dialog scroll, the buttons stay in sight)."""
+
+    preferred_width = 640
+
     def __init__(self, title: str, lang: str, parent=None):
         super().__init__(parent)
         self.setObjectName("counterDialog")
         self.setStyleSheet(STYLE)
         self.setWindowTitle(title)
         self.setModal(True)
-        self.setMinimumWidth(620)
         self.lang = lang
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(24, 20, 24, 20)
@@ -52,6 +58,44 @@ class _Dialog(QDialog):
     def finish_layout(self) -> None:
         self.layout_.addWidget(self.buttons)
         self._update()
+
+    def available(self) -> QRect:
+        """Where the dialog may go: over the counter window (maximized, it has the screen's
+        available geometry), or the screen's available geometry without one."""
+        parent = self.parentWidget()
+        if parent is not None and parent.window().isVisible():
+            area = parent.window().geometry()
+        else:
+            area = self.screen().availableGeometry()
+        return area.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+
+    def fit(self, grow_only: bool = False) -> None:
+        """As wide as it likes up to the area, as tall as its content needs, centred."""
+        area = self.available()
+        self.setMaximumSize(area.size())
+        hint = self.sizeHint()
+        width = min(max(self.preferred_width, hint.width()), area.width())
+        if grow_only:
+            width = self.width()
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else hint.height()
+        height = min(max(height, hint.height()), area.height())
+        if grow_only and height <= self.height():
+            return
+        self.resize(width, height)
+        frame = self.frameGeometry().size() - self.geometry().size()
+        left = area.center().x() - (width + frame.width()) // 2
+        top = area.center().y() - (height + frame.height()) // 2
+        self.move(QPoint(left, top))
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            self.fit(grow_only=True)  # an error shown, a material added: room for it if any
+        return handled
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.fit()
+        super().showEvent(event)
 
     def add_field(self, key: str, widget) -> None:
         """A label (both languages) above its field."""
@@ -83,26 +127,26 @@ class TransferDialog(_Dialog):
         self.item.setObjectName("toItem")
         for choice in choices.items:
             self.item.addItem(choice.text, choice.value)
-        self.window = QComboBox()
-        self.window.setObjectName("toWindow")
+        self.to_window = QComboBox()
+        self.to_window.setObjectName("toWindow")
         for choice in choices.windows:
-            self.window.addItem(choice.text, choice.value)
+            self.to_window.addItem(choice.text, choice.value)
         self.note = QLineEdit()
         self.note.setObjectName("note")
         self.note.setMaxLength(200)
-        for combo in (self.item, self.window):
+        for combo in (self.item, self.to_window):
             combo.setMaxVisibleItems(14)
             combo.currentIndexChanged.connect(self._update)
         self.add_field("to_item", self.item)
-        self.add_field("to_window", self.window)
+        self.add_field("to_window", self.to_window)
         self.add_field("note", self.note)
         self.finish_layout()
 
     def valid(self) -> bool:
-        return self.item.currentData() is not None or self.window.currentData() is not None
+        return self.item.currentData() is not None or self.to_window.currentData() is not None
 
     def emit_submitted(self) -> None:
-        self.submitted.emit(self.item.currentData(), self.window.currentData(), self.note.text())
+        self.submitted.emit(self.item.currentData(), self.to_window.currentData(), self.note.text())
 
 
 class CallNumberDialog(_Dialog):
@@ -161,7 +205,7 @@ class PauseDialog(_Dialog):
             radio = QRadioButton(choice.text)
             radio.setObjectName(f"reason_{choice.value}")
             self.group.addButton(radio)
-            self.radios[choice.value] = radio
+            self.radios[str(choice.value)] = radio  # the reason codes are strings
             self.layout_.insertWidget(self.layout_.count() - 1, radio)
         self.group.buttonToggled.connect(lambda *_: self._update())
         self.note = QLineEdit()

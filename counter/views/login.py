@@ -36,12 +36,12 @@ class LoginPage(QWidget):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.window = QComboBox()
-        self.window.setObjectName("windowChoice")
-        self.window.setMinimumWidth(320)
+        self.window_choice = QComboBox()
+        self.window_choice.setObjectName("windowChoice")
+        self.window_choice.setMinimumWidth(320)
         form.addRow(label(tr("username", lang), wrap=False), self.username)
         form.addRow(label(tr("password", lang), wrap=False), self.password)
-        form.addRow(label(tr("window", lang), wrap=False), self.window)
+        form.addRow(label(tr("window", lang), wrap=False), self.window_choice)
         box.addLayout(form)
         self.sign_in_button = button(tr("sign_in", lang), "signIn", "primary")
         self.sign_in_button.setMinimumHeight(52)
@@ -65,21 +65,21 @@ class LoginPage(QWidget):
     def _submit(self) -> None:
         password = self.password.text()
         self.password.clear()  # the password lives only as long as this call
-        self.submitted.emit(self.username.text(), password, self.window.currentData())
+        self.submitted.emit(self.username.text(), password, self.window_choice.currentData())
 
     def set_screen(self, screen: LoginScreen) -> None:
         if screen.windows != self._windows:
             self._windows = screen.windows
-            self.window.clear()
+            self.window_choice.clear()
             for choice in screen.windows:
-                self.window.addItem(choice.text, choice.value)
-        index = self.window.findData(screen.window)
-        if index >= 0 and self.window.currentData() != screen.window:
-            self.window.setCurrentIndex(index)
+                self.window_choice.addItem(choice.text, choice.value)
+        index = self.window_choice.findData(screen.window)
+        if index >= 0 and self.window_choice.currentData() != screen.window:
+            self.window_choice.setCurrentIndex(index)
         if not self.username.text() and screen.username:
             self.username.setText(screen.username)
             self.password.setFocus()
-        for widget in (self.username, self.password, self.window, self.sign_in_button):
+        for widget in (self.username, self.password, self.window_choice, self.sign_in_button):
             widget.setEnabled(not screen.busy)
         self.sign_in_button.setText(tr("signing_in" if screen.busy else "sign_in", self.lang))
         show_text(self.error, screen.error)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,7 +30,16 @@ from ..screens import (
     TicketPanel,
 )
 from .style import set_prop
-from .widgets import ActionButton, button, card, clear_layout, label, show_text
+from .widgets import (
+    ActionButton,
+    ElidedLabel,
+    ListScroll,
+    TwoLineButton,
+    card,
+    clear_layout,
+    label,
+    show_text,
+)
 
 
 class TicketCard(QWidget):
@@ -76,30 +84,36 @@ class TicketCard(QWidget):
         about.addStretch(1)
         head.addLayout(about, 1)
         details.addLayout(head)
+        # history, case and materials scroll together, so a long history or checklist never
+        # pushes the case buttons off a 720-pixel screen
+        more = QWidget()
+        more.setObjectName("ticketMore")
+        more_layout = QVBoxLayout(more)
+        more_layout.setContentsMargins(0, 0, 0, 0)
+        more_layout.setSpacing(6)
         self.history = label(role="muted", name="history")
-        details.addWidget(self.history)
-        details.addWidget(self._badge())
+        more_layout.addWidget(self.history)
+        more_layout.addWidget(self._badge())
         materials_head = QHBoxLayout()
         materials_head.addWidget(label(" ".join(pair("materials", lang)), "title", wrap=False))
         materials_head.addStretch(1)
         self.materials_status = label(role="muted", name="materialsStatus", wrap=False)
         materials_head.addWidget(self.materials_status)
-        details.addLayout(materials_head)
+        more_layout.addLayout(materials_head)
         self.materials_box = QWidget()
         self.materials_layout = QVBoxLayout(self.materials_box)
         self.materials_layout.setContentsMargins(4, 0, 4, 0)
         self.materials_layout.setSpacing(0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.materials_box)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        details.addWidget(scroll, 1)
+        more_layout.addWidget(self.materials_box)
+        more_layout.addStretch(1)
+        self.more = ListScroll(more, least=90, name="ticketScroll")
+        details.addWidget(self.more, 1)
         box.addWidget(self.details, 1)
         hooks = QHBoxLayout()
         hooks.setSpacing(8)
-        self.hooks: dict[str, QPushButton] = {}
+        self.hooks: dict[str, TwoLineButton] = {}
         for key in CASE_HOOKS:
-            widget = button(" ".join(pair(key, lang)), f"action_{key}", "hook")
+            widget = TwoLineButton(" ".join(pair(key, lang)), f"action_{key}", "hook")
             widget.clicked.connect(lambda _=False, k=key: self.hook.emit(k))
             hooks.addWidget(widget)
             self.hooks[key] = widget
@@ -116,15 +130,16 @@ class TicketCard(QWidget):
         layout = QVBoxLayout(self.badge)
         layout.setContentsMargins(14, 6, 12, 6)
         layout.setSpacing(2)
-        top = QHBoxLayout()
         self.case_number = label(name="caseNumber", wrap=False)
-        self.case_state = label(name="caseState")
-        self.case_state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.case_number)
-        top.addWidget(self.case_state, 1)
-        layout.addLayout(top)
+        layout.addWidget(self.case_number)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(14)
         self.case_deadline = label(name="caseDeadline", wrap=False)
-        layout.addWidget(self.case_deadline)
+        self.case_state = ElidedLabel("caseState")  # 待补正：… may be long: one line, elided
+        self.case_state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.case_deadline)
+        bottom.addWidget(self.case_state, 1)
+        layout.addLayout(bottom)
         self.badge.hide()
         return self.badge
 
@@ -178,7 +193,6 @@ class TicketCard(QWidget):
                 box.toggled.connect(lambda on, i=index: self.material_toggled.emit(i, on))
                 self.materials_layout.addWidget(box)
                 self.checkboxes.append(box)
-            self.materials_layout.addStretch(1)
         for box, on in zip(self.checkboxes, checked, strict=False):
             if box.isChecked() != on:
                 box.blockSignals(True)
@@ -311,23 +325,24 @@ class MainPage(QWidget):
         layout.addLayout(body, 1)
         actions = QHBoxLayout()
         actions.setSpacing(8)
-        self.buttons: dict[str, ActionButton] = {}
+        bar: dict[str, ActionButton] = {}
         for key in ACTIONS:
             title, subtitle = pair(key if key != "pause_toggle" else "pause", lang)
             widget = ActionButton(key, SHORTCUTS[key], title, subtitle, accent=key == "call_next")
             widget.setObjectName(f"action_{key}")
             widget.clicked.connect(lambda _=False, k=key: self.action.emit(k))
             actions.addWidget(widget)
-            self.buttons[key] = widget
+            bar[key] = widget
         layout.addLayout(actions)
-        self.buttons.update(self.ticket.hooks)
+        self.pause_toggle = bar["pause_toggle"]
+        # every action by key: the bar's buttons and the ticket card's case buttons
+        self.buttons: dict[str, QPushButton] = {**bar, **self.ticket.hooks}
 
     def set_screen(self, screen: MainScreen) -> None:
         self.ticket.set_ticket(screen.ticket, screen.idle_text)
         self.line.set_line(screen.line)
         self.today.set_figures(screen.today)
-        toggle = self.buttons["pause_toggle"]
-        toggle.set_text(*pair("resume" if screen.paused else "pause", self.lang))
+        self.pause_toggle.set_text(*pair("resume" if screen.paused else "pause", self.lang))
         for key, widget in self.buttons.items():
             widget.setEnabled(key in screen.enabled)
         self.ticket.set_hooks(screen.hooks, screen.print_label)

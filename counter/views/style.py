@@ -53,6 +53,15 @@ QLabel#stateChip[state="closed"] {{ background: #5b6b7b; }}
 QWidget#header QPushButton {{ background: transparent; color: white; border: 2px solid #c9d8ea;
     min-height: 34px; padding: 2px 16px; font-size: 18px; }}
 QWidget#header QPushButton:disabled {{ color: #8fa6c2; border-color: #4d6d94; background: transparent; }}
+QPushButton[lines="two"] {{ padding: 0; min-height: 44px; }}
+QPushButton[lines="two"] QLabel {{ background: transparent; }}
+QPushButton[lines="two"] QLabel[part="first"] {{ font-size: 18px; font-weight: 700; }}
+QPushButton[lines="two"] QLabel[part="second"] {{ font-size: 14px; color: {MUTED}; }}
+QPushButton[lines="two"] QLabel:disabled {{ color: #8b97a3; }}
+QWidget#header QPushButton QLabel[part="second"] {{ color: #dbe6f3; }}
+QPushButton[role="primary"] QLabel[part="first"] {{ color: white; }}
+QPushButton[role="primary"] QLabel[part="second"] {{ color: #dbe6f3; }}
+QWidget#header QPushButton QLabel:disabled {{ color: #8fa6c2; }}
 
 QWidget#connectionBar {{ background: {RED}; }}
 QWidget#connectionBar QLabel {{ color: white; font-size: 21px; font-weight: 800; }}
@@ -61,7 +70,7 @@ QWidget#messageBar QLabel {{ color: #3d2a00; font-size: 20px; font-weight: 700; 
 QWidget#connectionBar QPushButton, QWidget#messageBar QPushButton {{ min-height: 30px;
     padding: 2px 18px; font-size: 18px; border-radius: 6px; }}
 
-QWidget#header QLabel#notice {{ border-radius: 6px; padding: 3px 14px; font-size: 19px;
+QWidget#header QLabel#notice {{ border-radius: 6px; padding: 2px 10px; font-size: 18px;
     font-weight: 700; }}
 QWidget#header QLabel#notice[level="ok"] {{ background: #dff3e5; color: {GREEN}; }}
 QWidget#header QLabel#notice[level="info"] {{ background: #e6eef9; color: {BLUE_DARK}; }}

@@ -32,7 +32,7 @@ from .login import LoginPage
 from .lookupdialog import LookupUnlockDialog
 from .main import MainPage
 from .style import STYLE, set_prop
-from .widgets import button, label
+from .widgets import TwoLineButton, button, label
 
 NOTICE_MS = 8000
 
@@ -140,8 +140,8 @@ class CounterWindow(QWidget):
         bar.setObjectName("header")
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         layout = QHBoxLayout(bar)
-        layout.setContentsMargins(18, 8, 18, 8)
-        layout.setSpacing(18)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(12)
         self.window_title = label(tr("app_title", self.lang), name="windowTitle", wrap=False)
         self.clerk = label(name="clerkName", wrap=False)
         self.state_chip = label(name="stateChip", wrap=False)
@@ -153,15 +153,17 @@ class CounterWindow(QWidget):
         layout.addWidget(self.notice, 1, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(0)
         layout.addWidget(self.clerk)
-        self.appointments_button = button(
+        self.appointments_button = TwoLineButton(
             " ".join(appointments_pair("appointments", self.lang)), "appointments"
         )
         self.appointments_button.hide()
         layout.addWidget(self.appointments_button)
-        self.cases_button = button(" ".join(pair("my_cases", self.lang)), "myCases")
+        self.cases_button = TwoLineButton(" ".join(pair("my_cases", self.lang)), "myCases")
         self.cases_button.hide()
         layout.addWidget(self.cases_button)
-        self.sign_out_button = button(" ".join(pair("sign_out", self.lang)), "action_sign_out")
+        self.sign_out_button = TwoLineButton(
+            " ".join(pair("sign_out", self.lang)), "action_sign_out"
+        )
         self.sign_out_button.hide()
         layout.addWidget(self.sign_out_button)
         return bar
@@ -281,7 +283,7 @@ class CounterWindow(QWidget):
         if not self.notice.isVisible():
             return
         self.notice.ensurePolished()
-        want = self.notice.fontMetrics().horizontalAdvance(self.notice.text()) + 34
+        want = self.notice.fontMetrics().horizontalAdvance(self.notice.text()) + 48
         others = (
             self.window_title,
             self.state_chip,
@@ -291,7 +293,7 @@ class CounterWindow(QWidget):
             self.sign_out_button,
         )
         shown = [w for w in others if not w.isHidden()]
-        used = sum(w.sizeHint().width() for w in shown) + 18 * (len(shown) + 1) + 36
+        used = sum(w.sizeHint().width() for w in shown) + 12 * (len(shown) + 1) + 32
         self.notice.setMinimumWidth(max(120, min(want, self.width() - used)))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)

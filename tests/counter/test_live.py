@@ -28,12 +28,12 @@ def real_counter(counter_factory, server, **config):
 
 def log_in(counter, qtbot, server, user: str = "clerk1"):
     w, page = counter.window, counter.window.login_page
-    qtbot.waitUntil(lambda: page.window.count() == 12, timeout=10_000)
+    qtbot.waitUntil(lambda: page.window_choice.count() == 12, timeout=10_000)
     if page.username.text() != user:
         page.username.clear()
         qtbot.keyClicks(page.username, user)
     qtbot.keyClicks(page.password, server.password(user))
-    page.window.setCurrentIndex(page.window.findData(WINDOW))
+    page.window_choice.setCurrentIndex(page.window_choice.findData(WINDOW))
     qtbot.mouseClick(page.sign_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.main_page, timeout=10_000)
     qtbot.waitUntil(lambda: counter.presenter.live_ok is True, timeout=10_000)
@@ -129,7 +129,7 @@ def test_backend_restart_mid_service_and_counter_restart(live_server, counter_fa
     counter.close()  # no sign-out, as after a crash
     again = real_counter(counter_factory, live_server)
     assert again.window.login_page.username.text() == "clerk1"
-    qtbot.waitUntil(lambda: again.window.login_page.window.currentData() == WINDOW)
+    qtbot.waitUntil(lambda: again.window.login_page.window_choice.currentData() == WINDOW)
     log_in(again, qtbot, live_server)
     qtbot.waitUntil(lambda: shown(again) == second)
     assert "已叫号" in again.window.main_page.ticket.state.text()

@@ -1,13 +1,13 @@
 """PNGs of the counter for review, from a real backend: login, idle, serving (materials checklist,
 transfer history, a line of waiting tickets), the transfer dialog and the red connection bar, at
-1366x768 and 1920x1080. Saved to tests/artifacts/counter/ (not committed)."""
+1366x768, 1280x720 and 1920x1080. Saved to tests/artifacts/counter/ (not committed)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
@@ -17,23 +17,21 @@ from .test_live import WINDOW, line_numbers, log_in, press, real_counter, shown
 
 pytestmark = pytest.mark.slow
 OUT = Path(__file__).resolve().parents[1] / "artifacts" / "counter"
-SIZES = ((1366, 768), (1920, 1080))
+SIZES = ((1366, 768), (1280, 720), (1920, 1080))
 
 
 def save(window, name: str, size: tuple[int, int], dialog=None) -> Path:
-    """The window, with `dialog` (a separate top-level window) drawn centred on it."""
+    """The window, with `dialog` (a separate top-level window) drawn where and as big as it is
+    (it fits itself to the window when the window is resized)."""
     QApplication.processEvents()
+    if dialog is not None:
+        dialog.fit()
+        QApplication.processEvents()
     pixmap = window.grab()
     if dialog is not None:
-        dialog.adjustSize()
-        QApplication.processEvents()
-        shot = dialog.grab()
         painter = QPainter(pixmap)
         painter.fillRect(pixmap.rect(), QColor(0, 0, 0, 90))  # the modal shade
-        painter.drawPixmap(
-            QPoint((pixmap.width() - shot.width()) // 2, (pixmap.height() - shot.height()) // 2),
-            shot,
-        )
+        painter.drawPixmap(window.mapFromGlobal(dialog.geometry().topLeft()), dialog.grab())
         painter.end()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{name}-{size[0]}x{size[1]}.png"
@@ -65,7 +63,7 @@ def test_screenshots(live_server, counter_factory, qtbot):
             qtbot.waitUntil(lambda s=size: (w.width(), w.height()) == s)
             saved.append(save(w, name, size, dialog))
 
-    qtbot.waitUntil(lambda: w.login_page.window.count() == 12)
+    qtbot.waitUntil(lambda: w.login_page.window_choice.count() == 12)
     each_size("login")
     w.resize(*SIZES[0])
     log_in(counter, qtbot, live_server)
@@ -117,8 +115,8 @@ def prepare_cases(server, kiosk) -> None:
 
 
 def test_case_screenshots(live_server, counter_factory, qtbot):
-    """受理 dialog (with a refused ID number), the ticket card with its case, 一次性告知 and
-    My cases, at both sizes."""
+    """受理 dialog (with a refused ID number), the ticket card with its case and print button,
+    一次性告知, My cases and 今日预约, at every size."""
     from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
     kiosk = ApiClient(live_server.url, live_server.hall, live_server.kiosk_token)
@@ -128,7 +126,7 @@ def test_case_screenshots(live_server, counter_factory, qtbot):
     )["ticket"]["number"]
     kiosk.issue_ticket("MZ-02", request_id="case-shot-line")
     saved: list[Path] = []
-    counter = real_counter(counter_factory, live_server, size=SIZES[0])
+    counter = real_counter(counter_factory, live_server, size=SIZES[0], printer={"type": "dummy"})
     w = counter.window
 
     def each_size(name: str, dialog=None) -> None:
@@ -175,6 +173,12 @@ def test_case_screenshots(live_server, counter_factory, qtbot):
     table.selectRow(0)
     qtbot.waitUntil(lambda: w.cases_page.buttons["extension"].isEnabled())
     each_size("my-cases")
-    assert len(saved) == 4 * len(SIZES)
+    w.appointments_button.click()
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.appointments_page)
+    qtbot.waitUntil(
+        lambda: w.appointments_page.info.isVisible() or w.appointments_page.table.isVisible()
+    )
+    each_size("appointments")
+    assert len(saved) == 5 * len(SIZES)
     for path in saved:
         assert path.stat().st_size > 10_000, path

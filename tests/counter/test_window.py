@@ -12,11 +12,11 @@ from .fakes import PASSWORD, FakeApi, FakeLiveFactory
 def log_in(counter, qtbot, user: str = "clerk1", window: int = 3):
     w = counter.window
     page = w.login_page
-    qtbot.waitUntil(lambda: page.window.count() == 12)
+    qtbot.waitUntil(lambda: page.window_choice.count() == 12)
     page.username.clear()
     qtbot.keyClicks(page.username, user)
     qtbot.keyClicks(page.password, PASSWORD)
-    page.window.setCurrentIndex(page.window.findData(window))
+    page.window_choice.setCurrentIndex(page.window_choice.findData(window))
     qtbot.mouseClick(page.sign_in_button, Qt.MouseButton.LeftButton)
     assert page.password.text() == ""  # not kept in the widget either
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.main_page)
