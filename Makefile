@@ -15,8 +15,17 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # fonts-noto-core for Noto Sans Arabic: the Uyghur script on the resident screens (served by us).
 TEST_PACKAGES := fonts-noto-cjk chromium espeak-ng fonts-wqy-zenhei poppler-utils fonts-noto-core
 RUN_PACKAGES := espeak-ng fonts-wqy-zenhei fonts-noto-core
+# What PySide6's xcb platform plugin and QtGui load on Debian bookworm (from `ldd` of
+# plugins/platforms/libqxcb.so and xcbglintegrations/): the xcb, xkb, EGL/GL, fontconfig and
+# D-Bus libraries; the clients' fonts (Noto Sans CJK SC, Noto Sans Arabic for Uyghur) and
+# espeak-ng for the kiosk's voice guidance.
+CLIENT_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
+	libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 \
+	libxcb-xfixes0 libxcb-xkb1 libxcb-glx0 libx11-xcb1 libxkbcommon-x11-0 libxkbcommon0 \
+	libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 \
+	fonts-noto-cjk fonts-noto-core espeak-ng
 
-.PHONY: install run demo demo-live test lint bench clean system-test system-run kiosk counter
+.PHONY: install run demo demo-live test lint bench clean system-test system-run system-clients kiosk counter
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +48,9 @@ system-test:
 system-run:
 	@bash scripts/system-packages.sh $(RUN_PACKAGES)
 
+system-clients:
+	@bash scripts/system-packages.sh $(CLIENT_PACKAGES)
+
 demo: install system-run
 	$(BIN)/onestop demo --base-url http://127.0.0.1:$(PORT)
 
@@ -59,12 +71,14 @@ demo-live: install system-run
 		--url http://127.0.0.1:$(PORT) --wait-server 30; \
 	echo "simulated day over; the server keeps running (Ctrl-C stops it)"; wait $$server
 
-# The clients, against a hall started with `make run` in another terminal.
-kiosk: install
-	$(BIN)/onestop kiosk --config config/kiosk-demo.toml --windowed
+# The clients, against a hall started with `make run` in another terminal (the same PORT:
+# `make run PORT=8080` then `make kiosk PORT=8080`; or BACKEND_URL=http://host:port).
+BACKEND_URL ?= http://127.0.0.1:$(PORT)
+kiosk: install system-clients
+	$(BIN)/onestop kiosk --config config/kiosk-demo.toml --windowed --backend-url $(BACKEND_URL)
 
-counter: install
-	$(BIN)/onestop counter --config config/counter-demo.toml
+counter: install system-clients
+	$(BIN)/onestop counter --config config/counter-demo.toml --backend-url $(BACKEND_URL)
 
 test: install system-test
 	@bash scripts/test-services.sh $(PG_TEST_URL) $(REDIS_TEST_URL) > .test-env

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import json
 import os
 import sys
 from datetime import UTC, datetime
@@ -69,6 +70,9 @@ def cmd_db_backup(args) -> int:
         print(
             "for PostgreSQL use: pg_dump --format=custom --file=BACKUP.dump DBNAME", file=sys.stderr
         )
+        return 2
+    if not url.database or url.database == ":memory:":
+        print("an in-memory SQLite database has nothing to back up", file=sys.stderr)
         return 2
     target = Path(args.target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -162,8 +166,62 @@ def device_token(url: str, hall: str, device: str) -> str:
 
 
 def cmd_device_token(args) -> int:
-    print(device_token(database_url(args), args.hall, args.device))
+    url = database_url(args)
+    token = device_token(url, args.hall, args.device)
+    print(token)
+    path = Path(args.credentials)
+    if _update_demo_token(path, url, args.hall, args.device, token):
+        print(f"{path}: [devices] {args.device} updated", file=sys.stderr)
     return 0
+
+
+def _update_demo_token(path: Path, url: str, hall: str, device: str, token: str) -> bool:
+    """Rewrite the device's entry in the demo credentials file when the file is this hall's in
+    this database (a file from another database is left alone)."""
+    import tomllib
+
+    if not path.exists():
+        return False
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if data.get("hall") != hall or data.get("database", _database_key(url)) != _database_key(url):
+        return False
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entry, section = f'"{device}" = "{token}"', ""
+    for i, line in enumerate(lines):
+        if line.startswith("["):
+            section = line.strip()
+        elif section == "[devices]" and line.split("=", 1)[0].strip().strip('"') == device:
+            comment = line.partition("#")[2]
+            lines[i] = f"{entry}  #{comment}" if comment else entry
+            break
+    else:
+        if section != "[devices]":
+            lines += ["", "[devices]"]
+        lines.append(entry)  # [devices] is the file's last table, as `onestop demo` writes it
+    _write_private(path, "\n".join(lines) + "\n")
+    return True
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a 0600 file without a moment of wider permissions, replacing it atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+    os.chmod(path, 0o600)
+
+
+def _database_key(url: str) -> str:
+    """The database a credentials file belongs to: the URL without its password, SQLite paths
+    made absolute."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        parsed = parsed.set(database=str(Path(parsed.database).resolve()))
+    return parsed.render_as_string(hide_password=True)
 
 
 def cmd_audit_verify(args) -> int:
@@ -219,13 +277,18 @@ def cmd_demo(args) -> int:
     try:
         with UnitOfWork(db, now()) as uow:
             hall_id = uow.session.scalar(select(Hall.id).where(Hall.code == hall))
-            existing = set(
-                uow.session.scalars(select(User.username).where(User.hall_id == hall_id))
+            hashes = dict(
+                uow.session.execute(
+                    select(User.username, User.password_hash).where(User.hall_id == hall_id)
+                )
+                .tuples()
+                .all()
             )
+            existing = set(hashes)
             users = demo_users(args.clerks, existing)
-            for username, name, role, password in users:
+            for username, name, role, demo_password in users:
                 if username not in existing:
-                    add_user(uow, hall, username, name, role, password, CLI)
+                    add_user(uow, hall, username, name, role, demo_password, CLI)
             uow.commit()
         with UnitOfWork(db, now(), write=False) as uow:
             devices = uow.session.execute(
@@ -237,9 +300,20 @@ def cmd_demo(args) -> int:
         db.dispose()
     credentials = Path(args.credentials)
     known = _read_credentials(credentials)
-    lines = [f'hall = "{hall}"', "", "[users]"]
-    lines += [f'{u} = "{p}"  # {r}' for u, _n, r, p in users]
+    lines = [
+        f'hall = "{hall}"',
+        f"database = {json.dumps(_database_key(url), ensure_ascii=False)}",
+        "",
+        "[users]",
+    ]
+    for username, _name, role, default in users:
+        password = _known_password(username, default, known.get("users", {}), hashes)
+        if password is None:  # changed outside the demo: not ours to reset or to know
+            lines.append(f"# {username} ({role}): password changed outside the demo, not known")
+        else:
+            lines.append(f'{username} = "{password}"  # {role}')
     lines += ["", "[devices]"]
+    known = known.get("devices", {})
     for code, kind, token_hash in devices:
         if kind == "printer":
             continue
@@ -247,14 +321,12 @@ def cmd_demo(args) -> int:
         if token is None or not _token_matches(token, token_hash):
             token = device_token(url, hall, code)
         lines.append(f'"{code}" = "{token}"  # {kind}')
-    credentials.parent.mkdir(parents=True, exist_ok=True)
-    credentials.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.chmod(credentials, 0o600)
+    _write_private(credentials, "\n".join(lines) + "\n")
     print(
         f"demo hall {hall} ready in {_safe(url)}; staff passwords and device tokens: {credentials}"
     )
     base = args.base_url.rstrip("/")
-    tokens = _read_credentials(credentials)
+    tokens = _read_credentials(credentials).get("devices", {})
     print("open in a browser:")
     print(
         f"  managers' board   {base}/board   (hall {hall}, user manager, password {DEMO_USERS[1][3]})"
@@ -271,12 +343,27 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _read_credentials(path: Path) -> dict[str, str]:
+def _read_credentials(path: Path) -> dict:
     import tomllib
 
     if not path.exists():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("devices", {})
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _known_password(
+    username: str, default: str, written: dict[str, str], hashes: dict[str, str]
+) -> str | None:
+    """The user's password as the credentials file should show it: a new user's is the demo's;
+    an existing user's is the file's or the demo's, whichever the stored hash accepts."""
+    from werkzeug.security import check_password_hash
+
+    if username not in hashes:
+        return default
+    for candidate in dict.fromkeys([written.get(username), default]):
+        if candidate and check_password_hash(hashes[username], candidate):
+            return candidate
+    return None
 
 
 def _token_matches(token: str, digest: str | None) -> bool:
@@ -380,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dt.add_argument("hall")
     dt.add_argument("device")
+    dt.add_argument(
+        "--credentials",
+        default=str(DEMO_CREDENTIALS),
+        help="the demo credentials file to update when it is this hall's in this database",
+    )
     dt.set_defaults(func=cmd_device_token)
 
     a = sub.add_parser("audit", help="the audit log's hash chains")
@@ -431,7 +523,8 @@ CLIENTS = {"kiosk": "touchscreen kiosk", "counter": "counter terminal for window
 
 
 def run_client(name: str, argv: list[str]) -> int:
-    """`onestop kiosk|counter ...` hands its arguments to the client (`python -m kiosk ...`)."""
+    """`onestop kiosk|counter ...` hands its arguments to the client (`python -m kiosk ...`),
+    which names itself `onestop kiosk` in its usage and errors."""
     try:
         module = importlib.import_module(f"{name}.__main__")
     except ImportError as exc:
@@ -441,7 +534,7 @@ def run_client(name: str, argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
-    return module.main(argv)
+    return module.main(argv, prog=f"onestop {name}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,13 @@ def test_backup_copies_a_live_database(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_backup_refuses_an_in_memory_database(tmp_path, capsys, url):
+    target = tmp_path / "copy.db"
+    assert main(["--database", url, "db", "backup", str(target)]) == 2
+    assert "in-memory" in capsys.readouterr().err and not target.exists()
+
+
 def test_user_add_and_revoke(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'u.db'}"
     main(["--database", url, "demo", "--credentials", str(tmp_path / "c.toml")])
