@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -82,7 +83,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_env())
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["JSON_AS_ASCII"] = False
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own provider: Chinese as is
+        app.json.ensure_ascii = False
     app.config.update(config or {})
 
     database = open_database(app.config["ONESTOP_DATABASE_URL"])

@@ -58,7 +58,8 @@ def build(flask_app: Flask, workers: int | None = None) -> socketio.ASGIApp:
     workers = workers or int(os.environ.get("ONESTOP_HTTP_THREADS", HTTP_THREADS))
     return socketio.ASGIApp(
         hub.sio,
-        other_asgi_app=LoginDamper(WSGIMiddleware(flask_app, workers=workers)),
+        # a2wsgi's Environ TypedDict vs Flask's dict[str, Any] environ: the same WSGI callable
+        other_asgi_app=LoginDamper(WSGIMiddleware(flask_app, workers=workers)),  # type: ignore[arg-type]
         socketio_path="socket.io",
         on_startup=hub.start,
         on_shutdown=hub.stop,

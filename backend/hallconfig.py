@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -323,7 +323,7 @@ class ConfigError(Exception):
 def _key(loc: tuple, data: dict) -> str:
     """Turn a pydantic location into ``items[3] (MZ-001).prefix``."""
     parts: list[str] = []
-    node = data
+    node: Any = data
     for part in loc:
         if isinstance(part, int):
             label = f"[{part}]"

@@ -94,11 +94,16 @@ def connect(window: CounterWindow, p: Presenter) -> None:
     w.message_dismissed.connect(p.dismiss_message)
 
 
+def _qt_app() -> QApplication:
+    """The running QApplication, or a new one."""
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication(sys.argv)
+
+
 def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> Counter:
     """Build (not show, not start) a counter; `api` and `live` (a live client factory) default
     to the real ones from config."""
-    app = QApplication.instance()
-    apply_theme(app)
+    apply_theme(_qt_app())
     window = CounterWindow(config.language)
     scheduler = QtScheduler(window)
     runner = QtRunner(threads=4)
@@ -123,7 +128,7 @@ def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> 
 
 
 def run(config: CounterConfig, size: tuple[int, int] | None = None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = _qt_app()
     counter = create_counter(config)
     if size:
         counter.window.resize(*size)

@@ -23,6 +23,7 @@ from .builders import Catalog
 from .i18n import error_text, field_error_text, pair, tr
 from .pending import Pending
 from .screens import MainScreen
+from .workhost import WorkHost
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ SUCCESS = {
 }
 
 
-class CaseWork:
+class CaseWork(WorkHost):
     """Part of counter.presenter.Presenter (which provides view, api, the Pending machinery,
     _render, _call and the timers)."""
 
@@ -95,7 +96,7 @@ class CaseWork:
 
     def submit_accept(self, values: dict) -> None:
         """values: name, phone, id_number, materials (received), decision, unit, note."""
-        if not self._form_ready("accept"):
+        if not self._form_ready("accept") or self.window is None:
             return
         applicant = {k: (values.get(k) or "").strip() for k in ("name", "phone", "id_number")}
         applicant["id_number"] = applicant["id_number"].upper()
@@ -138,7 +139,7 @@ class CaseWork:
 
     def request_evaluation(self) -> None:
         """评价: push the rating request for the ticket just finished to the window's pad."""
-        self._act(Pending("evaluate", "rating-request", self.window))
+        self._window_act("evaluate", "rating-request")
 
     def print_case(self) -> None:
         """The acceptance receipt, or the one-time notice again once the case waits for
@@ -329,9 +330,9 @@ class CaseWork:
             ticket = replace(ticket, case=cb.case_badge(case, self.lang))
         enabled = set(screen.enabled)
         live = not screen.busy and screen.state != "closed"
-        serving = bool(current) and current.get("state") in ("called", "serving")
+        serving = current is not None and current.get("state") in ("called", "serving")
         promised_open = (
-            bool(case) and case.get("kind") == "promised" and case.get("state") == "open"
+            case is not None and case.get("kind") == "promised" and case.get("state") == "open"
         )
         served = ((self.state or {}).get("today", {}).get("window") or {}).get("served", 0)
         if live and serving and case is None:
@@ -341,7 +342,7 @@ class CaseWork:
         if live and not current and (self.rating_for or served):
             enabled.add("evaluate")
         hooks = {"evaluate"} | ({"accept_case", "notice"} if current else set())
-        suspended = bool(case) and case.get("state") == "suspended"
+        suspended = case is not None and case.get("state") == "suspended"
         if self.printer is not None and case is not None:
             hooks.add("print_receipt")
             if not self.printing:

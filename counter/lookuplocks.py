@@ -12,6 +12,7 @@ from typing import Any
 
 from .i18n import pair, tr
 from .pending import Pending
+from .workhost import WorkHost
 
 LOCKS_PATH = "/cases/lookup/locks"
 UNLOCK_PATH = "/cases/lookup/unlock"
@@ -47,7 +48,7 @@ def unlock_form(
     return LookupUnlockForm(tuple(choices), number, info)
 
 
-class LookupLocks:
+class LookupLocks(WorkHost):
     """Part of counter.presenter.Presenter (view, api, _ready, _act, _call, _explain)."""
 
     view: Any

@@ -174,8 +174,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
             if not password and self.user != username
             else ""
         )
-        if missing:
-            self._login_problem(tr(missing, self.lang))
+        if missing or window is None:
+            self._login_problem(tr(missing or "need_window", self.lang))
             return
         self.username, self.window = username, int(window)
         self.login_busy, self.login_error, self.login_info, self.handover = True, "", "", ""
@@ -194,11 +194,13 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
 
     def take_over(self) -> None:
         """Shift handover (接班): take the window its clerk paused for handover, with its ticket."""
+        window = self.window
         if self.phase != "login" or self.login_busy or not self.handover or not self.user:
+            return
+        if window is None:
             return
         self.login_busy, self.login_error = True, ""
         self._render()
-        window = self.window
         self._call(
             lambda: self.api.window_action(window, "take-over", request_id=new_request_id()),
             lambda _result: self._load_then_enter(window),
@@ -215,6 +217,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
 
     def _open_window(self) -> None:
         window = self.window
+        if window is None:  # sign_in and take_over set it first
+            return
 
         def work():
             try:
@@ -306,29 +310,29 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
 
     # -- the clerk's actions -------------------------------------------------------------------
     def call_next(self) -> None:
-        self._act(Pending("call_next", "call-next", self.window))
+        self._window_act("call_next", "call-next")
 
     def recall(self) -> None:
-        self._act(Pending("recall", "recall", self.window))
+        self._window_act("recall", "recall")
 
     def start_serving(self) -> None:
-        self._act(Pending("start", "start", self.window))
+        self._window_act("start", "start")
 
     def finish(self) -> None:
-        self._act(Pending("finish", "finish", self.window))
+        self._window_act("finish", "finish")
 
     def no_show(self) -> None:
-        self._act(Pending("no_show", "no-show", self.window))
+        self._window_act("no_show", "no-show")
 
     def resume(self) -> None:
-        self._act(Pending("resume", "resume", self.window))
+        self._window_act("resume", "resume")
 
     def sign_out(self) -> None:
-        self._act(Pending("sign_out", "sign-out", self.window))
+        self._window_act("sign_out", "sign-out")
 
     def transfer_dialog(self) -> None:
         current = self._current()
-        if self._ready() and current and self.catalog:
+        if self._ready() and current and self.catalog and self.window is not None:
             self.view.open_transfer(
                 b.transfer_choices(
                     current["number"], current["item"], self.window, self.catalog, self.lang
@@ -348,7 +352,7 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
             body["to_window"] = int(to_window)
         if note and note.strip():
             body["note"] = note.strip()[:200]
-        self._act(Pending("transfer", "transfer", self.window, body))
+        self._window_act("transfer", "transfer", body)
 
     def call_number_dialog(self) -> None:
         if self._ready():
@@ -364,7 +368,7 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
             self._notice("reason_required", "error")
         else:
             body = {"number": number, "reason": reason[:200]}
-            self._act(Pending("call_number", "call", self.window, body))
+            self._window_act("call_number", "call", body)
 
     def requeue_dialog(self) -> None:
         if self._ready():
@@ -391,7 +395,7 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         body = {"reason": reason}
         if note and note.strip():
             body["note"] = note.strip()[:100]
-        self._act(Pending("pause", "pause", self.window, body))
+        self._window_act("pause", "pause", body)
 
     def retry_pending(self) -> None:
         """Send the pending action again now, with the same request id."""
@@ -423,6 +427,11 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
     def _act(self, pending: Pending) -> None:
         if self._ready():
             self._send(pending)
+
+    def _window_act(self, key: str, action: str, body: dict | None = None) -> None:
+        """An action on the clerk's own window (none before sign-in)."""
+        if self.window is not None:
+            self._act(Pending(key, action, self.window, body or {}))
 
     def _send(self, pending: Pending) -> None:
         self.busy = True
@@ -473,7 +482,8 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         self._load_state()
 
     def _pending_text(self, key: str) -> str:
-        return tr(key, self.lang, action=pair(self.pending.key, self.lang)[0])
+        action = pair(self.pending.key, self.lang)[0] if self.pending else ""
+        return tr(key, self.lang, action=action)
 
     # -- the counter state -----------------------------------------------------------------------
     def _fetch_state(self, window: int) -> dict:
@@ -492,7 +502,7 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         self._load_state()
 
     def _load_state(self) -> None:
-        if self._stopped or self.phase != "main":
+        if self._stopped or self.phase != "main" or self.window is None:
             return
         if self._loading:
             self._load_again = True
@@ -652,7 +662,9 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
 
     # -- 今日预约 (counter.appointments) -------------------------------------------------------------
     def _window_items(self) -> list[str]:
-        window = (self.catalog.windows if self.catalog else {}).get(self.window) or {}
+        if self.catalog is None or self.window is None:
+            return []
+        window = self.catalog.windows.get(self.window) or {}
         return list(window.get("items") or ())
 
     def open_appointments(self) -> None:

@@ -12,7 +12,7 @@ class LiveBridge(QObject):
     """Carries LiveClient callbacks from the Socket.IO thread to slots on the GUI thread."""
 
     snapshot = Signal(object)
-    event = Signal(object)
+    live_event = Signal(object)  # not "event": that would shadow QObject.event()
     connection = Signal(bool)
 
     def __init__(self, on_snapshot, on_event, on_connection, parent: QObject | None = None):
@@ -23,7 +23,7 @@ class LiveBridge(QObject):
             on_connection,
         )
         self.snapshot.connect(self._snapshot)
-        self.event.connect(self._event)
+        self.live_event.connect(self._event)
         self.connection.connect(self._connection)
 
     @Slot(object)
@@ -63,7 +63,7 @@ def live_factory(base_url: str):
     def make(token, on_snapshot, on_event, on_connection) -> BridgedLive:
         bridge = LiveBridge(on_snapshot, on_event, on_connection)
         client = LiveClient(
-            base_url, token, bridge.snapshot.emit, bridge.event.emit, bridge.connection.emit
+            base_url, token, bridge.snapshot.emit, bridge.live_event.emit, bridge.connection.emit
         )
         return BridgedLive(client, bridge)
 

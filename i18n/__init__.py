@@ -191,8 +191,10 @@ class Catalogues:
         out: dict[str, str] = {}
         for key, (chinese, _, _) in template.items():
             hit = translated.get(key)
-            usable = hit is not None and hit[0] == chinese and hit[1] and not hit[2]
-            out[key] = hit[1] if usable else chinese
+            if hit is not None and hit[0] == chinese and hit[1] and not hit[2]:
+                out[key] = hit[1]  # translated for this very source text, not fuzzy
+            else:
+                out[key] = chinese
         return out
 
     def text(self, domain: str, key: str, lang: str, **values: object) -> str:

@@ -93,12 +93,17 @@ def connect(window: KioskWindow, p: Presenter) -> None:
     w.activity.connect(p.user_activity)
 
 
+def _qt_app() -> QApplication:
+    """The running QApplication, or a new one."""
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else QApplication(sys.argv)
+
+
 def create_kiosk(
     config: KioskConfig, api: Any = None, printer: Any = None, speaker: Any = None
 ) -> Kiosk:
     """Build (not show) a kiosk; `api`, `printer` and `speaker` default to the real ones."""
-    app = QApplication.instance()
-    apply_theme(app)
+    apply_theme(_qt_app())
     window = KioskWindow()
     scheduler = QtScheduler(window)
     runner = QtRunner(threads=4)
@@ -115,13 +120,13 @@ def create_kiosk(
 
 
 def run(config: KioskConfig, windowed: bool = False, size: tuple[int, int] = (1080, 1920)) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = _qt_app()
     kiosk = create_kiosk(config)
     if windowed:
         kiosk.window.resize(*size)
         kiosk.window.show()
     else:
-        app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touchscreen has no pointer
+        QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touchscreen has no pointer
         kiosk.window.showFullScreen()
     kiosk.presenter.start()
     log.info("kiosk %s started for hall %s at %s", config.kiosk, config.hall, config.backend_url)

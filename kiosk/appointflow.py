@@ -10,12 +10,13 @@ check-in, reused by every retry, so the backend never checks in twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from clientlib.api import ApiError, ApiUnavailable, new_request_id
-from clientlib.plumbing import Plumbing
 
 from . import builders as b
 from .backendlink import refused
+from .flowhost import FlowHost
 from .i18n import pick, tr
 from .ports import touch
 from .screens import AppointmentScreen
@@ -34,14 +35,16 @@ REFUSALS = {
 }
 
 
-class AppointmentFlow(Plumbing):
+class AppointmentFlow(FlowHost):
     """Part of Presenter: the appointment check-in."""
 
     def _forget_appointment(self) -> None:
         self.appointment_way = "code"
         self.appointment_code = ""
         self.appointment_notice = ""  # an i18n key, or "" (see appointment_message)
-        self.appointment_message = None  # a backend message (zh / en) shown as is
+        self.appointment_message: Callable[[str], str] | None = (
+            None  # a backend message (zh / en) shown as is
+        )
         self.checking_in = False
         self.checkin_intent: tuple[tuple, str] | None = None  # (what, request id)
 
@@ -116,7 +119,7 @@ class AppointmentFlow(Plumbing):
 
     def check_in_for_item(self, code: str) -> None:
         """Phone way: the guide's 预约签到取号 for the booked item."""
-        if self.checking_in:
+        if self.checking_in or self.mode is None:
             return
         what = {"phone_last4": self.mode.reason, "item_code": code}
         self._check_in(what, on_error=self._item_check_in_failed)
@@ -182,7 +185,7 @@ class AppointmentFlow(Plumbing):
         )
 
 
-def _message(exc: Exception):
+def _message(exc: Exception) -> Callable[[str], str]:
     if not isinstance(exc, ApiError) or exc.status >= 500:
         return lambda lang: tr("server_error", lang)
     return lambda lang: tr("appointment_failed", lang, message=pick(exc.message, lang))

@@ -17,12 +17,12 @@ import logging
 from pathlib import Path
 
 from clientlib.api import ApiError, ApiUnavailable
-from clientlib.plumbing import Plumbing
 from clientlib.printing import Condition
 
 from . import __version__
 from .catalog import Catalog
 from .config import ConfigError, load_config
+from .flowhost import FlowHost
 from .i18n import tr
 from .screens import OutOfServiceScreen
 
@@ -46,7 +46,7 @@ def out_of_service_screen(lang: str, phone: str = "") -> OutOfServiceScreen:
     )
 
 
-class BackendLink(Plumbing):
+class BackendLink(FlowHost):
     """Part of Presenter: reaching the backend, offline/ready/out of service, heartbeats."""
 
     def check_connection(self) -> None:

@@ -54,7 +54,7 @@ class Issued:
     item: Item
     mode: Mode | None
     qr_url: str
-    receipt: TicketReceipt
+    receipt: TicketReceipt | None  # None: no catalog to print it from
     print_state: str = "printing"  # printing | printed | fault
     print_cause: tuple[str, str] = ("", "")
     print_incomplete: bool = False  # bytes went out but the printer then reported a fault
@@ -304,7 +304,9 @@ def offline_screen(starting: bool, lang: str, phone: str = "") -> OfflineScreen:
     )
 
 
-def ticket_receipt(catalog: Catalog, issued_result: dict[str, Any], item: Item, mode, url: str):
+def ticket_receipt(
+    catalog: Catalog, issued_result: dict[str, Any], item: Item, mode: Mode | None, url: str
+) -> TicketReceipt:
     """The paper ticket, in Chinese, with the issue time in the hall's own time zone."""
     ticket = issued_result["ticket"]
     issued_at = datetime.fromisoformat(ticket["issued_at"])

@@ -15,15 +15,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clientlib.api import ApiError, ApiUnavailable
-from clientlib.plumbing import Plumbing
 from clientlib.printing import Fault, PrintResult, cause_of, condition_of, fault_result
 
 from . import cases as c
+from .flowhost import FlowHost
 from .i18n import pair, pick, tr
 from .ports import touch
 
 
-class CaseFlow(Plumbing):
+class CaseFlow(FlowHost):
     """Part of Presenter: the case query."""
 
     case_digits: str = ""  # typed after the hall prefix

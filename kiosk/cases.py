@@ -124,7 +124,8 @@ def result_screen(
     """The answer of GET /cases/lookup for the resident. Chinese comes from the backend's own
     plain wording; other languages from the kiosk's texts for the same state. Free text written by
     staff (materials, result, reason) is shown as written, with any phone or ID number masked."""
-    state = case.get("state") if case.get("state") in STATES else "open"
+    raw_state = case.get("state")
+    state = raw_state if isinstance(raw_state, str) and raw_state in STATES else "open"
     label, words = tr(f"case_state_{state}", lang), tr(f"case_words_{state}", lang)
     if lang == "zh":  # the backend's own plain wording
         label = case.get("state_label") or label

@@ -453,8 +453,8 @@ class Presenter(PrintFlow, BackendLink, CaseFlow, AppointmentFlow):
             return b.items_screen(catalog, top[1], lang, self.mode)
         if kind == "search":
             return b.search_screen(catalog, self.query, lang, self.mode)
-        if kind == "guide" and catalog.item(top[1]):
-            return self._guide_screen(top[1])
+        if kind == "guide" and (item := catalog.item(top[1])) is not None:
+            return self._guide_screen(catalog, item)
         if kind == "green":
             return b.green_screen(lang)
         if kind == "appointment":
@@ -471,9 +471,8 @@ class Presenter(PrintFlow, BackendLink, CaseFlow, AppointmentFlow):
         item = self.catalog.item(code) if self.catalog else None
         return item is not None and item.available
 
-    def _guide_screen(self, code: str):
-        lang, catalog = self.language, self.catalog
-        item = catalog.item(code)
+    def _guide_screen(self, catalog: Catalog, item: Item) -> GuideScreen:
+        lang, code = self.language, item.code
         can_take = self._can_take(code)
         dept = catalog.department(item.department)
         state, cause = self.guide_print or ("", ("", ""))

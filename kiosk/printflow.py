@@ -3,7 +3,6 @@ the printer's condition (reported to the backend) until a fault is fixed."""
 
 from __future__ import annotations
 
-from clientlib.plumbing import Plumbing
 from clientlib.printing import (
     Condition,
     Fault,
@@ -15,10 +14,11 @@ from clientlib.printing import (
 )
 
 from . import builders as b
+from .flowhost import FlowHost
 from .ports import touch
 
 
-class PrintFlow(Plumbing):
+class PrintFlow(FlowHost):
     """Part of Presenter: everything about the receipt printer."""
 
     def _print_ticket(self) -> None:
@@ -64,7 +64,10 @@ class PrintFlow(Plumbing):
         if self.top[0] != "guide" or self.printing_guide or not self.catalog:
             return
         code = self.top[1]
-        receipt = b.guide_receipt(self.catalog, self.catalog.item(code))
+        item = self.catalog.item(code)
+        if item is None:  # the catalog was reloaded without it meanwhile
+            return
+        receipt = b.guide_receipt(self.catalog, item)
         self.printing_guide = True
         self.guide_print = ("printing", ("", ""))
         self._render()

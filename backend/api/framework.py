@@ -17,7 +17,7 @@ from ..db.uow import UnitOfWork
 from ..domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ..domain.text import bad_character
 from ..services.auth import Principal, authenticate
-from ..services.commands import run_command
+from ..services.commands import check_request_id, run_command
 from ..services.halls import HallContext, context_for, hall_context
 
 PUBLIC = "public"
@@ -214,7 +214,7 @@ def endpoint(
             g.principal = principal
             return view(**kwargs)
 
-        wrapper.onestop_access = roles
+        wrapper.onestop_access = roles  # type: ignore[attr-defined]  # a function attribute, read by app.py
         spec.endpoint = f"{bp.name}.{view.__name__}"
         bp.add_url_rule(rule, view.__name__, wrapper, methods=list(methods))
         return wrapper
@@ -333,7 +333,7 @@ def command(
 ):
     """Run a mutating action once per request id and answer with its (possibly replayed) result."""
     principal: Principal = g.principal
-    rid = request_id_from(body)
+    rid = check_request_id(request_id_from(body))  # 400 request_id_required when absent
     payload = body.model_dump(mode="json", exclude={"request_id"}) if body is not None else None
     result, replayed = run_command(
         unit(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, jsonify
 from pydantic import BaseModel
@@ -112,7 +112,11 @@ def build_document() -> dict[str, Any]:
     }
 
 
-def _component(model: type[BaseModel], schemas: dict[str, Any], mode: str = "validation") -> str:
+def _component(
+    model: type[BaseModel],
+    schemas: dict[str, Any],
+    mode: Literal["validation", "serialization"] = "validation",
+) -> str:
     """Put ``model`` (and the models it uses) into the components; its name."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     _add(schemas, schema.pop("$defs", {}) | {model.__name__: schema})

@@ -86,11 +86,11 @@ class AuditQuery(Query):
 
 class CaseFilters(Query):
     state: Annotated[
-        Literal[CASE_STATES] | None,
+        Literal[CASE_STATES] | None,  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
         Field(description="default: open and suspended"),
         choice("state", CASE_STATES, "invalid_filter", "no case state {value!r}"),
     ] = None
-    colour: Annotated[Literal[COLOURS] | None, choice("colour", COLOURS, "invalid_filter")] = None
+    colour: Annotated[Literal[COLOURS] | None, choice("colour", COLOURS, "invalid_filter")] = None  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
     unit: str | None = Field(default=None, description="handling unit (department code)")
     clerk: str | None = Field(default=None, description="the accepting clerk's username")
     item: str | None = Field(default=None, description="service item code")
@@ -125,7 +125,7 @@ class CaseLookupQuery(Query):
 
 class OverdueQuery(Query):
     pending: Annotated[
-        Literal[YES_NO] | None,
+        Literal[YES_NO] | None,  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
         Field(description="1 or true: only those not yet handled"),
         choice("pending", YES_NO, "invalid_filter"),
     ] = None
@@ -136,13 +136,13 @@ def _state_filter(allowed: tuple[str, ...]) -> BeforeValidator:
 
 
 class RectificationQuery(Query):
-    state: Annotated[Literal[RECTIFICATION_STATES] | None, _state_filter(RECTIFICATION_STATES)] = (
+    state: Annotated[Literal[RECTIFICATION_STATES] | None, _state_filter(RECTIFICATION_STATES)] = (  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
         None
     )
 
 
 class FollowUpQuery(Query):
-    state: Annotated[Literal[FOLLOW_UP_STATES] | None, _state_filter(FOLLOW_UP_STATES)] = None
+    state: Annotated[Literal[FOLLOW_UP_STATES] | None, _state_filter(FOLLOW_UP_STATES)] = None  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -166,12 +166,12 @@ def _month(value: str) -> str:
 
 
 Format = Annotated[
-    Literal[FORMATS],
+    Literal[FORMATS],  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
     Field(description="json (default), csv (one grouping: by, default department) or xlsx"),
     choice("format", FORMATS, "invalid_format", default="json"),
 ]
 Grouping = Annotated[
-    Literal[GROUPINGS] | None,
+    Literal[GROUPINGS] | None,  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the domain constant
     Field(description="only this grouping (default: all four)"),
     choice("by", GROUPINGS, "invalid_by"),
 ]

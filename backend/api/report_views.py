@@ -21,8 +21,8 @@ MIMETYPES = {
 
 
 def _month(ctx: HallContext, query: MonthlyQuery | MonthlyPdfQuery) -> tuple[int, int]:
-    if query.month:
-        return query.year_month()
+    if (given := query.year_month()) is not None:
+        return given
     today = ctx.local(now()).date()
     return today.year, today.month
 

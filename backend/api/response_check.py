@@ -32,7 +32,7 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
 def check_response(response: Response) -> Response:
     if response.status_code != 200 or not request.path.startswith("/api/"):
         return response
-    spec = _specs().get(request.endpoint)
+    spec = _specs().get(request.endpoint) if request.endpoint else None
     if spec is None:
         return response
     model = spec.response

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -40,7 +41,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    connect_args = {"timeout": 30, "check_same_thread": False}
+    connect_args: dict[str, Any] = {"timeout": 30, "check_same_thread": False}
     gate = None
     if immediate:
         connect_args["factory"] = GatedConnection

@@ -84,7 +84,7 @@ class GatedConnection(sqlite3.Connection):
             self.holds_gate = True
 
     def give_back_gate(self) -> None:
-        if self.holds_gate:
+        if self.holds_gate and self.gate is not None:
             self.holds_gate = False
             self.gate.release()
 

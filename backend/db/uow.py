@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import CursorResult, Result, Table, bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,14 @@ class Actor:
     label: str
     user_id: int | None = None
     device_id: int | None = None
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (``Session.execute`` is typed ``Result``; for DML it
+    returns a ``CursorResult``)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"no row count on a {type(result).__name__}")
+    return result.rowcount
 
 
 def upsert(session: Session):
@@ -192,8 +200,9 @@ def _pg_event_insert(n: int):
 
 
 # Hot-path statements, built once (construction and cache keys are most of SQLAlchemy's cost).
-_INSERT_AUDIT = insert(AuditEntry.__table__)
-_events = Event.__table__
+# declarative __table__ is a Table; the stubs only promise a FromClause
+_INSERT_AUDIT = insert(cast(Table, AuditEntry.__table__))
+_events = cast(Table, Event.__table__)
 _INSERT_EVENT_SQLITE = (
     insert(_events)
     .from_select(

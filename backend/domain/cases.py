@@ -116,9 +116,9 @@ def case_deadline(
 ) -> datetime:
     """When the case is due (hall-local). ``accepted_at`` must be in the hall's zone."""
     today = accepted_at.date()
-    closed = [s for s in suspensions if s.until is not None]
+    closed = [s.until for s in suspensions if s.until is not None]
     if rule.restart_on_supplement and closed:
-        last = max(s.until for s in closed)
+        last = max(closed)
         restarted = datetime.combine(last, rule.office_open, tzinfo=accepted_at.tzinfo)
         return calendar.deadline_for(
             restarted, working_days, rule.office_close, accepted_day_counts=True

@@ -118,8 +118,9 @@ class _Line:
         oldest: tuple[tuple, QueueEntry] | None = None
         for code in window.items:
             head = self._head(self.by_age.get(code))
-            aged = head is not None and at - head[1].waiting_since >= self.limit
-            if aged and (oldest is None or head[0] < oldest[0]):
+            if head is None or at - head[1].waiting_since < self.limit:
+                continue  # nobody waiting for this item, or nobody waiting too long
+            if oldest is None or head[0] < oldest[0]:
                 oldest = head
         if oldest is not None:
             return oldest[1]

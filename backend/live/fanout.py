@@ -88,8 +88,11 @@ class Fanout:
         self.frames.put_nowait((room, name, data))
 
     async def _send_frames(self) -> None:
+        frames = self.frames
+        if frames is None:
+            return
         while True:
-            room, name, data = await self.frames.get()
+            room, name, data = await frames.get()
             try:
                 await self.sio.emit(name, data, to=room, namespace=NAMESPACE)
             except Exception:  # a push failure must never stop the stream

@@ -97,8 +97,11 @@ def routes(
         out.append((display_room(hall, display_area), public if visible else skip))
     pad_fields = PAD.get(event.type)
     for window in pad_windows:
-        mine = pad_fields is not None and window is not None and payload.get("window") == window
-        message = {**full, "data": project(full["data"], pad_fields)} if mine else skip
+        mine = window is not None and payload.get("window") == window
+        if pad_fields is not None and mine:
+            message = {**full, "data": project(full["data"], pad_fields)}
+        else:
+            message = skip
         out.append((pad_room(hall, window), message))
     return out
 

@@ -60,8 +60,8 @@ def display_snapshot(
     ).all()
     calls = []
     for t in recent:
-        w = window_rows.get(t.window_id)
-        if w is None or w.number not in numbers:
+        w = window_rows.get(t.window_id) if t.window_id is not None else None
+        if w is None or w.number not in numbers or t.called_at is None:
             continue
         calls.append(
             {
@@ -145,8 +145,8 @@ def pad_snapshot(session: Session, ctx: HallContext, device: Device, now: dateti
     mine = next((w for w in windows if w.number == number), None)
     request = open_at_window(session, mine, now) if mine else None
     pending = []
-    if request is not None:
-        leg = session.get(Ticket, request.leg_id)
+    if mine is not None and request is not None:
+        leg = session.get_one(Ticket, request.leg_id)
         pending.append(
             {
                 "window": mine.number,

@@ -146,7 +146,7 @@ class StatusWatch:
         hall_id, token = where
         watch = self.halls.get(hall_id)
         watched = watch.tickets.get(token) if watch else None
-        if watched is None:
+        if watch is None or watched is None:
             return
         watched.sids.discard(sid)
         if not watched.sids:

@@ -45,7 +45,7 @@ def sign_in(db: Database, token: str, now: datetime) -> Viewer | None:
             return None
         area = window = None
         if principal.kind == "device":
-            device = uow.session.get(Device, principal.id)
+            device = uow.session.get_one(Device, principal.id)
             area = device.area
             if principal.role == "rating_pad":
                 window = pad_window(device.attached_to, device.name)
@@ -55,11 +55,11 @@ def sign_in(db: Database, token: str, now: datetime) -> Viewer | None:
 def snapshot(db: Database, viewer: Viewer, now: datetime) -> dict:
     principal = viewer.principal
     with UnitOfWork(db, now, write=False) as uow:
-        ctx = context_of(uow.session.get(Hall, principal.hall_id))
+        ctx = context_of(uow.session.get_one(Hall, principal.hall_id))
         if principal.role == "display":
             return display_snapshot(uow.session, ctx, viewer.area or "all", now)
         if principal.role == "rating_pad":
-            return pad_snapshot(uow.session, ctx, uow.session.get(Device, principal.id), now)
+            return pad_snapshot(uow.session, ctx, uow.session.get_one(Device, principal.id), now)
         if principal.role == "kiosk":
             return kiosk_snapshot(uow.session, ctx, now)
         if viewer.view == "cases" and principal.role in ("clerk", "manager", "admin"):
@@ -74,12 +74,12 @@ def mark_presence(
 ) -> None:
     """Record that a device's socket is (dis)connected; managers see the change live."""
     with UnitOfWork(db, now) as uow:
-        device = uow.session.get(Device, principal.id)
+        device = uow.session.get_one(Device, principal.id)
         was_online = (device.status or {}).get("online")
         device.last_seen_at = uow.now
         device.status = (device.status or {}) | {"online": online}
         if was_online != online:
-            ctx = context_of(uow.session.get(Hall, principal.hall_id))
+            ctx = context_of(uow.session.get_one(Hall, principal.hall_id))
             uow.audit(
                 ctx.id,
                 principal.actor(),

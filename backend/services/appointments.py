@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ..db.models import Appointment, AppointmentSlotCount, Hall, Ticket
@@ -171,7 +171,8 @@ def slots(session: Session, ctx: HallContext, code: str, day: date, now: datetim
 
 _CLAIMS: dict[str, Any] = {}
 _RELEASE = (
-    update(AppointmentSlotCount.__table__)
+    # declarative __table__ is a Table; the stubs only promise a FromClause
+    update(cast(Table, AppointmentSlotCount.__table__))
     .where(
         AppointmentSlotCount.__table__.c.hall_id == bindparam("h"),
         AppointmentSlotCount.__table__.c.item_id == bindparam("i"),
@@ -427,7 +428,7 @@ def by_token(session: Session, token: str) -> tuple[HallContext, Appointment]:
         )
     if a is None:
         raise NotFound("appointment_not_found", "没有该预约 / no such appointment", "token")
-    return context_of(session.get(Hall, a.hall_id)), a
+    return context_of(session.get_one(Hall, a.hall_id)), a
 
 
 def _resident(a: Appointment) -> Actor:
@@ -606,7 +607,9 @@ def day_board(
     ticket_ids = [a.ticket_id for a in rows if a.ticket_id]
     numbers = (
         dict(
-            session.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_(ticket_ids))).all()
+            session.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_(ticket_ids)))
+            .tuples()
+            .all()
         )
         if ticket_ids
         else {}
@@ -638,7 +641,7 @@ def day_board(
                 "name_masked": a.name_masked,
                 "phone_masked": a.phone_masked,
                 "state": a.state,
-                "ticket_number": numbers.get(a.ticket_id),
+                "ticket_number": numbers.get(a.ticket_id) if a.ticket_id else None,
             }
         )
     return {"day": day.isoformat(), "slots": [groups[k] for k in sorted(groups)]}

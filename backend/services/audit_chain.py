@@ -13,9 +13,9 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import Table, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,8 +40,9 @@ log = logging.getLogger("onestop.audit")
 BATCH = 500
 LOOKBACK_IDS = 10_000  # the periodic job looks this far below the highest sealed id
 CONFLICT_RETRIES = 20
-_audit = AuditEntry.__table__
-_seals = AuditSeal.__table__
+# declarative __table__ is a Table; the stubs only promise a FromClause
+_audit = cast(Table, AuditEntry.__table__)
+_seals = cast(Table, AuditSeal.__table__)
 
 
 def _entry(row: Any) -> dict[str, Any]:
@@ -171,7 +172,7 @@ def _stale(session: Session, key: int, now: datetime, minutes: float) -> tuple[i
         .order_by(_audit.c.at, _audit.c.id)
         .limit(1)
     ).first()
-    if oldest.at >= now - timedelta(minutes=minutes):
+    if oldest is None or oldest.at >= now - timedelta(minutes=minutes):  # None: sealed meanwhile
         return count, None
     detail = f"{count} 条未封印 / unsealed, 最早 / oldest {oldest.at.isoformat()}"
     return count, Break(None, oldest.id, "unsealed", detail)

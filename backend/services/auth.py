@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, literal, null, select, union_all, update
+from sqlalchemy import BindParameter, bindparam, literal, null, select, union_all, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ..db.models import ApiToken, Device, Hall, User
-from ..db.uow import Actor, UnitOfWork
+from ..db.uow import Actor, UnitOfWork, rowcount
 from ..domain.errors import Conflict, InvalidInput, NotFound
 
 ROLES = ("clerk", "manager", "admin")
@@ -101,13 +101,15 @@ def revoke_user_tokens(uow: UnitOfWork, hall_code: str, username: str, actor: Ac
     )
     if user is None:
         raise NotFound("user_not_found", f"no user {username!r} in hall {hall_code}", "username")
-    result = uow.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=uow.now)
+    revoked = rowcount(
+        uow.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=uow.now)
+        )
     )
-    uow.audit(hall.id, actor, "auth.revoked", "user", username, {"tokens": result.rowcount})
-    return result.rowcount
+    uow.audit(hall.id, actor, "auth.revoked", "user", username, {"tokens": revoked})
+    return revoked
 
 
 def issue_device_token(uow: UnitOfWork, hall_code: str, device_code: str, actor: Actor) -> str:
@@ -129,7 +131,7 @@ def issue_device_token(uow: UnitOfWork, hall_code: str, device_code: str, actor:
 def _token_owner_query():
     """Staff token or device token, with the hall's config digest, as one statement (built once:
     the token is a bind parameter)."""
-    digest = bindparam("digest")
+    digest: BindParameter[str] = bindparam("digest")
     staff = (
         select(
             literal("user").label("kind"),

@@ -65,7 +65,7 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
 
     waiting = defaultdict(list)
     waits, services = defaultdict(list), defaultdict(list)
-    served_at_window = Counter()
+    served_at_window: Counter[int | None] = Counter()
     for t in legs:
         code = t.item.code
         if t.state == "waiting":
@@ -76,19 +76,19 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
             services[code].append(_minutes(t.ended_at - t.started_at))
             served_at_window[t.window_id] += 1
 
-    item_rows = []
+    item_rows: list[dict[str, Any]] = []
     for i in items:
-        w = waiting[i.code]
-        longest = max((_minutes(now - t.waiting_since) for t in w), default=0)
+        queued = waiting[i.code]
+        longest = max((_minutes(now - t.waiting_since) for t in queued), default=0)
         item_rows.append(
             {
                 "code": i.code,
                 "name": {"zh": i.name_zh, "en": i.name_en},
                 "department": departments[i.department_id].code,
                 "department_name": departments[i.department_id].name_zh,
-                "waiting": len(w),
+                "waiting": len(queued),
                 "longest_wait_minutes": longest,
-                "oldest_waiting_since": min((t.waiting_since for t in w), default=None),
+                "oldest_waiting_since": min((t.waiting_since for t in queued), default=None),
                 "avg_wait_minutes": round(mean(waits[i.code]), 1) if waits[i.code] else None,
                 "avg_service_minutes": round(mean(services[i.code]), 1)
                 if services[i.code]

@@ -60,7 +60,7 @@ def list_cases(
     views = []
     for case in session.scalars(stmt.limit(2000)):
         view = case_view(case, ctx, now, stored_colour=True)
-        clerk = clerks.get(case.clerk_id)
+        clerk = clerks.get(case.clerk_id) if case.clerk_id else None
         view["clerk"] = clerk.display_name if clerk else None
         views.append(view)
     if filters.get("colour"):
@@ -108,7 +108,7 @@ def case_detail(session: Session, ctx: HallContext, number: str, now: datetime) 
         )
     ]
     if case.repeat_of_id:
-        view["repeat_of"] = session.get(Case, case.repeat_of_id).number
+        view["repeat_of"] = session.get_one(Case, case.repeat_of_id).number
     return view
 
 
@@ -120,7 +120,7 @@ def list_overdue(session: Session, ctx: HallContext, pending_only: bool) -> list
     )
     if pending_only:
         stmt = stmt.where(OverdueRecord.handled_at.is_(None))
-    return [overdue_view(r, session.get(Case, r.case_id), ctx) for r in session.scalars(stmt)]
+    return [overdue_view(r, session.get_one(Case, r.case_id), ctx) for r in session.scalars(stmt)]
 
 
 PUBLIC_WORDS = {

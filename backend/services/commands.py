@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, bindparam, select, update
+from sqlalchemy import JSON, Table, bindparam, select, update
 
 from ..db.models import IdempotentRequest
 from ..db.uow import Publisher, UnitOfWork, upsert
@@ -70,7 +70,8 @@ def run_command(
 
 _CLAIMS: dict[str, Any] = {}  # the claim statement per dialect, built once
 _ANSWER = (
-    update(IdempotentRequest.__table__)
+    # declarative __table__ is a Table; the stubs only promise a FromClause
+    update(cast(Table, IdempotentRequest.__table__))
     .where(IdempotentRequest.__table__.c.id == bindparam("claim"))
     .values(status_code=200, response=bindparam("answer", type_=JSON))
 )

@@ -196,7 +196,7 @@ def _called(
     ticket.out_of_order_reason = reason
     window.current_ticket_id = ticket.id
     uow.session.flush()
-    details = {"ticket_id": ticket.id, "window": window.number}
+    details: dict[str, int | str] = {"ticket_id": ticket.id, "window": window.number}
     if reason:
         details["out_of_order_reason"] = reason
     uow.audit(ctx.id, who.actor(), "ticket.called", "ticket", ticket.number, details, rid)
@@ -261,7 +261,7 @@ def _current(uow: UnitOfWork, window: Window) -> Ticket:
         raise Conflict(
             "no_current_ticket", f"window {window.number} has no current ticket", "window"
         )
-    return uow.session.get(Ticket, window.current_ticket_id, populate_existing=True)
+    return uow.session.get_one(Ticket, window.current_ticket_id, populate_existing=True)
 
 
 def recall(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
@@ -457,7 +457,7 @@ def assign_staff(
 ) -> dict[str, Any]:
     """Set a window's A (primary) and B (backup) clerks; None clears a post."""
     window = load_window(uow, ctx, number)
-    ids = []
+    ids: list[int | None] = []
     for field, username in (("primary", primary), ("backup", backup)):
         if username is None:
             ids.append(None)
@@ -515,7 +515,7 @@ def take_over(
         None,
     )
     if window.current_ticket_id:
-        uow.session.get(Ticket, window.current_ticket_id).clerk_id = who.id
+        uow.session.get_one(Ticket, window.current_ticket_id).clerk_id = who.id
     return _window_changed(
         uow,
         ctx,

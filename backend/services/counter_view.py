@@ -63,7 +63,7 @@ def current_detail(session: Session, ticket: Ticket, now: datetime) -> dict[str,
             {
                 "item": leg.item.code,
                 "item_name": leg.item.name_zh,
-                "window": windows.get(leg.window_id),
+                "window": windows.get(leg.window_id) if leg.window_id else None,
                 "state": leg.state,
                 "note": leg.note,
                 "ended_at": leg.ended_at.isoformat() if leg.ended_at else None,
@@ -112,16 +112,16 @@ def today(
     ).all()
 
     def figures(selected: list[Ticket]) -> dict[str, Any]:
-        done = [t for t in selected if t.state == "finished" and t.started_at and t.ended_at]
+        minutes = [
+            (t.ended_at - t.started_at).total_seconds() / 60
+            for t in selected
+            if t.state == "finished" and t.started_at and t.ended_at
+        ]
         return {
-            "served": len(done),
+            "served": len(minutes),
             "no_show": sum(1 for t in selected if t.state == "no_show"),
             "transferred": sum(1 for t in selected if t.state == "transferred"),
-            "avg_service_minutes": round(
-                mean((t.ended_at - t.started_at).total_seconds() / 60 for t in done), 1
-            )
-            if done
-            else None,
+            "avg_service_minutes": round(mean(minutes), 1) if minutes else None,
         }
 
     return {

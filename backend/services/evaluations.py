@@ -259,8 +259,8 @@ def _load_rect(
     )
     if rect is None:
         raise NotFound("rectification_not_found", f"no rectification {rect_id}", "id")
-    evaluation = uow.session.get(Evaluation, rect.evaluation_id)
-    number = uow.session.get(Ticket, evaluation.ticket_id).number
+    evaluation = uow.session.get_one(Evaluation, rect.evaluation_id)
+    number = uow.session.get_one(Ticket, evaluation.ticket_id).number
     return rect, evaluation, number
 
 
@@ -278,6 +278,8 @@ def record_step(uow, ctx: HallContext, who: Principal, rect_id: int, step: str, 
             "step",
         ) from None
     expected = next_rectification_step([s["step"] for s in rect.steps])
+    if expected is None:  # every step recorded (the last one closes it, so only on odd data)
+        raise Conflict("rectification_closed", f"rectification {rect_id} has every step", "id")
     if step is not expected:
         raise Conflict(
             "step_out_of_order", f"the next step is {expected.value}, not {step.value}", "step"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -142,7 +143,7 @@ def context_for(session: Session, hall_id: int, digest: str) -> HallContext:
     """The hall's context for the version ``digest`` (read from the database on a miss)."""
     ctx = _contexts.get((hall_id, digest))
     if ctx is None:
-        ctx = context_of(session.get(Hall, hall_id))
+        ctx = context_of(session.get_one(Hall, hall_id))
     return ctx
 
 
@@ -185,18 +186,18 @@ def sync_hall(uow: UnitOfWork, cfg: HallConfig, actor: Actor) -> dict[str, Any]:
 
     departments = _upsert(s, Department, hall.id, "code", [d.code for d in cfg.departments])
     for d in cfg.departments:
-        row = departments[d.code]
-        row.name_zh, row.name_en, row.active = d.name.zh, d.name.en, True
+        department = departments[d.code]
+        department.name_zh, department.name_en, department.active = d.name.zh, d.name.en, True
     s.flush()
     items = _upsert(s, ServiceItem, hall.id, "code", [i.code for i in cfg.items])
     for i in cfg.items:
-        row = items[i.code]
-        row.department_id = departments[i.department].id
-        row.name_zh, row.name_en, row.category = i.name.zh, i.name.en, i.category
-        row.prefix, row.kind = i.prefix, i.kind
-        row.promised_days, row.legal_days = i.promised_days, i.legal_days
-        row.service_minutes, row.pinyin, row.active = i.service_minutes, i.pinyin, True
-        row.guide = {
+        item = items[i.code]
+        item.department_id = departments[i.department].id
+        item.name_zh, item.name_en, item.category = i.name.zh, i.name.en, i.category
+        item.prefix, item.kind = i.prefix, i.kind
+        item.promised_days, item.legal_days = i.promised_days, i.legal_days
+        item.service_minutes, item.pinyin, item.active = i.service_minutes, i.pinyin, True
+        item.guide = {
             "materials": i.materials,
             "conditions": i.conditions,
             "legal_basis": i.legal_basis,
@@ -206,25 +207,25 @@ def sync_hall(uow: UnitOfWork, cfg: HallConfig, actor: Actor) -> dict[str, Any]:
         }
     windows = _upsert(s, Window, hall.id, "number", [w.number for w in cfg.windows])
     for w in cfg.windows:
-        row = windows[w.number]
-        row.name_zh, row.name_en = w.name.zh, w.name.en
-        row.department_id = departments[w.department].id if w.department else None
-        row.comprehensive, row.area, row.item_codes, row.active = (
+        window = windows[w.number]
+        window.name_zh, window.name_en = w.name.zh, w.name.en
+        window.department_id = departments[w.department].id if w.department else None
+        window.comprehensive, window.area, window.item_codes, window.active = (
             w.comprehensive,
             w.area,
             list(w.items),
             True,
         )
-        if row.state is None:
-            row.state = "closed"
+        if window.state is None:
+            window.state = "closed"
     devices = _upsert(s, Device, hall.id, "code", [d.code for d in cfg.devices])
-    for d in cfg.devices:
-        row = devices[d.code]
-        row.kind, row.name, row.area, row.attached_to, row.active = (
-            d.kind,
-            d.name,
-            d.area,
-            d.attached_to,
+    for spec in cfg.devices:
+        device = devices[spec.code]
+        device.kind, device.name, device.area, device.attached_to, device.active = (
+            spec.kind,
+            spec.name,
+            spec.area,
+            spec.attached_to,
             True,
         )
     s.flush()
@@ -348,7 +349,7 @@ def waiting_counts(session: Session, ctx: HallContext) -> dict[int, int]:
 def frequent_items(
     session: Session,
     ctx: HallContext,
-    items: list[ServiceItem],
+    items: Sequence[ServiceItem],
     now: datetime,
     cache: dict | None = None,
 ) -> list[str]:
@@ -364,7 +365,9 @@ def frequent_items(
             select(Ticket.item_id, func.count())
             .where(Ticket.hall_id == ctx.id, Ticket.day >= since, Ticket.parent_id.is_(None))
             .group_by(Ticket.item_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     order = {item.id: n for n, item in enumerate(items)}
     ranked = sorted(

@@ -52,9 +52,11 @@ class LoginGuard:
     def wait_for(self, user_key, address: str) -> int | None:
         now = time.monotonic()
         with self.lock:
-            waits = [self.per_user.retry_after(user_key, now)]
-            waits.append(self.per_address.retry_after(address, now))
-        waits = [w for w in waits if w is not None]
+            found = (
+                self.per_user.retry_after(user_key, now),
+                self.per_address.retry_after(address, now),
+            )
+        waits = [w for w in found if w is not None]
         return max(waits) if waits else None
 
     def failed(self, user_key, address: str) -> bool:

@@ -144,7 +144,7 @@ def lift(
     if number:
         scope, key = Scope.NUMBER, normalise_number(number)
     else:
-        scope, key = Scope.DEVICE, device.strip()
+        scope, key = Scope.DEVICE, (device or "").strip()  # given: exactly one of the two is
         known = uow.session.scalar(
             select(Device.id).where(Device.hall_id == ctx.id, Device.code == key)
         )
@@ -173,13 +173,13 @@ def _in_force(row: LookupGuard, rule: GuardRule, now: datetime) -> bool:
 
 
 def guard_view(row: LookupGuard, now: datetime) -> dict[str, Any]:
-    locked = row.locked_until is not None and row.locked_until > now
+    until = row.locked_until if row.locked_until is not None and row.locked_until > now else None
     return {
         "scope": row.scope,
         "key": row.key,
         "misses": row.misses,
-        "locked": locked,
-        "locked_until": row.locked_until.isoformat() if locked else None,
+        "locked": until is not None,
+        "locked_until": until.isoformat() if until is not None else None,
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from ..db.engine import Database
 from ..db.models import Hall, Notification, Ticket, Window
 from ..db.protect import Protector
-from ..db.uow import UnitOfWork
+from ..db.uow import UnitOfWork, rowcount
 from ..domain.numbering import local_day
 from . import halls
 from .notify import JOB, Message, Notifier, away_text, called_text, queue_message, ticket_phone
@@ -87,7 +87,7 @@ def queue_due(db: Database, notifier: Notifier, now: datetime) -> int:
         for ticket in session.scalars(_candidates(now).order_by(Ticket.id)).all():
             by_hall.setdefault(ticket.hall_id, []).append(ticket)
         for hall_id, candidates in by_hall.items():
-            ctx = halls.context_of(session.get(Hall, hall_id))
+            ctx = halls.context_of(session.get_one(Hall, hall_id))
             today = local_day(now, ctx.timezone)
             rules = ctx.config.notify
             mine = [t for t in candidates if t.day == today]
@@ -178,19 +178,21 @@ def deliver_due(
 
 def _claim(db: Database, protector: Protector, row_id: int, now: datetime) -> Message | None:
     with UnitOfWork(db, now) as uow:
-        claimed = uow.session.execute(
-            update(Notification)
-            .where(Notification.id == row_id, Notification.state == "pending")
-            .values(
-                state="sending",
-                attempts=Notification.attempts + 1,
-                next_attempt_at=now + CLAIM,
+        claimed = rowcount(
+            uow.session.execute(
+                update(Notification)
+                .where(Notification.id == row_id, Notification.state == "pending")
+                .values(
+                    state="sending",
+                    attempts=Notification.attempts + 1,
+                    next_attempt_at=now + CLAIM,
+                )
             )
-        ).rowcount
+        )
         if claimed != 1:
             return None
-        row = uow.session.get(Notification, row_id)
-        hall = uow.session.get(Hall, row.hall_id)
+        row = uow.session.get_one(Notification, row_id)
+        hall = uow.session.get_one(Hall, row.hall_id)
         ticket = uow.session.get(Ticket, row.ticket_id) if row.ticket_id else None
         message = Message(
             id=row.id,
@@ -207,7 +209,7 @@ def _claim(db: Database, protector: Protector, row_id: int, now: datetime) -> Me
 
 def _settle(db: Database, row_id: int, error: str | None, now: datetime, retry: Retry) -> str:
     with UnitOfWork(db, now) as uow:
-        row = uow.session.get(Notification, row_id)
+        row = uow.session.get_one(Notification, row_id)
         if error is None:
             row.state, row.sent_at, row.last_error, outcome = "sent", now, None, "sent"
             _audit_outcome(uow, row, "notify.sent")

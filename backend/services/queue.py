@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     Integer,
     and_,
     bindparam,
@@ -153,7 +154,7 @@ def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
             else_=len(class_order),
         ),
     )
-    window = bindparam("window")
+    window: BindParameter[int] = bindparam("window")
 
     def waiting():
         return (
@@ -474,7 +475,12 @@ def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any
             for i in items
         ],
         "windows": [
-            window_view(w, current.get(w.current_ticket_id), clerks.get(w.clerk_id), now)
+            window_view(
+                w,
+                current.get(w.current_ticket_id) if w.current_ticket_id else None,
+                clerks.get(w.clerk_id) if w.clerk_id else None,
+                now,
+            )
             for w in windows
         ],
         "waiting_total": sum(c for c, _ in by_item.values()),
@@ -498,7 +504,37 @@ def window_view(
     }
 
 
-def ticket_brief(t: Ticket) -> dict[str, Any]:
+class _NamedItem(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
+class BriefTicket(Protocol):
+    """What ``ticket_brief`` reads: a Ticket row, or a ticket just inserted without one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def item(self) -> _NamedItem: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def call_count(self) -> int: ...
+    @property
+    def called_at(self) -> datetime | None: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+
+
+def ticket_brief(t: BriefTicket) -> dict[str, Any]:
     """A ticket as public screens may show it: number and item, nothing about the person."""
     return {
         "id": t.id,

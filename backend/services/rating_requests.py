@@ -64,7 +64,7 @@ def open_at_window(session: Session, window: Window, now: datetime) -> RatingReq
     """The window's open request (at most one: a new one supersedes the last)."""
     stmt = _open(now).where(RatingRequest.window_id == window.id)
     request = session.scalar(stmt.order_by(RatingRequest.id.desc()).limit(1))
-    if request is None or moved_on(session, window, session.get(Ticket, request.leg_id)):
+    if request is None or moved_on(session, window, session.get_one(Ticket, request.leg_id)):
         return None
     return request
 
@@ -114,7 +114,9 @@ def claim_for_pad(uow: UnitOfWork, device: Device, ticket: Ticket) -> RatingRequ
         RatingRequest.window_id == served.id, RatingRequest.ticket_id == root_id(ticket)
     )
     request = uow.session.scalar(stmt.limit(1).with_for_update())
-    if request is None or moved_on(uow.session, served, uow.session.get(Ticket, request.leg_id)):
+    if request is None or moved_on(
+        uow.session, served, uow.session.get_one(Ticket, request.leg_id)
+    ):
         raise Forbidden(
             "no_rating_request",
             f"{number} 号窗口没有邀请 {ticket.number} 评价，或邀请已结束 / window {number} has no "

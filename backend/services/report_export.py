@@ -94,7 +94,8 @@ def _width(text: str) -> int:
 
 def to_xlsx(report: dict[str, Any], groupings: list[str]) -> bytes:
     book = Workbook()
-    book.remove(book.active)
+    if (default := book.active) is not None:  # a new workbook has one empty sheet
+        book.remove(default)
     book.properties.title = f"{report['hall']['name']} {report['period']['label']} 统计"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for grouping in groupings:

@@ -18,6 +18,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -368,14 +370,16 @@ def _cases_page(data: dict) -> Figure:
     ax = fig.add_axes((0.1, y - 0.075 - height, 0.8, height))
     if t["evaluations"]:
         levels = list(Rating)
-        counts = [t[r.value] for r in levels]
-        bars = ax.bar([RATING_ZH[r] for r in levels], counts, width=0.6,
+        by_rating = [t[r.value] for r in levels]
+        bars = ax.bar([RATING_ZH[r] for r in levels], by_rating, width=0.6,
                       color=[GREEN, "#6DBE7E", "#A9D18E", ORANGE, RED])  # fmt: skip
         ax.bar_label(
-            bars, [f"{c}（{c / t['evaluations'] * 100:.1f}%）" for c in counts], fontsize=8
+            bars, [f"{c}（{c / t['evaluations'] * 100:.1f}%）" for c in by_rating], fontsize=8
         )
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_ylim(top=max(counts) * 1.2 + 0.5)
+        locator = ax.yaxis.get_major_locator()  # the default AutoLocator is a MaxNLocator
+        if isinstance(locator, MaxNLocator):
+            locator.set_params(integer=True)
+        ax.set_ylim(top=max(by_rating) * 1.2 + 0.5)
         ax.set_ylabel("条数", fontsize=9)
         _style(ax)
     else:
@@ -470,7 +474,9 @@ ROW_LINES = 4
 def _review_cells(r: dict) -> list[str]:
     rect = r["rectification"] or {}
     state = "申诉成立，不计入" if r["excluded"] else rect.get("state_zh", "—")
-    state += {True: "（按期）", False: "（逾期）"}.get(rect.get("on_time"), "")
+    on_time = rect.get("on_time")
+    if on_time is not None:
+        state += "（按期）" if on_time else "（逾期）"
     where = " ".join(x for x in (r["window"], r["clerk"]) if x)
     return [
         r["at"].replace(" ", "\n"),
@@ -504,7 +510,7 @@ def _reviews_pages(data: dict) -> list[Figure]:
             f"{summary['done_on_time']} 条），整改中 {summary['open']} 条（逾期 "
             f"{summary['open_overdue']} 条）。整改按回访、核实、整改、反馈四步进行。")  # fmt: skip
     intro = wrap(text if reviews else "本月无差评。", 100)
-    rows, pages = _review_rows(reviews), []
+    rows, pages = _review_rows(reviews), list[Figure]()
     while rows or not pages:
         fig = _page("八、差评及整改情况" + ("（续）" if pages else ""), data)
         top = 0.91
@@ -538,7 +544,7 @@ def render(data: dict) -> bytes:
     ratings, windows required vs opened, then the bad reviews (as many pages as they need)."""
     with _lock:  # rcParams and the font manager are process-wide
         name, fonttype, weight = _font()
-    rc = {
+    rc: dict[RcKeyType, Any] = {
         "font.family": "sans-serif",
         "font.sans-serif": [name, "DejaVu Sans"],
         "font.weight": weight,

@@ -133,7 +133,7 @@ def _first_calls(session: Session, ctx: HallContext, p: Period, rows) -> dict[in
     first: dict[int, datetime] = {}
     for at, details in calls:
         tid = (details or {}).get("ticket_id")
-        if tid in wanted and (tid not in first or at < first[tid]):
+        if isinstance(tid, int) and tid in wanted and (tid not in first or at < first[tid]):
             first[tid] = at
     return first
 
@@ -157,7 +157,9 @@ def case_facts(session: Session, ctx: HallContext, p: Period, now: datetime) -> 
             .join(Case, Case.id == CaseExtension.case_id)
             .where(Case.hall_id == ctx.id, CaseExtension.state == "approved")
             .group_by(CaseExtension.case_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     cutoffs = [(d, min(p.end, _next_midnight(ctx, d), now)) for d in p.days()]
     cutoffs = [(d, c) for d, c in cutoffs if c > datetime.combine(d, time(), tzinfo=ctx.tz)]
@@ -165,7 +167,7 @@ def case_facts(session: Session, ctx: HallContext, p: Period, now: datetime) -> 
     for r in rows:
         ids = (r.item_id, r.window_id, r.clerk_id)
 
-        def add(kind: str, moment: datetime, ids=ids) -> None:
+        def add(kind: str, moment: datetime, ids: tuple[int, int | None, int | None] = ids) -> None:
             if p.start <= moment < p.end:
                 facts.append(Fact(kind, *ids, ctx.local(moment).date()))
 
@@ -177,8 +179,8 @@ def case_facts(session: Session, ctx: HallContext, p: Period, now: datetime) -> 
                     add("on_time" if r.on_time else "overdue_late", r.finished_at)
             elif r.state == "refused":
                 add("refused", r.finished_at)
-        if r.id in extended and extended[r.id] is not None:
-            add("extended", extended[r.id])
+        if (extended_at := extended.get(r.id)) is not None:
+            add("extended", extended_at)
         for day, cutoff in cutoffs:
             unresolved = r.finished_at is None or r.finished_at > cutoff
             late = unresolved and r.accepted_at < cutoff and r.deadline_at < cutoff
@@ -222,8 +224,8 @@ def rating_facts(session: Session, ctx: HallContext, p: Period) -> list[Fact]:
 def metrics(facts: Iterable[Fact]) -> dict[str, Any]:
     facts = list(facts)
     n = Counter(f.kind for f in facts)
-    waits = [f.value for f in facts if f.kind == "wait"]
-    services = [f.value for f in facts if f.kind == "service"]
+    waits = [f.value for f in facts if f.kind == "wait" and f.value is not None]
+    services = [f.value for f in facts if f.kind == "service" and f.value is not None]
     rated = sum(n[r] for r in RATINGS)
     return {
         "tickets_issued": n["issued"],

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -287,9 +287,8 @@ def _waited(t: SimTicket, end: datetime | None) -> float | None:
 
 
 def _p90(values: list[float] | None) -> float | None:
-    if not values:
-        return None
-    return round(percentile(sorted(values), 0.9), 1)
+    p90 = percentile(sorted(values), 0.9) if values else None
+    return None if p90 is None else round(p90, 1)
 
 
 # --- the plan ------------------------------------------------------------------------------
@@ -315,13 +314,14 @@ def staffing_plan(session: Session, ctx: HallContext, day: date, now: datetime) 
     kind = classify_day(ctx.calendar, day)
     mode = "recorded" if day < today else "today" if day == today else "forecast"
     periods = day_periods(ctx, day)
-    base = dict(hall=ctx.code, day=day, target=target_text(ctx), day_kind=kind, mode=mode,
-                target_minutes=s.target_minutes, target_share=s.target_share)  # fmt: skip
+    base = StaffingPlan(hall=ctx.code, day=day, target=target_text(ctx), day_kind=kind, slots=[],
+                        mode=mode, target_minutes=s.target_minutes, target_share=s.target_share)  # fmt: skip
     if not periods:
-        return StaffingPlan(slots=[], source="closed", **base)
+        return replace(base, source="closed")
     slots = slots_of(periods)
     if mode == "today" and local_now.time() < periods[0][0]:
-        mode = base["mode"] = "forecast"  # before opening: the day as planned
+        mode = "forecast"  # before opening: the day as planned
+        base = replace(base, mode=mode)
     fitted = fit_service(
         session, ctx, min(day, today) - timedelta(weeks=s.history_weeks), min(day, today)
     )
@@ -429,7 +429,7 @@ def staffing_plan(session: Session, ctx: HallContext, day: date, now: datetime) 
                 groups=per_group,
             )
         )
-    return StaffingPlan(slots=advice, source=source, **base)
+    return replace(base, slots=advice, source=source)
 
 
 def _keep_planned(needed, waits: _Waits, planned: Roster, groups, s) -> bool:

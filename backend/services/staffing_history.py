@@ -131,7 +131,9 @@ def month_staffing(session: Session, ctx: HallContext, p: Period) -> MonthStaffi
             select(ServiceItem.code, ServiceItem.service_minutes).where(
                 ServiceItem.hall_id == ctx.id
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     minutes = {code: mean(values) for code, values in services.items()}
     arrivals: dict[tuple[date, str], Counter[str]] = defaultdict(Counter)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from ..db.models import NumberCounter, Ticket, Window
@@ -30,7 +30,8 @@ from .queue import (
 )
 
 _BUMPS: dict[str, Any] = {}  # the counter upsert per dialect, built once
-_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
+# declarative __table__ is a Table; the stubs only promise a FromClause
+_INSERT_TICKET = insert(cast(Table, Ticket.__table__)).returning(Ticket.__table__.c.id)
 
 
 def allocate_seq(uow: UnitOfWork, hall_id: int, day, prefix: str) -> int:
@@ -110,20 +111,24 @@ def issue_ticket(
     _check_window_open(ctx, item, seen.states)
     day = local_day(uow.now, ctx.timezone)
     seq = allocate_seq(uow, ctx.id, day, item.prefix)
+    number = format_number(item.prefix, seq, ctx.config.queue.number_width)
+    state = TicketState.WAITING.value
+    queue_key = queue_key_for(slot_start or uow.now, seq)
+    status_token = secrets.token_urlsafe(18)
     row = {
         "hall_id": ctx.id,
         "item_id": item.id,
         "day": day,
         "prefix": item.prefix,
         "seq": seq,
-        "number": format_number(item.prefix, seq, ctx.config.queue.number_width),
+        "number": number,
         "priority": priority.value,
         "priority_reason": priority_reason,
-        "state": TicketState.WAITING.value,
+        "state": state,
         "issued_at": uow.now,
         "waiting_since": uow.now,
-        "queue_key": queue_key_for(slot_start or uow.now, seq),
-        "status_token": secrets.token_urlsafe(18),
+        "queue_key": queue_key,
+        "status_token": status_token,
         "device_id": actor.device_id,
         "language": language,
         "call_count": 0,
@@ -132,10 +137,8 @@ def issue_ticket(
         "slot_start": slot_start,
     }
     ticket_id = s.execute(_INSERT_TICKET, row).scalar_one()
-    ticket = IssuedTicket(ticket_id, row["number"], item, row["state"], row["priority"])
-    entry = QueueEntry(
-        ticket_id, item.code, priority, uow.now, row["queue_key"], slot_start=slot_start
-    )
+    ticket = IssuedTicket(ticket_id, number, item, state, priority.value)
+    entry = QueueEntry(ticket_id, item.code, priority, uow.now, queue_key, slot_start=slot_start)
     figure = estimate(s, ctx, seen, entry, uow.now)
     by_number = {w.number: w for w in ctx.config.windows}
     windows = [by_number[n] for n in sorted(ctx.windows_serving(item.code))]
@@ -156,8 +159,8 @@ def issue_ticket(
         "windows": [
             {"number": w.number, "name": {"zh": w.name.zh, "en": w.name.en}} for w in windows
         ],
-        "status_token": row["status_token"],
-        "status_path": f"/t/{row['status_token']}",
+        "status_token": status_token,
+        "status_path": f"/t/{status_token}",
     }
 
 
@@ -283,7 +286,7 @@ def public_status(session: Session, ctx: HallContext, ticket: Ticket, now) -> di
     if ticket.state == TicketState.WAITING:
         view |= wait_estimate(session, ctx, ticket, now)
     if ticket.state in (TicketState.CALLED, TicketState.SERVING) and ticket.window_id:
-        window = session.get(Window, ticket.window_id)
+        window = session.get_one(Window, ticket.window_id)
         view["window"] = {
             "number": window.number,
             "name": {"zh": window.name_zh, "en": window.name_en},

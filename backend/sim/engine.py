@@ -180,7 +180,7 @@ def simulate(
             push(events, (at + round(a.patience_seconds * 1e6), GIVE_UP, i, i))
 
     opened = {n: 0 for n in window_items}  # overlapping shifts count
-    busy: dict[int, int | None] = {n: None for n in window_items}
+    busy: dict[int, int] = {}  # window -> the leg it is serving (absent: idle)
     dirty: set[int] = set()
     while events:
         now = events[0][0]
@@ -198,8 +198,7 @@ def simulate(
                     legs.state[subject], legs.ended[subject] = ABANDONED, now
                     line.remove(subject)
             elif kind == END:
-                leg = busy[subject]
-                busy[subject] = None
+                leg = busy.pop(subject)
                 dirty.add(subject)
                 legs.ended[leg] = now
                 a = arrivals[legs.arrival[leg]]
@@ -225,14 +224,14 @@ def simulate(
             continue
         moment = None
         for number in sorted(dirty):
-            if opened[number] <= 0 or busy[number] is not None:
+            if opened[number] <= 0 or number in busy:
                 continue
             if moment is None:
                 moment = EPOCH + timedelta(microseconds=now)
-            entry = line.next_for(number, window_items[number], moment)
-            if entry is None:
+            chosen = line.next_for(number, window_items[number], moment)
+            if chosen is None:
                 continue
-            leg = entry.ticket_id
+            leg = chosen.ticket_id
             line.remove(leg)
             legs.state[leg], legs.called[leg], legs.window[leg] = CALLED, now, number
             a = arrivals[legs.arrival[leg]]
@@ -318,39 +317,37 @@ def _results(cfg, day, tz, arrivals, legs: _Legs, shifts) -> SimResult:
 
     # per window: open (shift) time and busy (service) intervals
     busy_by_window: dict[int, list[tuple[int, int]]] = {}
-    for i in range(n):
-        if legs.called[i] is not None and legs.window[i] is not None:
-            end = legs.ended[i] if legs.ended[i] is not None else legs.called[i]
-            busy_by_window.setdefault(legs.window[i], []).append((legs.called[i], end))
+    for called, ended, window in zip(legs.called, legs.ended, legs.window, strict=True):
+        if called is not None and window is not None:
+            end = ended if ended is not None else called
+            busy_by_window.setdefault(window, []).append((called, end))
     open_by_window = {w: _union(ivs) for w, ivs in shifts.items()}
     avail_by_window = {
         w: _union(open_by_window.get(w, []) + busy_by_window.get(w, []))
         for w in set(open_by_window) | set(busy_by_window)
     }
 
+    # per leg: when it left the line (called, else gave up), and its wait if it was called
+    left_at = [c if c is not None else e for c, e in zip(legs.called, legs.ended, strict=True)]
+    wait_us = [
+        c - q if c is not None else None for c, q in zip(legs.called, legs.queued, strict=True)
+    ]
+
     def stats(which: list[int], item: str | None) -> list[SlotStats]:
-        per = [[] for _ in bounds]
+        per: list[list[int]] = [[] for _ in bounds]
         served = [0] * len(bounds)
         for i in which:
             per[slot_index(legs.queued[i])].append(i)
-            if legs.called[i] is not None and legs.state[i] != NO_SHOW:
-                served[slot_index(legs.called[i])] += 1
+            called = legs.called[i]
+            if called is not None and legs.state[i] != NO_SHOW:
+                served[slot_index(called)] += 1
         queued_sorted = sorted(legs.queued[i] for i in which)
-        left_sorted = sorted(
-            legs.called[i] if legs.called[i] is not None else legs.ended[i]
-            for i in which
-            if legs.called[i] is not None or legs.ended[i] is not None
-        )
+        left_sorted = sorted(t for i in which if (t := left_at[i]) is not None)
         out = []
         for k, (s, lo, hi) in enumerate(bounds):
             mine = per[k]
-            waits = sorted(
-                (legs.called[i] - legs.queued[i]) / 60e6 for i in mine if legs.called[i] is not None
-            )
-            within = sum(
-                1 for i in mine if legs.called[i] is not None and legs.called[i] - legs.queued[i]
-                <= target_us
-            )  # fmt: skip
+            waits = sorted(w / 60e6 for i in mine if (w := wait_us[i]) is not None)
+            within = sum(1 for i in mine if (w := wait_us[i]) is not None and w <= target_us)
             arrivals_here = sum(1 for i in mine if legs.leg[i] == 0)
             queue = bisect_right(queued_sorted, hi - 1) - bisect_right(left_sorted, hi - 1)
             util, open_count = None, 0
@@ -384,9 +381,7 @@ def _results(cfg, day, tz, arrivals, legs: _Legs, shifts) -> SimResult:
     items = {}
     for code in sorted(by_item):
         which = by_item[code]
-        waits = sorted(
-            (legs.called[i] - legs.queued[i]) / 60e6 for i in which if legs.called[i] is not None
-        )
+        waits = sorted(w / 60e6 for i in which if (w := wait_us[i]) is not None)
         items[code] = ItemStats(
             item=code,
             arrivals=sum(1 for i in which if legs.leg[i] == 0),

@@ -139,7 +139,7 @@ def fit_profile(
         for (code, slot), n in per_day.items():
             rates.setdefault(code, {}).setdefault(slot, 0.0)
             rates[code][slot] += n / len(counts)
-    priorities = Counter()
+    priorities: Counter[str] = Counter()
     for row in _tickets(session, ctx, min(days), max(days)) if days else ():
         if row.parent_id is None and row.day in counts:
             priorities[row.priority] += 1

@@ -77,7 +77,7 @@ class Line:
             found += heads
             if first is not None or heads:
                 oldest = self._head(self.by_age.get(code))
-                if oldest is not first and oldest not in heads:
+                if oldest is not None and oldest is not first and oldest not in heads:
                     found.append(oldest)
         return found
 

@@ -173,7 +173,7 @@ class Clerk:
             patience_seconds=None,
         )
         run.legs.put(leg.number, arrival, time.monotonic())
-        body = {"to_item": target}
+        body: dict[str, str | int] = {"to_item": target}
         if leg.arrival.transfer_window not in (None, self.window):
             body["to_window"] = leg.arrival.transfer_window
         reply = await self.act("transfer", body, {"item_not_found", "item_not_served"})

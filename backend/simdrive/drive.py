@@ -233,14 +233,16 @@ class Run:
 
     async def on_rating(self, pad: Screen, data: dict) -> None:
         """A pad shows the request: the resident taps a rating (unless nobody waits for one)."""
-        future = self.ratings.get((pad.window, data.get("number")))
+        number = data.get("number")
+        if pad.window is None or not isinstance(number, str):
+            return  # not a pad's request for one of our tickets
+        future = self.ratings.get((pad.window, number))
         if future is None or future.done():
             return
-        self.spawn(self._rate(pad, data["number"], future))
+        self.spawn(self._rate(pad, number, future))
 
     async def _rate(self, pad: Screen, number: str, future: asyncio.Future) -> None:
-        choices, weights = zip(*RATINGS, strict=True)
-        rating = self.rng.choices(choices, weights)[0]
+        rating = self.rng.choices([r for r, _ in RATINGS], [w for _, w in RATINGS])[0]
         body = {"ticket": number, "rating": rating}
         reply = await self.api.post("rate", self.api.hall_path("/evaluations"), pad.token, body)
         self.counts["ratings"] += reply.ok

@@ -84,8 +84,9 @@ class Screen:
         self.area = data.get("area")
         self.window = (data.get("device") or {}).get("window")
         self.seq, self._fresh = data.get("seq"), True
-        for pending in data.get("pending", []) if self.on_rating else []:
-            await self.on_rating(self, pending)
+        if self.on_rating is not None:
+            for pending in data.get("pending", []):
+                await self.on_rating(self, pending)
 
     async def _event(self, event: Any) -> None:
         await self._receive([event], time.monotonic())
@@ -115,7 +116,8 @@ class Screen:
                 self.counts["skips"] += 1
                 continue
             self.counts["events"] += 1
-            data = event.get("data") if isinstance(event.get("data"), dict) else {}
+            raw = event.get("data")
+            data = raw if isinstance(raw, dict) else {}
             if kind in TIMED:
                 self.seen.setdefault(event_key(kind, data), at)
             if kind == "rating.requested" and self.on_rating is not None:

@@ -99,7 +99,7 @@ def push_stats(run: Run) -> dict[str, dict]:
 
 def summarise(run: Run, report: dict | None, cpu_s: float, wall_s: float) -> dict[str, Any]:
     plan, c, rec = run.plan, run.counts, run.api.recorder
-    sockets = Counter()
+    sockets: Counter[str] = Counter()
     for screen in [*run.displays, *run.pads.values()]:
         sockets.update(screen.counts)
     server = None

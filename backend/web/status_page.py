@@ -96,8 +96,8 @@ def pick_language() -> str:
     """?lang= when we have it, else the browser's first language we have, else Chinese."""
     catalogues = i18n.default
     wanted = request.args.get("lang") or request.form.get("lang")
-    if wanted and catalogues.resolve(wanted):
-        return catalogues.resolve(wanted)
+    if wanted and (resolved := catalogues.resolve(wanted)):
+        return resolved
     for value, _quality in request.accept_languages:
         code = catalogues.resolve(value)
         if code:
@@ -211,7 +211,7 @@ def rate(token: str):
     try:
         with UnitOfWork(db(), now()) as uow:
             ticket = tickets.latest_leg_by_token(uow.session, token)
-            ctx = halls.context_of(uow.session.get(Hall, ticket.hall_id))
+            ctx = halls.context_of(uow.session.get_one(Hall, ticket.hall_id))
             evaluations.rate(uow, ctx, Actor("resident:qr"), ticket, rating, comment, "qr", None)
             uow.commit(publisher())
     except DomainError as exc:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from escpos.escpos import Escpos
 from escpos.printer import Dummy
@@ -231,7 +232,7 @@ def _run(
         fault = _network_fault(exc)
         return _result(fault, MAYBE_INCOMPLETE, str(exc), delivered=False, before=before)
 
-    sent = {"before": before, "bytes_sent": len(data)}
+    sent: dict[str, Any] = {"before": before, "bytes_sent": len(data)}
     try:
         after = _status(sock, deadline, status_timeout)
     except TimeoutError:

@@ -11,7 +11,7 @@ from ..i18n import ltr, tr
 from ..screens import CaseQueryScreen, CaseResultScreen
 from .simple import DIGIT_KEYS
 from .style import BLUE, INK, set_role
-from .widgets import Keypad, TouchScroll, button, label, show_text
+from .widgets import Keypad, Page, TouchScroll, button, label, show_text
 
 SLOT, NEXT_SLOT, FIXED = "#aab4be", BLUE, "#5d6f82"  # empty place, the place typed next, prefix
 BOX, BOX_LANDSCAPE = 130, 112  # one phone digit's box, px
@@ -43,7 +43,7 @@ def number_html(prefix: str, digits: str, length: int) -> str:
     return _span(prefix, FIXED) + slots_html(digits, length, {0: "-", 8: "-"})
 
 
-class CaseQueryPage(QWidget):
+class CaseQueryPage(Page):
     """Step 1: the acceptance number's digits; step 2: the last 4 phone digits. One keypad."""
 
     digit = Signal(str)
@@ -195,7 +195,7 @@ def facts_html(screen: CaseResultScreen) -> str:
     return "".join(parts)
 
 
-class CaseResultPage(QWidget):
+class CaseResultPage(Page):
     """The state in big coloured words, what it means, the facts; print, again, done."""
 
     print_result = Signal()
@@ -222,10 +222,10 @@ class CaseResultPage(QWidget):
         self.details = label(name="caseDetails")
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.scroll = TouchScroll(self.details)
+        self.scroller = TouchScroll(self.details)
         column.addWidget(self.state)
         column.addWidget(self.wording)
-        column.addWidget(self.scroll, 1)
+        column.addWidget(self.scroller, 1)
 
         self.panel = QWidget()
         panel = QVBoxLayout(self.panel)
@@ -284,7 +284,7 @@ class CaseResultPage(QWidget):
         html = facts_html(screen)
         if html != self.details.text():
             self.details.setText(html)
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroller.verticalScrollBar().setValue(0)
         show_text(self.help, screen.help)
         role = "notice" if screen.print_failed else "info" if screen.printing else "ok"
         show_text(self.print_status, screen.print_message, role)

@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 from ..i18n import tr
 from ..screens import ConfirmationScreen
 from .qr import qr_pixmap
-from .widgets import button, label, show_text
+from .widgets import Page, button, label, show_text
 
 QR_SIZE = 400
 
 
-class ConfirmPage(QWidget):
+class ConfirmPage(Page):
     reprint = Signal()
     done = Signal()
 

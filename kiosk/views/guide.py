@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 from ..i18n import tr
 from ..screens import GuideScreen, GuideSection
 from .style import BLUE
-from .widgets import TouchScroll, button, label, show_text
+from .widgets import Page, TouchScroll, button, label, show_text
 
 PANEL_WIDTH = 700  # the action panel beside the guide in landscape
 
@@ -31,7 +31,7 @@ def sections_html(sections: tuple[GuideSection, ...]) -> str:
     return "".join(parts)
 
 
-class GuidePage(QWidget):
+class GuidePage(Page):
     take_ticket = Signal()
     print_guide = Signal()
 
@@ -52,7 +52,7 @@ class GuidePage(QWidget):
         self.text = label(name="guideText")
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.scroll = TouchScroll(self.text)
+        self.scroller = TouchScroll(self.text)
         self.panel = QWidget()
         panel = QVBoxLayout(self.panel)
         panel.setContentsMargins(0, 0, 0, 0)
@@ -67,7 +67,7 @@ class GuidePage(QWidget):
         for widget in (self.waiting, self.notice, self.print_status, self.take, self.print_button):
             panel.addWidget(widget)
         panel.addStretch(1)
-        self.body.addWidget(self.scroll, 1)
+        self.body.addWidget(self.scroller, 1)
         self.body.addWidget(self.panel)
         self.language = "zh"
 
@@ -94,7 +94,7 @@ class GuidePage(QWidget):
             self.text.setText(html)
         if self.property("code") != screen.code:
             self.setProperty("code", screen.code)
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroller.verticalScrollBar().setValue(0)
         show_text(self.notice, screen.notice)
         role = "notice" if screen.print_failed else "info" if screen.printing else "ok"
         show_text(self.print_status, screen.print_message, role)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..i18n import tr
 from ..screens import HomeScreen, Tile
-from .widgets import TileGrid, TouchScroll, label, show_text
+from .widgets import Page, TileGrid, TouchScroll, label, show_text
 
 ACTIONS = (
     ("search", "search", "search_hint_button", "action"),
@@ -20,7 +20,7 @@ ACTIONS = (
 FREQUENT_COLUMNS = {False: 3, True: 6}  # 常办事项: two rows of three, or one row in landscape
 
 
-class HomePage(QWidget):
+class HomePage(Page):
     department_chosen = Signal(str)
     item_chosen = Signal(str)  # a 常办事项 tile
     action_chosen = Signal(str)  # search | green | appointment | case
@@ -36,8 +36,8 @@ class HomePage(QWidget):
         self.frequent.chosen.connect(self.item_chosen)
         self.departments = TileGrid("dept_", fill=True)
         self.departments.chosen.connect(self.department_chosen)
-        self.actions = QWidget()
-        actions_layout = QVBoxLayout(self.actions)
+        self.action_tiles = QWidget()
+        actions_layout = QVBoxLayout(self.action_tiles)
         actions_layout.setContentsMargins(0, 0, 0, 0)
         self.action_grid = TileGrid("action_", roles={key: role for key, *_, role in ACTIONS})
         self.action_grid.chosen.connect(self.action_chosen)
@@ -48,7 +48,7 @@ class HomePage(QWidget):
         layout.addWidget(self.frequent)
         layout.addWidget(self.title)
         layout.addWidget(TouchScroll(self.departments, stretch=False), 1)  # scrolls if need be
-        layout.addWidget(self.actions)
+        layout.addWidget(self.action_tiles)
         layout.addWidget(self.footer)
         self.language = "zh"
         self.landscape = False
@@ -72,5 +72,5 @@ class HomePage(QWidget):
         self.frequent.setVisible(bool(screen.frequent))
         self.title.setText(screen.title)
         self.departments.set_tiles(screen.departments, 4 if self.landscape else 2)
-        self.actions.setVisible(screen.actions)
+        self.action_tiles.setVisible(screen.actions)
         show_text(self.footer, screen.footer)

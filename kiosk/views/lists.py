@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from ..i18n import tr
 from ..screens import ItemListScreen, SearchScreen
-from .widgets import Keypad, TileGrid, TouchScroll, label, show_text
+from .widgets import Keypad, Page, TileGrid, TouchScroll, label, show_text
 
 LETTERS = string.ascii_lowercase
 BACKSPACE, CLEAR = "back", "clear"
 MAX_SIZE = 16777215  # QWIDGETSIZE_MAX
 
 
-class ItemsPage(QWidget):
+class ItemsPage(Page):
     item_chosen = Signal(str)
 
     def __init__(self):
@@ -46,7 +46,7 @@ class ItemsPage(QWidget):
         show_text(self.empty, "" if screen.items else screen.empty_text)
 
 
-class SearchPage(QWidget):
+class SearchPage(Page):
     """Results on top (portrait) or left (landscape); the letter keypad below or right."""
 
     item_chosen = Signal(str)

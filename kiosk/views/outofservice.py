@@ -3,11 +3,11 @@ device deactivated); nothing can be tapped, the resident is sent to the help des
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout
 
 from ..screens import OutOfServiceScreen
 from .style import RED
-from .widgets import centred_column, label, show_text
+from .widgets import Page, centred_column, label, show_text
 
 STYLE = f"""
 QLabel#outOfServiceTitle {{ font-size: 120px; font-weight: 800; color: {RED}; }}
@@ -17,7 +17,7 @@ QLabel#outOfServiceMessageOther {{ font-size: 36px; color: #33475b; }}
 """
 
 
-class OutOfServicePage(QWidget):
+class OutOfServicePage(Page):
     def __init__(self):
         super().__init__()
         self.setStyleSheet(STYLE)

@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 from ..i18n import tr
 from ..screens import AppointmentScreen, GreenScreen, OfflineScreen
 from .style import set_role
-from .widgets import Keypad, TileGrid, button, centred_column, label, show_text
+from .widgets import Keypad, Page, TileGrid, button, centred_column, label, show_text
 
 DIGIT_KEYS = [(d, d) for d in "123456789"] + [("clear", ""), ("0", "0"), ("back", "")]
 
 
-class GreenPage(QWidget):
+class GreenPage(Page):
     reason_chosen = Signal(str)
 
     def __init__(self):
@@ -40,7 +40,7 @@ class GreenPage(QWidget):
         self.reasons.set_tiles(screen.reasons, 2)
 
 
-class AppointmentPage(QWidget):
+class AppointmentPage(Page):
     """我有预约 on a digit keypad: the 8-digit code, or the phone's last 4 digits."""
 
     digit = Signal(str)
@@ -104,7 +104,7 @@ class AppointmentPage(QWidget):
         self.keypad.setEnabled(not screen.busy)
 
 
-class OfflinePage(QWidget):
+class OfflinePage(Page):
     """暂停取号: shown whenever the backend cannot be reached; no number is ever made up."""
 
     def __init__(self):

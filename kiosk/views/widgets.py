@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -19,6 +22,27 @@ from .style import TARGET, set_role
 
 # Longer tile titles (English names) get a smaller font, so tiles need not grow or scroll.
 TITLE_SIZES = ((16, "title"), (30, "long-title"))
+
+
+class Page(QWidget):
+    """One screen's page in the window's stack: the window calls these three setters."""
+
+    def retranslate(self, lang: str) -> None:
+        raise NotImplementedError
+
+    def set_landscape(self, landscape: bool) -> None:
+        raise NotImplementedError
+
+    def set_screen(self, screen: Any) -> None:
+        raise NotImplementedError
+
+
+def own_layout(widget: QWidget) -> QLayout:
+    """The layout a widget set up for itself in its constructor."""
+    layout = widget.layout()
+    if layout is None:
+        raise RuntimeError(f"{type(widget).__name__} has no layout")
+    return layout
 
 
 def label(text: str = "", role: str = "", name: str = "", wrap: bool = True) -> QLabel:
@@ -100,16 +124,16 @@ class TileButton(QPushButton):
         return self.title.text()
 
     def sizeHint(self) -> QSize:
-        return self.layout().sizeHint().expandedTo(QSize(2 * TARGET, TARGET + 20))
+        return own_layout(self).sizeHint().expandedTo(QSize(2 * TARGET, TARGET + 20))
 
     def minimumSizeHint(self) -> QSize:
-        return self.layout().minimumSize().expandedTo(QSize(TARGET, TARGET))
+        return own_layout(self).minimumSize().expandedTo(QSize(TARGET, TARGET))
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(TARGET + 20, self.layout().totalHeightForWidth(width))
+        return max(TARGET + 20, own_layout(self).totalHeightForWidth(width))
 
 
 class TileGrid(QWidget):

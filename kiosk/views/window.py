@@ -29,7 +29,7 @@ from .lists import ItemsPage, SearchPage
 from .outofservice import OutOfServicePage
 from .simple import AppointmentPage, GreenPage, OfflinePage
 from .style import STYLE, kiosk_font
-from .widgets import TouchScroll, button, label
+from .widgets import Page, TouchScroll, button, label, own_layout
 
 ACTIVITY_EVENTS = {
     QEvent.Type.MouseButtonPress,
@@ -99,21 +99,30 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         self.stack.setMinimumSize(1, 1)  # hidden pages must not dictate the window's size
         root.addWidget(self.stack, 1)
-        self.pages = {
-            HomeScreen: HomePage(),
-            ItemListScreen: ItemsPage(),
-            SearchScreen: SearchPage(),
-            GuideScreen: GuidePage(),
-            GreenScreen: GreenPage(),
-            AppointmentScreen: AppointmentPage(),
-            CaseQueryScreen: CaseQueryPage(),
-            CaseResultScreen: CaseResultPage(),
-            ConfirmationScreen: ConfirmPage(),
+        self.home_page = HomePage()
+        self.items_page = ItemsPage()
+        self.search_page = SearchPage()
+        self.guide_page = GuidePage()
+        self.green_page = GreenPage()
+        self.appointment_page = AppointmentPage()
+        self.case_query_page = CaseQueryPage()
+        self.case_result_page = CaseResultPage()
+        self.confirm_page = ConfirmPage()
+        self.pages: dict[type, Page] = {  # screen type -> the page that draws it
+            HomeScreen: self.home_page,
+            ItemListScreen: self.items_page,
+            SearchScreen: self.search_page,
+            GuideScreen: self.guide_page,
+            GreenScreen: self.green_page,
+            AppointmentScreen: self.appointment_page,
+            CaseQueryScreen: self.case_query_page,
+            CaseResultScreen: self.case_result_page,
+            ConfirmationScreen: self.confirm_page,
             OfflineScreen: OfflinePage(),
             OutOfServiceScreen: OutOfServicePage(),
         }
         for page in self.pages.values():
-            page.layout().setContentsMargins(36, 28, 36, 28)
+            own_layout(page).setContentsMargins(36, 28, 36, 28)
             self.stack.addWidget(page)
         self._connect()
         self.countdown = label(name="idleCountdown")
@@ -126,9 +135,12 @@ class KioskWindow(QWidget):
         self.language = ""
         self.direction = "ltr"
         self.landscape: bool | None = None
-        self.screen = None
-        self._filter = _ActivityFilter(self.activity.emit)
-        QApplication.instance().installEventFilter(self._filter)
+        self.shown_screen: object = None  # the screen last shown (tests read it)
+        self._filter: _ActivityFilter | None = _ActivityFilter(self.activity.emit)
+        app = QApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QApplication before the kiosk window")
+        app.installEventFilter(self._filter)
         self.set_chrome(Chrome("", "zh", False, False))
 
     def _top_bar(self) -> QWidget:
@@ -178,38 +190,37 @@ class KioskWindow(QWidget):
         grid.setColumnStretch(2, 1)
 
     def _connect(self) -> None:
-        p = self.pages
-        home: HomePage = p[HomeScreen]
+        home = self.home_page
         home.department_chosen.connect(self.department_chosen)
         home.item_chosen.connect(self.item_chosen)
         home.action_chosen.connect(self._action)
-        p[ItemListScreen].item_chosen.connect(self.item_chosen)
-        search: SearchPage = p[SearchScreen]
+        self.items_page.item_chosen.connect(self.item_chosen)
+        search = self.search_page
         search.item_chosen.connect(self.item_chosen)
         search.letter.connect(self.letter_typed)
         search.erase.connect(self.letter_erased)
         search.clear.connect(self.search_cleared)
-        guide: GuidePage = p[GuideScreen]
+        guide = self.guide_page
         guide.take_ticket.connect(self.take_ticket_requested)
         guide.print_guide.connect(self.print_guide_requested)
-        p[GreenScreen].reason_chosen.connect(self.green_reason_chosen)
-        appointment: AppointmentPage = p[AppointmentScreen]
+        self.green_page.reason_chosen.connect(self.green_reason_chosen)
+        appointment = self.appointment_page
         appointment.digit.connect(self.appointment_digit)
         appointment.erase.connect(self.appointment_erased)
         appointment.clear.connect(self.appointment_cleared)
         appointment.submit.connect(self.appointment_submitted)
         appointment.switch_way.connect(self.appointment_switched)
-        query: CaseQueryPage = p[CaseQueryScreen]
+        query = self.case_query_page
         query.digit.connect(self.case_digit)
         query.erase.connect(self.case_erased)
         query.clear.connect(self.case_cleared)
         query.proceed.connect(self.case_continued)
         query.edit_number.connect(self.back_requested)
-        result: CaseResultPage = p[CaseResultScreen]
+        result = self.case_result_page
         result.print_result.connect(self.case_print_requested)
         result.again.connect(self.case_again_requested)
         result.done.connect(self.done_requested)
-        confirm: ConfirmPage = p[ConfirmationScreen]
+        confirm = self.confirm_page
         confirm.reprint.connect(self.reprint_requested)
         confirm.done.connect(self.done_requested)
 
@@ -275,10 +286,13 @@ class KioskWindow(QWidget):
         page = self.pages[type(screen)]
         page.set_screen(screen)
         self.stack.setCurrentWidget(page)
-        self.screen = screen
+        self.shown_screen = screen
 
     def current_page(self) -> QWidget:
-        return self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        if page is None:  # never: the stack holds every page from the start
+            raise RuntimeError("the kiosk window has no pages")
+        return page
 
     # -- layout -------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -38,7 +38,7 @@ def choose_language(qtbot, kiosk, code: str) -> None:
 
 
 def screen_is(kiosk, kind) -> bool:
-    return isinstance(kiosk.window.screen, kind)
+    return isinstance(kiosk.window.shown_screen, kind)
 
 
 def visible_buttons(kiosk) -> list[QPushButton]:

@@ -81,17 +81,17 @@ def kiosk_on_fake_time(qtbot, live_server, tmp_path):
 
 def test_revoked_kiosk_is_out_of_service_within_one_heartbeat(kiosk_on_fake_time, live_server):
     path, window, presenter, scheduler, runner = kiosk_on_fake_time
-    assert isinstance(window.screen, HomeScreen) and presenter.state == "ready"
+    assert isinstance(window.shown_screen, HomeScreen) and presenter.state == "ready"
     presenter.open_department("MZ")
     presenter.open_item("MZ-01")
     runner.settle()
-    assert isinstance(window.screen, GuideScreen)  # a resident is about to take a ticket
+    assert isinstance(window.shown_screen, GuideScreen)  # a resident is about to take a ticket
 
     new_token = revoke(live_server)
-    assert isinstance(window.screen, GuideScreen)  # nothing has told the kiosk yet
+    assert isinstance(window.shown_screen, GuideScreen)  # nothing has told the kiosk yet
     scheduler.advance(presenter.config.heartbeat_seconds, runner)  # one heartbeat
 
-    assert isinstance(window.screen, OutOfServiceScreen)
+    assert isinstance(window.shown_screen, OutOfServiceScreen)
     assert window.findChild(object, "outOfServiceTitle").text() == "暂停服务"
     assert window.findChild(object, "outOfServiceTitleOther").text() == "Out of service"
     assert window.findChild(object, "outOfServiceMessage").text() == "请到服务台咨询"
@@ -105,23 +105,23 @@ def test_revoked_kiosk_is_out_of_service_within_one_heartbeat(kiosk_on_fake_time
     window.grab().save(str(SHOTS / "kiosk-out-of-service.png"))
     presenter.take_ticket()  # even a tap that got through issues nothing
     runner.settle()
-    assert isinstance(window.screen, OutOfServiceScreen) and presenter.issued is None
+    assert isinstance(window.shown_screen, OutOfServiceScreen) and presenter.issued is None
 
     scheduler.advance(presenter.config.retry_seconds, runner)  # asks again: still refused
     presenter.check_connection()  # the catalog is public: it loads ...
     runner.settle()
-    assert isinstance(window.screen, OutOfServiceScreen)  # ... and does not bring it back
+    assert isinstance(window.shown_screen, OutOfServiceScreen)  # ... and does not bring it back
 
     write_config(path, live_server, new_token)  # the new token written into its config
     scheduler.advance(presenter.config.retry_seconds, runner)
-    assert isinstance(window.screen, HomeScreen) and presenter.state == "ready"
+    assert isinstance(window.shown_screen, HomeScreen) and presenter.state == "ready"
     assert presenter.api.token == new_token
     presenter.open_department("MZ")
     presenter.open_item("MZ-01")
     runner.settle()
     presenter.take_ticket()
     runner.settle()
-    assert isinstance(window.screen, ConfirmationScreen)
+    assert isinstance(window.shown_screen, ConfirmationScreen)
     assert presenter.issued.result["ticket"]["number"] == "A001"
 
 
@@ -133,7 +133,7 @@ def test_a_tap_with_a_revoked_token_goes_out_of_service_at_once(kiosk_on_fake_ti
     revoke(live_server)
     presenter.take_ticket()
     runner.settle()
-    assert isinstance(window.screen, OutOfServiceScreen)
+    assert isinstance(window.shown_screen, OutOfServiceScreen)
     assert presenter.issued is None
 
 

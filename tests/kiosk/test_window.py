@@ -234,7 +234,7 @@ def test_case_query_by_touch(qtbot, kiosk_factory, fake_api, size):
     qtbot.waitUntil(lambda: text(kiosk, "casePrintStatus") == "已打印，请在出纸口取走")
     assert kiosk.printer.case_slips[0].state_label == "待补正材料"
     tap(qtbot, kiosk, "caseAgain")
-    assert screen_is(kiosk, CaseQueryScreen) and kiosk.window.screen.digits == ""
+    assert screen_is(kiosk, CaseQueryScreen) and kiosk.window.shown_screen.digits == ""
     tap(qtbot, kiosk, "homeButton")
     assert screen_is(kiosk, HomeScreen)
 
@@ -262,7 +262,7 @@ def test_case_not_found_by_touch(qtbot, kiosk_factory, fake_api, size):
     tap(qtbot, kiosk, "caseProceed")
     qtbot.waitUntil(lambda: find(kiosk, "caseNotice").isVisible())
     assert text(kiosk, "caseNotice") == "未找到该办件，请核对受理编号和手机号后4位"
-    assert screen_is(kiosk, CaseQueryScreen) and kiosk.window.screen.phone == ""
+    assert screen_is(kiosk, CaseQueryScreen) and kiosk.window.shown_screen.phone == ""
     for name in ("caseNotice", "caseProceed", "casePhoneDigit3", "caseKey_back"):
         assert_inside(kiosk, name)
     tap(qtbot, kiosk, "caseEditNumber")
@@ -307,7 +307,9 @@ def test_case_query_while_backend_down(qtbot, kiosk_factory, fake_api):
     assert text(kiosk, "offlineTitle") == "暂停取号"
     fake_api.down = False
     qtbot.waitUntil(lambda: screen_is(kiosk, CaseQueryScreen), timeout=5000)
-    assert kiosk.window.screen.phone == "5678"  # back on the same step, one tap from trying again
+    assert (
+        kiosk.window.shown_screen.phone == "5678"
+    )  # back on the same step, one tap from trying again
     tap(qtbot, kiosk, "caseProceed")
     qtbot.waitUntil(lambda: screen_is(kiosk, CaseResultScreen))
 
