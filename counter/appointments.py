@@ -17,41 +17,13 @@ from typing import Any, Protocol
 from clientlib.api import ApiError, ApiUnavailable
 from clientlib.plumbing import Plumbing, Runner, Scheduler
 
+from .i18n import TEXT, pair
+
 log = logging.getLogger(__name__)
 
-TEXT: dict[str, tuple[str, str]] = {
-    "appointments": ("今日预约", "Appointments"),
-    "appointments_count": ("今日预约 ({n})", "Appointments ({n})"),
-    "col_slot": ("时段", "Slot"),
-    "col_item": ("事项", "Service"),
-    "col_capacity": ("容量", "Capacity"),
-    "col_booked": ("待签到", "Booked"),
-    "col_checked_in": ("已签到", "Checked in"),
-    "col_no_show": ("未到", "No-show"),
-    "col_people": ("预约人", "Residents"),
-    "summary": (
-        "{day}  本窗口事项：待签到 {booked} · 已签到 {checked_in} · 未到 {no_show}",
-        "{day}  this window's services: booked {booked} · checked in {checked_in} · "
-        "no-show {no_show}",
-    ),
-    "none": ("今日本窗口事项暂无预约", "No appointments today for this window's services"),
-    "loading": ("正在读取今日预约…", "Loading today's appointments…"),
-    "unreachable": ("暂时连不上服务器，稍后自动重试", "Server unreachable; retrying"),
-    "refused": ("读取预约失败：{message}", "Appointments not loaded: {message}"),
-    "state_booked": ("待签到", "booked"),
-    "state_checked_in": ("已签到", "checked in"),
-    "state_no_show": ("未到", "no-show"),
-    "state_cancelled": ("已取消", "cancelled"),
-}
 
-
-def pair(key: str, lang: str = "zh", **values: Any) -> tuple[str, str]:
-    """(primary, secondary): Chinese first, or English first for language "en"."""
-    zh, en = (s.format(**values) for s in TEXT[key])
-    return (en, zh) if lang == "en" else (zh, en)
-
-
-def tr(key: str, lang: str = "zh", **values: Any) -> str:
+def primary(key: str, lang: str = "zh", **values: Any) -> str:
+    """The text of ``key`` in the counter's language alone (the page has room for one)."""
     return pair(key, lang, **values)[0]
 
 
@@ -90,9 +62,9 @@ def build_screen(
     data: dict | None, items: frozenset[str], lang: str, info: str = "", now_iso: str = ""
 ) -> AppointmentsScreen:
     """The page from GET /appointments/today: the slots of `items` that have appointments."""
-    title = " ".join(pair("appointments", lang))
+    title = " ".join(pair("appt_appointments", lang))
     if data is None:
-        return AppointmentsScreen(title, "", info or tr("loading", lang), ())
+        return AppointmentsScreen(title, "", info or primary("appt_loading", lang), ())
     rows = []
     totals = {"booked": 0, "checked_in": 0, "no_show": 0}
     for s in data.get("slots") or ():
@@ -105,8 +77,8 @@ def build_screen(
         for a in s.get("appointments") or ():
             words = [a.get("name_masked", ""), a.get("phone_masked", "")]
             state = a.get("state", "")
-            if f"state_{state}" in TEXT:
-                words.append(tr(f"state_{state}", lang))
+            if f"appt_state_{state}" in TEXT:
+                words.append(primary(f"appt_state_{state}", lang))
             if a.get("ticket_number"):
                 words.append(a["ticket_number"])
             people.append(" ".join(w for w in words if w))
@@ -125,9 +97,9 @@ def build_screen(
             )
         )
     rows.sort(key=lambda r: (r.slot, r.item))
-    summary = tr("summary", lang, day=data.get("day", ""), **totals)
+    summary = primary("appt_summary", lang, day=data.get("day", ""), **totals)
     return AppointmentsScreen(
-        title, summary, info or ("" if rows else tr("none", lang)), tuple(rows)
+        title, summary, info or ("" if rows else primary("appt_none", lang)), tuple(rows)
     )
 
 
@@ -244,12 +216,12 @@ class AppointmentsPanel(Plumbing):
             return
         self._loading = False
         if isinstance(exc, ApiUnavailable):
-            self.info = tr("unreachable", self.lang)
+            self.info = primary("appt_unreachable", self.lang)
         elif isinstance(exc, ApiError):
-            self.info = tr("refused", self.lang, message=exc.message)
+            self.info = primary("appt_refused", self.lang, message=exc.message)
         else:
             log.exception("appointments not loaded", exc_info=exc)
-            self.info = tr("refused", self.lang, message=str(exc))
+            self.info = primary("appt_refused", self.lang, message=str(exc))
         self._render()
         if self._again and not isinstance(exc, ApiUnavailable):
             self.load()
@@ -278,5 +250,5 @@ class AppointmentsPanel(Plumbing):
     def _label(self) -> None:
         rows = self.screen().rows if self.data is not None else ()
         waiting = sum(r.booked for r in rows)
-        key = "appointments_count" if waiting else "appointments"
+        key = "appt_appointments_count" if waiting else "appt_appointments"
         self.view.set_appointments_label(" ".join(pair(key, self.lang, n=waiting)))

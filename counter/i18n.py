@@ -271,6 +271,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "lookup_none_locked": ("目前没有被锁定的查询", "No case lookup is locked now"),
     "lookup_target_required": ("请输入受理编号或选择一项", "Enter a number or pick a lock"),
     "lookup_unlocked": ("已解除 {number} 的办件查询锁定", "Case lookup unlocked: {number}"),
+    # 今日预约 (counter/appointments.py)
+    "appt_appointments": ("今日预约", "Appointments"),
+    "appt_appointments_count": ("今日预约 ({n})", "Appointments ({n})"),
+    "appt_col_slot": ("时段", "Slot"),
+    "appt_col_item": ("事项", "Service"),
+    "appt_col_capacity": ("容量", "Capacity"),
+    "appt_col_booked": ("待签到", "Booked"),
+    "appt_col_checked_in": ("已签到", "Checked in"),
+    "appt_col_no_show": ("未到", "No-show"),
+    "appt_col_people": ("预约人", "Residents"),
+    "appt_summary": (
+        "{day}  本窗口事项：待签到 {booked} · 已签到 {checked_in} · 未到 {no_show}",
+        "{day}  this window's services: booked {booked} · checked in {checked_in} · "
+        "no-show {no_show}",
+    ),
+    "appt_none": ("今日本窗口事项暂无预约", "No appointments today for this window's services"),
+    "appt_loading": ("正在读取今日预约…", "Loading today's appointments…"),
+    "appt_unreachable": ("暂时连不上服务器，稍后自动重试", "Server unreachable; retrying"),
+    "appt_refused": ("读取预约失败：{message}", "Appointments not loaded: {message}"),
+    "appt_state_booked": ("待签到", "booked"),
+    "appt_state_checked_in": ("已签到", "checked in"),
+    "appt_state_no_show": ("未到", "no-show"),
+    "appt_state_cancelled": ("已取消", "cancelled"),
 }
 
 # Refusals shown next to the field they are about (code, field) -> text.

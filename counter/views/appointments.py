@@ -6,28 +6,26 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ..appointments import AppointmentsScreen, pair
-from ..i18n import pair as counter_pair
+from ..appointments import AppointmentsScreen
+from ..i18n import pair
 from .style import COLOURS
-from .widgets import TwoLineButton, card, label, show_text
+from .widgets import TwoLineButton, card, data_table, label, show_text
 
 COLUMNS = (
-    "col_slot",
-    "col_item",
-    "col_capacity",
-    "col_booked",
-    "col_checked_in",
-    "col_no_show",
-    "col_people",
+    "appt_col_slot",
+    "appt_col_item",
+    "appt_col_capacity",
+    "appt_col_booked",
+    "appt_col_checked_in",
+    "appt_col_no_show",
+    "appt_col_people",
 )
 NUMBERS = (2, 3, 4, 5)
 
@@ -46,15 +44,13 @@ class AppointmentsPage(QWidget):
         outer.addWidget(frame, 1)
         top = QHBoxLayout()
         top.setSpacing(16)
-        self.title = label(" ".join(pair("appointments", lang)), "title", wrap=False)
+        self.title = label(" ".join(pair("appt_appointments", lang)), "title", wrap=False)
         top.addWidget(self.title)
         self.summary = label(name="appointmentsSummary", wrap=False)
         top.addWidget(self.summary, 1)
-        self.refresh_button = TwoLineButton(
-            " ".join(counter_pair("refresh", lang)), "refreshAppointments"
-        )
+        self.refresh_button = TwoLineButton(" ".join(pair("refresh", lang)), "refreshAppointments")
         self.back_button = TwoLineButton(
-            " ".join(counter_pair("back", lang)), "appointmentsBack", "primary"
+            " ".join(pair("back", lang)), "appointmentsBack", "primary"
         )
         top.addWidget(self.refresh_button)
         top.addWidget(self.back_button)
@@ -62,18 +58,13 @@ class AppointmentsPage(QWidget):
         self.info = label(role="muted", name="appointmentsInfo")
         self.info.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(self.info)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("appointmentsTable")
-        self.table.setHorizontalHeaderLabels(["\n".join(pair(k, lang)) for k in COLUMNS])
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(44)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(True)
+        self.table = data_table(
+            "appointmentsTable",
+            ["\n".join(pair(k, lang)) for k in COLUMNS],
+            rows_selectable=False,
+            wrap=True,
+        )
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 260)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)

@@ -6,11 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 from ..i18n import pair
 from ..screens import CASE_ACTIONS, CasesScreen
 from .style import COLOURS
-from .widgets import TwoLineButton, button, card, label, show_text
+from .widgets import TwoLineButton, button, card, data_table, label, show_text
 
 COLUMNS = (
     "col_colour",
@@ -63,19 +61,13 @@ class CasesPage(QWidget):
         self.info = label(role="muted", name="casesInfo")
         self.info.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(self.info)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("casesTable")
-        self.table.setHorizontalHeaderLabels(["\n".join(pair(k, lang)) for k in COLUMNS])
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(44)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.table = data_table(
+            "casesTable",
+            ["\n".join(pair(k, lang)) for k in COLUMNS],
+            rows_selectable=True,
+            wrap=False,
+        )
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table, 1)

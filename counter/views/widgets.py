@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -228,3 +231,25 @@ class ListScroll(QScrollArea):
             return super().minimumSizeHint()
         least = content.minimumSizeHint() + self._extra()
         return QSize(least.width(), min(least.height(), self.least))
+
+
+def data_table(name: str, headers: list[str], *, rows_selectable: bool, wrap: bool) -> QTableWidget:
+    """A read-only table of the counter's lists (我的办件, 今日预约): no grid, no row numbers,
+    44 px rows, every column sized to its contents until the caller stretches some."""
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(44)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if rows_selectable:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    else:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setShowGrid(False)
+    table.setWordWrap(wrap)
+    header = table.horizontalHeader()
+    for col in range(len(headers)):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    return table

@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ..appointments import AppointmentsScreen
-from ..appointments import pair as appointments_pair
 from ..i18n import pair, tr
 from ..lookuplocks import LookupUnlockForm
 from ..screens import (
@@ -154,7 +153,7 @@ class CounterWindow(QWidget):
         layout.addStretch(0)
         layout.addWidget(self.clerk)
         self.appointments_button = TwoLineButton(
-            " ".join(appointments_pair("appointments", self.lang)), "appointments"
+            " ".join(pair("appt_appointments", self.lang)), "appointments"
         )
         self.appointments_button.hide()
         layout.addWidget(self.appointments_button)
