@@ -215,6 +215,10 @@ class Appointments(Strict):
 class HallInfo(Strict):
     code: Annotated[str, Field(pattern=CODE)]
     name: Name
+    # the county network (县 → 乡镇/街道 → 村/社区): a county centre has no parent; a town's
+    # parent is its county; a village/community service point's parent is its town
+    level: Literal["county", "town", "village"] = "town"
+    parent: Annotated[str, Field(pattern=CODE)] | None = None
     timezone: str = "Asia/Shanghai"
     address: str = ""
     supervision_phone: str = ""
@@ -232,6 +236,16 @@ class HallInfo(Strict):
         if not PUBLIC_URL.match(value):
             raise ValueError(f"{value!r} is not an http(s) address like https://banshi.example.cn")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _tree(self) -> HallInfo:
+        if self.level == "county" and self.parent is not None:
+            raise ValueError("a county centre (level county) has no parent")
+        if self.level == "village" and self.parent is None:
+            raise ValueError("a village/community service point needs its town as parent")
+        if self.parent == self.code:
+            raise ValueError("a hall cannot be its own parent")
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -266,6 +280,8 @@ class Item(Strict):
     service_minutes: float = Field(default=0, ge=0, le=240)
     pinyin: str = Field(default="", pattern=r"^[a-z]*$")
     bookable: bool = True  # may be booked as an appointment (when the hall takes them)
+    # beyond this hall's remit: accepted here, then reported upward (上报) the same working day
+    refer_up: bool = False
 
 
 class Window(Strict):
@@ -460,6 +476,16 @@ def cross_check(cfg: HallConfig, file: str) -> list[Problem]:
                     f"no window is in area {device.area!r}",
                 )
             )
+    if cfg.hall.parent is None:
+        for i, item in enumerate(cfg.items):
+            if item.refer_up:
+                problems.append(
+                    Problem(
+                        file,
+                        f"items[{i}] ({item.code}).refer_up",
+                        "a hall without a parent has nobody to report upward to",
+                    )
+                )
     if set(cfg.calendar.extra_closed) & set(cfg.calendar.extra_working):
         problems.append(
             Problem(file, "calendar", "a date is both an extra closure and an extra working day")

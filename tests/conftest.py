@@ -109,3 +109,12 @@ def live_server(tmp_path):
 
     with LiveServer(tmp_path) as server:
         yield server
+
+
+@pytest.fixture
+def network(app, db_url, clock) -> dict[str, HallClient]:
+    """The test county (county → town, east → cun) on one app: a HallClient per hall."""
+    from tests.support import setup_network
+
+    tokens = setup_network(db_url, clock())
+    return {code: HallClient(app, code, t) for code, t in tokens.items()}

@@ -236,3 +236,69 @@ def log_lines(*names: str) -> Iterator[list[str]]:
         for logger, level in zip(loggers, levels, strict=True):
             logger.removeHandler(keep)
             logger.setLevel(level)
+
+
+# --- a county network: county → two towns → a village point under "town" --------------------------
+
+
+def network_config(code: str, level: str = "town", parent: str | None = None) -> dict[str, Any]:
+    """A hall of the test county: the small hall's catalogue, placed in the tree. The county
+    has a public-security department and item GA-01 (户口迁移, 20 days) the towns refer up;
+    a village point has one window and no kiosk."""
+    data = hall_config(code)
+    data["hall"]["level"] = level
+    data["hall"]["name"] = {
+        "zh": {"county": "测试县政务服务中心", "village": "东村便民服务站"}.get(
+            level, f"{code}镇便民服务中心"
+        ),
+        "en": f"{code} ({level})",
+    }
+    if parent:
+        data["hall"]["parent"] = parent
+    if level == "county":
+        data["departments"].append({"code": "GA", "name": {"zh": "公安户籍", "en": "Police"}})
+        data["items"].append(
+            {
+                "code": "GA-01",
+                "name": {"zh": "户口迁移"},
+                "department": "GA",
+                "prefix": "G",
+                "kind": "promised",
+                "promised_days": 20,
+            }
+        )
+        data["windows"].append(
+            {"number": 4, "name": {"zh": "4号窗口 公安"}, "department": "GA", "items": ["GA-01"]}
+        )
+    if level == "town":
+        data["items"][1]["refer_up"] = True  # MZ-02 is beyond a town's remit in this county
+    if level == "village":
+        data["windows"] = [data["windows"][0]]
+        data["devices"] = [{"code": "pad-1", "kind": "rating_pad", "name": "评价器"}]
+        data["items"][1]["refer_up"] = True
+    return data
+
+
+NETWORK = (
+    ("county", "county", None),
+    ("town", "town", "county"),
+    ("east", "town", "county"),
+    ("cun", "village", "town"),
+)
+
+
+def setup_network(url: str, now: datetime) -> dict[str, dict[str, str]]:
+    """Load the test county (parents first); each hall gets clerks and a manager, the county a
+    supervisor (督查督办) ``ducha``. Returns device tokens per hall."""
+    tokens = {
+        code: setup_hall(url, network_config(code, level, parent), now)
+        for code, level, parent in NETWORK
+    }
+    db = open_database(url)
+    try:
+        with UnitOfWork(db, now) as uow:
+            add_user(uow, "county", "ducha", "督查办 陈", "supervisor", PASSWORD, Actor("test"))
+            uow.commit()
+    finally:
+        db.dispose()
+    return tokens

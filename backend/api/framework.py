@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..db.uow import UnitOfWork
 from ..domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ..domain.text import bad_character
+from ..services import network
 from ..services.auth import Principal, authenticate
 from ..services.commands import check_request_id, run_command
 from ..services.halls import HallContext, context_for, hall_context
@@ -23,8 +24,12 @@ from ..services.halls import HallContext, context_for, hall_context
 PUBLIC = "public"
 STAFF = frozenset({"clerk", "manager", "admin"})
 MANAGERS = frozenset({"manager", "admin"})
+# 督查督办: reads the board, cases and reports of its own hall and of every hall below it;
+# routes name it explicitly (the hall check below lets it into halls under its own)
+SUPERVISOR = "supervisor"
+OVERSEERS = frozenset({*MANAGERS, SUPERVISOR})
 ANY_PRINCIPAL = frozenset(
-    {"clerk", "manager", "admin", "kiosk", "display", "printer", "rating_pad"}
+    {"clerk", "manager", "admin", SUPERVISOR, "kiosk", "display", "printer", "rating_pad"}
 )
 
 
@@ -203,7 +208,7 @@ def endpoint(
                     )
                 if principal.role not in roles:
                     raise ApiError(403, "forbidden", f"role {principal.role} may not do this", None)
-                if "hall" in kwargs and kwargs["hall"] != principal.hall_code:
+                if "hall" in kwargs and not may_enter(principal, kwargs["hall"]):
                     raise ApiError(
                         404, "hall_not_found", f"no hall with code {kwargs['hall']!r}", "hall"
                     )
@@ -220,6 +225,16 @@ def endpoint(
         return wrapper
 
     return decorate
+
+
+def may_enter(principal: Principal, hall: str) -> bool:
+    """Staff and devices enter their own hall only; a supervisor also every hall below its own
+    (anything else answers 404, as if the hall did not exist)."""
+    if hall == principal.hall_code:
+        return True
+    return principal.role == SUPERVISOR and network.oversees(
+        unit().session, principal.hall_id, hall
+    )
 
 
 MAX_PATH_INT = 2**31 - 1  # PostgreSQL's integer; SQLite's would be 2**63 - 1

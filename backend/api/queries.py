@@ -203,3 +203,21 @@ class MonthlyPdfQuery(Query):
 class MonthlyQuery(MonthlyPdfQuery):
     format: Format = "json"
     by: Grouping = None
+
+
+# --- the county network ---------------------------------------------------------------------------
+
+REFERRAL_BOXES = ("in", "out", "all")
+REFERRAL_STATES = ("sent", "accepted", "returned")
+
+
+class ReferralFilters(Query):
+    box: Annotated[
+        Literal[REFERRAL_BOXES],  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the constant
+        Field(description="in: referred to this hall; out: sent by it"),
+        choice("box", REFERRAL_BOXES, "invalid_filter", default="in"),
+    ] = "in"
+    state: Annotated[
+        Literal[REFERRAL_STATES] | None,  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the constant
+        choice("state", REFERRAL_STATES, "invalid_filter"),
+    ] = None

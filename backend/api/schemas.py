@@ -285,3 +285,37 @@ class AppointmentDayQuery(Query):
         dt.date | None, BeforeValidator(_day), Field(description="default today (managers: any)")
     ] = None
     window: int | None = Field(default=None, ge=1, le=999, description="only this window's items")
+
+
+# --- the county network ---------------------------------------------------------------------------
+
+
+class ReferCase(Command):
+    to_hall: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        description="the hall above (上报, the default) or a hall directly below (交办)",
+    )
+    to_unit: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="a department of the receiving hall (e.g. the county's minzheng)",
+    )
+    reason: str = Text
+
+
+class AcceptReferral(Command):
+    item: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="the receiving hall's service item (default: the same code)",
+    )
+    handling_unit: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+class ReturnReferral(Command):
+    reason: str = Text

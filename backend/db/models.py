@@ -48,6 +48,9 @@ class Hall(Base):
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # validated HallConfig as JSON
     config_digest: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime]
+    # the county network: county → town → village point (the parent is loaded first)
+    level: Mapped[str] = mapped_column(String(16), default="town")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"), index=True)
 
 
 class Department(Base):
@@ -300,7 +303,9 @@ class Case(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
     kind: Mapped[str] = mapped_column(String(16))  # immediate | promised
-    state: Mapped[str] = mapped_column(String(16))  # open | suspended | finished | refused
+    state: Mapped[str] = mapped_column(
+        String(16)
+    )  # open | suspended | finished | refused | referred
     decision: Mapped[str] = mapped_column(String(16), default="done_now")
     handling_unit: Mapped[str] = mapped_column(String(80))  # department code or outside unit
     window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
@@ -359,6 +364,36 @@ class CaseEscalation(Base):
     reported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reply: Mapped[str | None] = mapped_column(String(400))
     replied_at: Mapped[datetime | None]
+
+
+class CaseReferral(Base):
+    """上报 (up: town → county) or 交办 (down: county → town) of a case between halls of one
+    network. The sending hall's case is closed as ``referred``; the receiving hall accepts it
+    into a case of its own (``to_case_id``) that keeps the original acceptance time, or returns
+    it with a reason (the sending case reopens). ``due_at``: the end of the working day the
+    matter was accepted on (a referral sent later is ``late``)."""
+
+    __tablename__ = "case_referrals"
+    __table_args__ = (
+        Index("ix_case_referrals_to", "to_hall_id", "state"),
+        Index("ix_case_referrals_from", "from_hall_id", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))  # up | down
+    from_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    from_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    to_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    to_unit: Mapped[str] = mapped_column(String(80), default="")  # a department of to_hall
+    reason: Mapped[str] = mapped_column(String(400))
+    state: Mapped[str] = mapped_column(String(16), default="sent")  # sent | accepted | returned
+    sent_at: Mapped[datetime]
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime]
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    return_reason: Mapped[str | None] = mapped_column(String(400))
 
 
 class OverdueRecord(Base):

@@ -23,6 +23,7 @@ class CaseState(StrEnum):
     SUSPENDED = "suspended"  # 补正中: waiting for missing materials, clock stopped
     FINISHED = "finished"  # 办结
     REFUSED = "refused"  # 不予受理/明确拒办, with the reason given to the resident
+    REFERRED = "referred"  # 已移交: 上报 to the county or 交办 to a town, which holds it now
 
 
 class Decision(StrEnum):
@@ -42,6 +43,7 @@ class CaseAction(StrEnum):
     ESCALATE = "escalate"
     FINISH = "finish"
     REFUSE = "refuse"
+    REFER = "refer"
 
 
 _ALLOWED: dict[CaseAction, frozenset[CaseState]] = {
@@ -52,6 +54,7 @@ _ALLOWED: dict[CaseAction, frozenset[CaseState]] = {
     CaseAction.ESCALATE: frozenset({CaseState.OPEN, CaseState.SUSPENDED}),
     CaseAction.FINISH: frozenset({CaseState.OPEN}),
     CaseAction.REFUSE: frozenset({CaseState.OPEN, CaseState.SUSPENDED}),
+    CaseAction.REFER: frozenset({CaseState.OPEN}),
 }
 
 STATE_ZH = {
@@ -59,6 +62,7 @@ STATE_ZH = {
     CaseState.SUSPENDED: "待补正材料",
     CaseState.FINISHED: "已办结",
     CaseState.REFUSED: "不予办理",
+    CaseState.REFERRED: "已移交",
 }
 
 

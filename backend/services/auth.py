@@ -16,7 +16,8 @@ from ..db.models import ApiToken, Device, Hall, User
 from ..db.uow import Actor, UnitOfWork, rowcount
 from ..domain.errors import Conflict, InvalidInput, NotFound
 
-ROLES = ("clerk", "manager", "admin")
+# supervisor: 督查督办, reads the halls below its own (see api.framework.may_enter)
+ROLES = ("clerk", "manager", "admin", "supervisor")
 TOKEN_HOURS = 14  # one working day including extended hours
 MIN_PASSWORD = 8
 
@@ -29,7 +30,7 @@ class Principal:
     id: int
     hall_id: int
     hall_code: str
-    role: str  # clerk | manager | admin | kiosk | display | printer | rating_pad
+    role: str  # clerk | manager | admin | supervisor | kiosk | display | printer | rating_pad
     name: str
     token_id: int | None = None
     hall_digest: str = field(default="", compare=False)  # the hall's config version

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import (
-    AuditEntry,
     Case,
     CaseEscalation,
     CaseExtension,
+    CaseReferral,
     OverdueRecord,
     ServiceItem,
     User,
@@ -22,7 +22,7 @@ from ..db.uow import Actor, UnitOfWork
 from ..domain.cases import STATE_ZH, CaseState
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.lookup_guard import locked_error
-from . import lookup_guard
+from . import lookup_guard, referrals
 from .auth import Principal
 from .cases import case_view, escalation_view, extension_view
 from .deadlines import overdue_view
@@ -95,20 +95,18 @@ def case_detail(session: Session, ctx: HallContext, number: str, now: datetime) 
     ]
     record = session.scalar(select(OverdueRecord).where(OverdueRecord.case_id == case.id))
     view["overdue"] = overdue_view(record, case, ctx) if record else None
-    view["history"] = [
-        {"at": a.at.isoformat(), "actor": a.actor, "action": a.action, "details": a.details}
-        for a in session.scalars(
-            select(AuditEntry)
-            .where(
-                AuditEntry.hall_id == ctx.id,
-                AuditEntry.entity == "case",
-                AuditEntry.entity_id == number,
-            )
-            .order_by(AuditEntry.id)
-        )
-    ]
+    view["history"] = referrals.history(session, ctx.id, number)
     if case.repeat_of_id:
         view["repeat_of"] = session.get_one(Case, case.repeat_of_id).number
+    view["referred_from"] = referrals.earlier_legs(session, case)
+    view["referrals"] = [
+        referrals.referral_view(session, r)
+        for r in session.scalars(
+            select(CaseReferral)
+            .where(CaseReferral.from_case_id == case.id)
+            .order_by(CaseReferral.id)
+        )
+    ]
     return view
 
 
@@ -128,6 +126,7 @@ PUBLIC_WORDS = {
     CaseState.SUSPENDED: "材料需要补正：请按一次性告知书补齐材料后送到窗口，补齐后继续办理",
     CaseState.FINISHED: "已办结",
     CaseState.REFUSED: "未能办理",
+    CaseState.REFERRED: "已移交有权限的服务中心办理，办理进度见下方",
 }
 
 

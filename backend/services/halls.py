@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Department, Device, Hall, ServiceItem, Ticket, Window
 from ..db.uow import Actor, UnitOfWork
+from ..domain import network
 from ..domain.availability import availability, service_hours
 from ..domain.cases import DeadlineRule
-from ..domain.errors import NotFound
+from ..domain.errors import InvalidInput, NotFound
 from ..domain.estimate import linked_items
 from ..domain.hours import DayKindOf
 from ..domain.numbering import local_day
@@ -182,6 +183,7 @@ def sync_hall(uow: UnitOfWork, cfg: HallConfig, actor: Actor) -> dict[str, Any]:
     hall.config = cfg.model_dump(mode="json")
     hall.config_digest = config_digest(cfg)
     hall.updated_at = uow.now
+    hall.level, hall.parent_id = info.level, _parent_id(s, hall, info.level, info.parent)
     s.flush()
 
     departments = _upsert(s, Department, hall.id, "code", [d.code for d in cfg.departments])
@@ -239,6 +241,29 @@ def sync_hall(uow: UnitOfWork, cfg: HallConfig, actor: Actor) -> dict[str, Any]:
     )
     uow.emit(hall.id, "catalog.changed", {"digest": hall.config_digest})
     return {"hall": hall.code, "id": hall.id, "created": created}
+
+
+def _parent_id(s: Session, hall: Hall, level: str, parent_code: str | None) -> int | None:
+    """The parent hall's id: it must be loaded already, of a level above, and not below this
+    hall (no cycle)."""
+    if parent_code is None:
+        network.check_parent(level, None)
+        return None
+    parent = s.scalar(select(Hall).where(Hall.code == parent_code))
+    if parent is None:
+        raise NotFound(
+            "parent_not_loaded",
+            f"hall.parent: no hall {parent_code!r} is loaded; load the county's file first",
+            "hall.parent",
+        )
+    network.check_parent(level, parent.level)
+    if hall.id is not None:
+        parent_of = dict(s.execute(select(Hall.id, Hall.parent_id)).tuples().all())
+        if network.oversees(parent_of, hall.id, parent.id):
+            raise InvalidInput(
+                "parent_cycle", f"hall {parent_code!r} sits under this hall", "hall.parent"
+            )
+    return parent.id
 
 
 def _upsert(s: Session, model, hall_id: int, key: str, wanted: list) -> dict:

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ...domain.cases import CaseState, Rating, RectificationStep
 from .common import Answer, CodeName, absent
+from .referrals import ReferralView, ReferredFrom
 
 Colour = Literal["green", "yellow", "orange", "red"]
 
@@ -108,6 +109,10 @@ class CaseDetail(CaseView):
     overdue: OverdueView | None
     history: list[CaseEvent]
     repeat_of: str = absent(description="the earlier case of a repeat visit")
+    referred_from: list[ReferredFrom] = Field(
+        description="the halls the case came from (上报/交办), nearest first, with their history"
+    )
+    referrals: list[ReferralView] = Field(description="referrals of this case to other halls")
 
 
 class CaseDetailAnswer(Answer):
@@ -116,6 +121,10 @@ class CaseDetailAnswer(Answer):
 
 class CaseAnswer(Answer):
     case: CaseView
+
+
+class ReferredCase(CaseAnswer):
+    referral: ReferralView
 
 
 class ExtensionAnswer(CaseAnswer):
@@ -159,9 +168,7 @@ class SweepAnswer(Answer):
 # --- the kiosk's 办件查询 ---------------------------------------------------------------------------
 
 
-class PublicCase(Answer):
-    """The resident's view: plain wording, deadline and result; no colour, no personal data."""
-
+class PublicCaseBase(Answer):
     number: str
     item: CodeName
     state: CaseState
@@ -173,6 +180,23 @@ class PublicCase(Answer):
     result: str | None
     refuse_reason: str | None
     finished_on: date | None
+
+
+class PublicHolder(Answer):
+    """Where a referred case is now (上报/交办): the receiving hall and department, and the
+    case it was accepted as there; no reason, no staff names."""
+
+    direction: Literal["up", "down"]
+    state: Literal["sent", "accepted"] = Field(description="sent: not yet accepted there")
+    hall: CodeName
+    unit: CodeName | None = Field(description="a department of the receiving hall")
+    case: PublicCaseBase | None = Field(description="the receiving hall's case, once accepted")
+
+
+class PublicCase(PublicCaseBase):
+    """The resident's view: plain wording, deadline and result; no colour, no personal data."""
+
+    holder: PublicHolder = absent(description="a referred case: where the matter is now")
 
 
 class LookupAnswer(Answer):

@@ -16,7 +16,7 @@ from .common import Answer, CodeName, DeviceView, Name, TicketBrief, WindowRef, 
 class LoggedInUser(Answer):
     username: str
     display_name: str
-    role: Literal["clerk", "manager", "admin"]
+    role: Literal["clerk", "manager", "admin", "supervisor"]
     hall: str
 
 
