@@ -17,6 +17,7 @@ from .db.engine import open_database
 from .db.uow import Actor, UnitOfWork
 from .domain.errors import DomainError
 from .hallconfig import ConfigError, load_config
+from .services.auth import ROLES
 
 CLI = Actor("cli")
 DEMO_CONFIG = ROOT / "config" / "demo-hall.toml"
@@ -451,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     ua = usub.add_parser("add", help="add a staff user (password asked, or $ONESTOP_NEW_PASSWORD)")
     ua.add_argument("hall")
     ua.add_argument("username")
-    ua.add_argument("--role", choices=["clerk", "manager", "admin"], default="clerk")
+    ua.add_argument("--role", choices=list(ROLES), default="clerk")
     ua.add_argument("--name", help="display name, e.g. 李敏")
     ua.add_argument("--password", help=argparse.SUPPRESS)
     ua.set_defaults(func=cmd_user_add)

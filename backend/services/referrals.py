@@ -115,6 +115,7 @@ def refer(
     uow.session.add(referral)
     case.state = CaseState.REFERRED.value
     case.colour = None
+    case.finished_at = uow.now  # closed here: reports count it as referred, never as overdue
     uow.session.flush()
     view = referral_view(uow.session, referral, tree)
     details = {"referral": referral.id, "to": target.code, "unit": unit, "reason": reason}
@@ -256,6 +257,7 @@ def give_back(
     referral.state, referral.decided_at, referral.decided_by = "returned", uow.now, who.id
     referral.return_reason = reason
     origin.state = CaseState.OPEN.value
+    origin.finished_at = None
     origin.colour = colour_now(origin_ctx, origin, uow.now)
     uow.session.flush()
     view = referral_view(uow.session, referral)

@@ -25,6 +25,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("cases_overdue", "超期件数"),
     ("cases_extended", "延期件数"),
     ("cases_refused", "不予办理件数"),
+    ("cases_referred", "上报交办件数"),
     ("on_time_rate", "按时办结率"),
     *[(r.value, RATING_ZH[r]) for r in Rating],
     ("evaluations", "评价总数"),

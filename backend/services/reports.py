@@ -179,6 +179,8 @@ def case_facts(session: Session, ctx: HallContext, p: Period, now: datetime) -> 
                     add("on_time" if r.on_time else "overdue_late", r.finished_at)
             elif r.state == "refused":
                 add("refused", r.finished_at)
+            elif r.state == "referred":  # 上报/交办: it left this hall, which no longer holds it
+                add("referred", r.finished_at)
         if (extended_at := extended.get(r.id)) is not None:
             add("extended", extended_at)
         for day, cutoff in cutoffs:
@@ -239,6 +241,7 @@ def metrics(facts: Iterable[Fact]) -> dict[str, Any]:
         "cases_overdue": n["overdue_late"] + n["overdue_open"],
         "cases_extended": n["extended"],
         "cases_refused": n["refused"],
+        "cases_referred": n["referred"],
         "on_time_rate": round(n["on_time"] / n["finished"], 4) if n["finished"] else None,
         **{r: n[r] for r in RATINGS},
         "evaluations": rated,

@@ -277,3 +277,17 @@ def test_the_supervisor_reads_the_halls_below_and_changes_nothing(network, app, 
     assert town.client.get("/api/v1/halls/cun/referrals", headers=mine).status_code == 200
     for hall in ("county", "east"):
         assert town.client.get(f"/api/v1/halls/{hall}/referrals", headers=mine).status_code == 404
+
+
+def test_the_town_report_counts_a_referred_case_as_referred_never_as_overdue(network, clock):
+    town = network["town"]
+    case = town_case(network)  # MZ-02: due Monday 30 November at the town
+    assert refer(network, case["number"]).status_code == 200
+    town.next_day(clock, days=9)  # Wednesday 2 December: past the town's deadline
+    r = town.get("/reports/monthly?month=2026-11", town.staff("boss"))
+    assert r.status_code == 200, r.json
+    totals = r.json["totals"]
+    assert totals["cases_accepted"] == 1 and totals["cases_referred"] == 1
+    assert totals["cases_overdue"] == 0 and totals["cases_finished"] == 0
+    listed = town.get("/cases?state=referred", town.staff("boss")).json["cases"]
+    assert [c["number"] for c in listed] == [case["number"]]

@@ -24,6 +24,7 @@ class Metrics(Answer):
     cases_overdue: int
     cases_extended: int
     cases_refused: int
+    cases_referred: int = Field(description="上报/交办: sent to another hall of the network")
     on_time_rate: float | None = Field(description="0..1; null when no case was finished")
     very_satisfied: int
     satisfied: int
