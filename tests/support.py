@@ -274,7 +274,9 @@ def network_config(code: str, level: str = "town", parent: str | None = None) ->
         data["items"][1]["refer_up"] = True  # MZ-02 is beyond a town's remit in this county
     if level == "village":
         data["windows"] = [data["windows"][0]]
-        data["devices"] = [{"code": "pad-1", "kind": "rating_pad", "name": "评价器"}]
+        data["devices"] = [
+            {"code": "pad-1", "kind": "rating_pad", "name": "评价器", "attached_to": "1"}
+        ]
         data["items"][1]["refer_up"] = True
     return data
 

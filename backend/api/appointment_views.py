@@ -9,7 +9,18 @@ from ..db.uow import Actor
 from ..domain.errors import Forbidden, NotFound
 from ..domain.numbering import local_day
 from ..services import appointments
-from .framework import MANAGERS, PUBLIC, STAFF, command, endpoint, hall_ctx, now, protector, read
+from .framework import (
+    MANAGERS,
+    PUBLIC,
+    STAFF,
+    SUPERVISOR,
+    command,
+    endpoint,
+    hall_ctx,
+    now,
+    protector,
+    read,
+)
 from .responses import appointments as r
 from .schemas import (
     AppointmentDayQuery,
@@ -184,7 +195,7 @@ def check_in(hall: str, body: CheckIn):
     "/today",
     summary="A day's appointments per slot and item for the counter and the board (clerks: "
     "today only; ?window= only that window's items)",
-    roles=STAFF,
+    roles=frozenset({*STAFF, SUPERVISOR}),
     query=AppointmentDayQuery,
     response=r.AppointmentDay,
     tag="appointments",

@@ -8,7 +8,18 @@ from ..services import case_queries, cases, deadlines, evaluations, lookup_guard
 from ..services.cases import Applicant
 from . import queries as q
 from . import schemas as s
-from .framework import MANAGERS, STAFF, command, endpoint, hall_ctx, notifier, now, protector, read
+from .framework import (
+    MANAGERS,
+    STAFF,
+    SUPERVISOR,
+    command,
+    endpoint,
+    hall_ctx,
+    notifier,
+    now,
+    protector,
+    read,
+)
 from .responses import cases as r
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1/halls/<hall>")
@@ -17,6 +28,8 @@ window_bp = Blueprint(
 )
 # Every token reaches the rating service, which refuses all but the right pad with a reason.
 RATERS = frozenset({"rating_pad", "kiosk", "display", "printer", *STAFF})
+# Reads a supervisor (督查督办) also makes, in its own hall and the halls below it.
+READERS = frozenset({*STAFF, SUPERVISOR})
 
 
 def _run(hall: str, body, fn, *args, **kwargs):
@@ -81,7 +94,7 @@ def rating_request(hall: str, number: int, body: s.Command):
     bp,
     "/cases",
     summary="Open cases by colour (filters: state, colour, unit, clerk, item)",
-    roles=STAFF,
+    roles=READERS,
     query=q.CaseFilters,
     response=r.CaseList,
     tag="cases",
@@ -140,7 +153,7 @@ def lookup_unlock(hall: str, body: s.LiftLookupLock):
     bp,
     "/cases/<number>",
     summary="One case with extensions, escalations, overdue record and history",
-    roles=STAFF,
+    roles=READERS,
     response=r.CaseDetailAnswer,
     tag="cases",
 )
@@ -269,7 +282,7 @@ _case_action(
     bp,
     "/overdue",
     summary="Overdue records (?pending=1 for those not yet handled)",
-    roles=STAFF,
+    roles=READERS,
     query=q.OverdueQuery,
     response=r.OverdueList,
     tag="cases",
@@ -322,7 +335,7 @@ def rate(hall: str, body: s.Rate):
     bp,
     "/rectifications",
     summary="Rectifications of bad ratings (?state=open|done|void); a clerk sees their own",
-    roles=STAFF,
+    roles=READERS,
     query=q.RectificationQuery,
     response=r.RectificationList,
     tag="evaluations",
@@ -387,7 +400,7 @@ def appeal_decision(hall: str, rect_id: int, body: s.AppealDecision):
     bp,
     "/follow-ups",
     summary="Follow-up callbacks (回访) of finished cases (?state=pending)",
-    roles=STAFF,
+    roles=READERS,
     query=q.FollowUpQuery,
     response=r.FollowUpList,
     tag="evaluations",

@@ -221,3 +221,20 @@ class ReferralFilters(Query):
         Literal[REFERRAL_STATES] | None,  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the constant
         choice("state", REFERRAL_STATES, "invalid_filter"),
     ] = None
+
+
+NETWORK_FORMATS = ("json", "csv", "xlsx", "pdf")
+
+
+class NetworkReportQuery(MonthlyPdfQuery):
+    """The county's month across its halls (GET /halls/<hall>/network/report)."""
+
+    format: Annotated[
+        Literal[NETWORK_FORMATS],  # type: ignore[valid-type]  # a runtime tuple: the OpenAPI enum follows the constant
+        Field(description="json (default), csv or xlsx (one row per hall), pdf (分析报告)"),
+        choice("format", NETWORK_FORMATS, "invalid_format", default="json"),
+    ] = "json"
+
+
+class NetworkCaseFilters(CaseFilters):
+    hall: str | None = Field(default=None, description="one hall of the tree (its code)")

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify
 
 from ..services import report_export, reports
 from ..services.halls import HallContext
-from .framework import MANAGERS, endpoint, hall_ctx, now, read
+from .framework import OVERSEERS, endpoint, hall_ctx, now, read
 from .queries import DailyQuery, MonthlyPdfQuery, MonthlyQuery
 from .responses.reports import MonthlyReport, Report
 
@@ -53,7 +53,7 @@ def _answer(ctx: HallContext, period: reports.Period, query: DailyQuery | Monthl
     "/daily",
     summary="Daily statistics per department, item, window and clerk "
     "(?date=YYYY-MM-DD&format=json|csv|xlsx&by=department|item|window|clerk)",
-    roles=MANAGERS,
+    roles=OVERSEERS,
     query=DailyQuery,
     response=Report,
     produces=(MIMETYPES["csv"], MIMETYPES["xlsx"]),
@@ -70,7 +70,7 @@ def daily(hall: str, query: DailyQuery):
     "/monthly",
     summary="Monthly statistics per department, item, window and clerk, with the daily series "
     "(?month=YYYY-MM&format=json|csv|xlsx&by=department|item|window|clerk)",
-    roles=MANAGERS,
+    roles=OVERSEERS,
     query=MonthlyQuery,
     response=MonthlyReport,
     produces=(MIMETYPES["csv"], MIMETYPES["xlsx"]),
@@ -85,7 +85,7 @@ def monthly(hall: str, query: MonthlyQuery):
     bp,
     "/monthly.pdf",
     summary="民生服务和民情诉求分析报告: the monthly analysis report as a PDF with charts (?month=YYYY-MM)",
-    roles=MANAGERS,
+    roles=OVERSEERS,
     query=MonthlyPdfQuery,
     produces=(MIMETYPES["pdf"],),
     tag="reports",

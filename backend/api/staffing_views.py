@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify
 from pydantic import BeforeValidator, Field
 
 from ..domain.errors import InvalidInput
-from .framework import MANAGERS, endpoint, hall_ctx, read
+from .framework import OVERSEERS, endpoint, hall_ctx, read
 from .queries import FIRST_YEAR, LAST_YEAR
 from .responses.staffing import StaffingAnswer
 from .schemas import Query
@@ -56,7 +56,7 @@ class StaffingQuery(Query):
     summary="Staffing advice per half hour: windows planned vs needed for the target (e.g. 90% "
     "called within 15 min), the gap and the expected p90 wait as planned and as advised "
     "(?day=today|tomorrow|YYYY-MM-DD)",
-    roles=MANAGERS,
+    roles=OVERSEERS,
     query=StaffingQuery,
     response=StaffingAnswer,
     tag="reports",

@@ -33,9 +33,10 @@ class Fanout:
         display_areas: Callable[[int], Iterable[str]],
         interval: float = BATCH_SECONDS,
         pad_windows: Callable[[int], Iterable[int | None]] = lambda _hall: (),
+        hall_code: Callable[[int], str | None] = lambda _hall: None,
     ):
         self.sio, self.display_areas, self.interval = sio, display_areas, interval
-        self.pad_windows = pad_windows
+        self.pad_windows, self.hall_code = pad_windows, hall_code
         self.pending: dict[str, list[dict]] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.last_sent: dict[str, float] = {}
@@ -62,7 +63,10 @@ class Fanout:
         urgent = event.type in URGENT_TYPES
         loop = asyncio.get_running_loop()
         hall = event.hall_id
-        for room, message in routes(event, self.display_areas(hall), self.pad_windows(hall)):
+        rooms = routes(
+            event, self.display_areas(hall), self.pad_windows(hall), self.hall_code(hall)
+        )
+        for room, message in rooms:
             if urgent:
                 self._flush(room)
                 self._send(room, "event", message)

@@ -3,6 +3,10 @@ request, record device presence. Every database call runs in a worker thread (``
 
 ``auth`` is ``{"token": ...}``; staff pages that only need the sequence (the cases page reloads
 its list over REST) add ``"view": "cases"`` and get a small snapshot instead of the board.
+A supervisor (督查督办) joins the staff rooms of its own hall and of every hall below it and gets
+the county board (``kind: "network"``, a sequence number per hall: events to staff rooms carry
+their ``hall`` code); with ``"hall": <code>`` of a hall below its own it drills down into that
+hall alone (its board, or with ``"view": "cases"`` its cases page's snapshot).
 A resident's phone sends ``{"status": <ticket status token>}`` instead and joins only its
 ticket's room (``status_watch.py``)."""
 
@@ -18,28 +22,28 @@ from socketio.exceptions import ConnectionRefusedError
 from ..services.auth import Principal
 from . import store
 from .publisher import NAMESPACE, display_room, kiosk_room, pad_room, staff_room
-from .store import Viewer
+from .store import SUPERVISOR, NoSuchHall, Viewer
 
 if TYPE_CHECKING:
     from .hub import LiveHub
 
 log = logging.getLogger(__name__)
-VIEWS = frozenset({"cases"})
+VIEWS = frozenset({"cases", "network"})
 # A device counts as gone this long after its last socket closed: a page reload or a server
 # restart (pending writes are dropped at shutdown) records no offline/online flap.
 OFFLINE_GRACE_SECONDS = 2.0
 
 
-def room_of(viewer: Viewer) -> str:
+def rooms_of(viewer: Viewer) -> list[str]:
     principal = viewer.principal
     if principal.role == "display":
-        return display_room(principal.hall_id, viewer.area or "all")
+        return [display_room(principal.hall_id, viewer.area or "all")]
     if principal.role == "kiosk":
-        return kiosk_room(principal.hall_id)
-    if principal.role in ("clerk", "manager", "admin"):
-        return staff_room(principal.hall_id)
+        return [kiosk_room(principal.hall_id)]
+    if principal.role in ("clerk", "manager", "admin", SUPERVISOR):
+        return [staff_room(hall) for hall in viewer.watched()]
     if principal.role == "rating_pad":
-        return pad_room(principal.hall_id, viewer.window)
+        return [pad_room(principal.hall_id, viewer.window)]
     raise ConnectionRefusedError(f"unauthorized: role {principal.role} has no live view")
 
 
@@ -53,6 +57,7 @@ class Handlers:
         self._presence_order: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._going: dict[str, asyncio.TimerHandle] = {}  # offline writes waiting out the grace
         self._tasks: set[asyncio.Task] = set()
+        self._codes: dict[int, str] = {}  # hall id -> code, of the halls watched here
 
     def register(self, sio) -> None:
         sio.on("connect", self.on_connect, namespace=NAMESPACE)
@@ -65,19 +70,28 @@ class Handlers:
         if "status" in auth and "token" not in auth:
             await self.hub.status_watch.connect(sid, auth["status"])
             return
-        token, view = auth.get("token"), auth.get("view")
+        token, view, hall = auth.get("token"), auth.get("view"), auth.get("hall")
         view = view if isinstance(view, str) and view in VIEWS else None
         if not token or not isinstance(token, str) or len(token) > 200:
             raise ConnectionRefusedError("unauthorized: a device or staff token is required")
+        if hall is not None and (not isinstance(hall, str) or not 0 < len(hall) <= 32):
+            raise ConnectionRefusedError("unauthorized: hall must be a hall code")
         hub = self.hub
-        signed_in = await hub.blocking(store.sign_in, hub.db, token, hub.clock())
-        if signed_in is None:
-            raise ConnectionRefusedError("unauthorized: invalid or revoked token")
-        viewer = Viewer(signed_in.principal, signed_in.area, view, signed_in.window)
-        room = room_of(viewer)
         try:
-            await hub.relay.watch(viewer.principal.hall_id)  # before the snapshot is read
-            await hub.sio.enter_room(sid, room, namespace=NAMESPACE)
+            viewer = await hub.blocking(store.sign_in, hub.db, token, hub.clock(), view, hall)
+        except NoSuchHall:
+            raise ConnectionRefusedError(f"unauthorized: no hall {hall!r}") from None
+        if viewer is None:
+            raise ConnectionRefusedError("unauthorized: invalid or revoked token")
+        rooms = rooms_of(viewer)
+        # known before the socket is in a room: every message it gets there names its hall
+        self._codes[viewer.principal.hall_id] = viewer.principal.hall_code
+        self._codes.update(viewer.halls)
+        try:
+            for watched in viewer.watched():  # before the snapshot is read
+                await hub.relay.watch(watched)
+            for room in rooms:
+                await hub.sio.enter_room(sid, room, namespace=NAMESPACE)
             self._add(sid, viewer)
             if viewer.principal.kind == "device":
                 await self._presence(viewer.principal)
@@ -114,6 +128,10 @@ class Handlers:
 
     def connected_count(self) -> int:
         return len(self.clients)
+
+    def hall_code(self, hall_id: int) -> str | None:
+        """The code of a hall a socket here watches (staff messages carry it), else None."""
+        return self._codes.get(hall_id)
 
     def _add(self, sid: str, viewer: Viewer) -> None:
         self.clients[sid] = viewer

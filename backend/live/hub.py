@@ -52,7 +52,11 @@ class LiveHub:
         self.handlers = Handlers(self)
         self.handlers.register(self.sio)
         self.fanout = Fanout(
-            self.sio, self.handlers.display_areas, batch, pad_windows=self.handlers.pad_windows
+            self.sio,
+            self.handlers.display_areas,
+            batch,
+            pad_windows=self.handlers.pad_windows,
+            hall_code=self.handlers.hall_code,
         )
         self.relay = Relay(
             deliver_both(self.fanout.deliver, self.status_watch.on_event),

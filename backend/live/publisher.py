@@ -5,7 +5,8 @@ Rooms: ``staff:<hall>`` (clerks, managers), ``kiosk:<hall>``, ``display:<hall>:<
 no window). Every room receives every sequence number of its hall, so a client can detect a
 gap; whatever a room may not see reaches it only as ``{"seq", "type": "skip", "at"}``.
 
-Staff rooms get every event in full. Kiosks and displays get the *public projection*: an
+Staff rooms get every event in full, with ``"hall": <code>`` added (a supervisor's socket is in
+the staff rooms of many halls and tells their sequences apart by it). Kiosks and displays get the *public projection*: an
 allow-list per event type of the keys a public screen may show (``PUBLIC``). A type that is not
 listed (case work, ratings, manager messages, device status, anything new) is a skip, and a
 key that is not listed (clerk names, notes, pause reasons, anything new) is left out. A rating
@@ -80,16 +81,19 @@ def routes(
     event: PublishedEvent,
     display_areas: Iterable[str],
     pad_windows: Iterable[int | None] = (),
+    hall_code: str | None = None,
 ) -> list[tuple[str, dict]]:
     """(room, message) for every room of the event's hall; ``display_areas`` are the areas
     that have a display connected (``"all"`` included when one shows the whole hall),
-    ``pad_windows`` the windows with a rating pad connected (None: a pad with no window)."""
+    ``pad_windows`` the windows with a rating pad connected (None: a pad with no window),
+    ``hall_code`` the hall's code for the staff message (None: unknown, nobody watches it)."""
     full = event.to_json()
     skip = {"seq": event.seq, "type": "skip", "at": full["at"]}
     hall = event.hall_id
     fields = PUBLIC.get(event.type)
     public = skip if fields is None else {**full, "data": project(full["data"], fields)}
-    out = [(staff_room(hall), full), (kiosk_room(hall), public)]
+    staff = full if hall_code is None else {**full, "hall": hall_code}
+    out = [(staff_room(hall), staff), (kiosk_room(hall), public)]
     payload = event.payload if isinstance(event.payload, dict) else {}
     area = payload.get("area")
     for display_area in display_areas:

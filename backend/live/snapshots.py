@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.models import (
     Department,
     Device,
+    Event,
     ServiceItem,
     Ticket,
     User,
@@ -21,6 +22,7 @@ from ..domain.numbering import local_day
 from ..domain.ratings import pad_window
 from ..services.auth import Principal
 from ..services.board import board
+from ..services.county_board import network_board
 from ..services.halls import HallContext
 from ..services.queue import snapshot
 from ..services.rating_requests import open_at_window
@@ -101,6 +103,31 @@ def kiosk_snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[st
 
 def board_snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
     return board(session, ctx, now) | {"kind": "board", "hall": hall_header(ctx)}
+
+
+def network_snapshot(
+    session: Session, ctx: HallContext, halls: dict[int, str], now: datetime
+) -> dict[str, Any]:
+    """A supervisor's county board: each watched hall's last sequence number (``seqs``, by hall
+    code; the events that follow carry ``hall``, so a gap is told per hall) and the board,
+    read after them (an event it already covers is applied again harmlessly)."""
+    last = dict(
+        session.execute(
+            select(Event.hall_id, func.max(Event.seq))
+            .where(Event.hall_id.in_(list(halls)))
+            .group_by(Event.hall_id)
+        )
+        .tuples()
+        .all()
+    )
+    return {
+        "kind": "network",
+        "view": "network",
+        "at": now.isoformat(),
+        "hall": hall_header(ctx),
+        "seqs": {code: int(last.get(h) or 0) for h, code in halls.items()},
+        "board": network_board(session, ctx, now),
+    }
 
 
 def cases_snapshot(

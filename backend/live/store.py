@@ -12,6 +12,7 @@ from ..db.engine import Database
 from ..db.models import Device, Event, Hall
 from ..db.uow import PublishedEvent, Publisher, UnitOfWork, current_seq
 from ..domain.ratings import pad_window
+from ..services import network
 from ..services.auth import Principal, authenticate
 from ..services.devices import device_view
 from ..services.halls import context_of
@@ -20,6 +21,7 @@ from .snapshots import (
     cases_snapshot,
     display_snapshot,
     kiosk_snapshot,
+    network_snapshot,
     pad_snapshot,
     staff_snapshot,
 )
@@ -27,18 +29,44 @@ from .snapshots import (
 BACKFILL_LIMIT = 1000  # outbox rows read at a time
 
 
+SUPERVISOR = "supervisor"
+
+
+class NoSuchHall(LookupError):
+    """A socket asked for a hall it may not see (or that does not exist)."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     """A connected socket: who it is, its display area (displays), the view it asked for, the
-    window it stands at (rating pads)."""
+    window it stands at (rating pads). A supervisor (督查督办) watches ``halls`` (id, code):
+    with ``network`` its own hall and every hall below it (the county board), otherwise the one
+    hall below its own it drills down into."""
 
     principal: Principal
     area: str | None = None
     view: str | None = None
     window: int | None = None
+    halls: tuple[tuple[int, str], ...] = ()
+    network: bool = False
+
+    @property
+    def hall_id(self) -> int:
+        """The hall whose board, cases or queue the socket shows."""
+        if self.halls and not self.network:
+            return self.halls[0][0]
+        return self.principal.hall_id
+
+    def watched(self) -> list[int]:
+        """The halls whose events reach this socket."""
+        return [h for h, _ in self.halls] if self.halls else [self.principal.hall_id]
 
 
-def sign_in(db: Database, token: str, now: datetime) -> Viewer | None:
+def sign_in(
+    db: Database, token: str, now: datetime, view: str | None = None, hall: str | None = None
+) -> Viewer | None:
+    """Who the token is (None: nobody) and what it watches; ``hall``: another hall a supervisor
+    looks into (``NoSuchHall`` unless it sits below the supervisor's own)."""
     with UnitOfWork(db, now, write=False) as uow:
         principal = authenticate(uow.session, token, now)
         if principal is None:
@@ -49,13 +77,31 @@ def sign_in(db: Database, token: str, now: datetime) -> Viewer | None:
             area = device.area
             if principal.role == "rating_pad":
                 window = pad_window(device.attached_to, device.name)
-        return Viewer(principal, area, window=window)
+        if hall is not None and hall != principal.hall_code:
+            if principal.role != SUPERVISOR or not network.oversees(
+                uow.session, principal.hall_id, hall
+            ):
+                raise NoSuchHall(hall)
+            node = next(n for n in network.nodes(uow.session).values() if n.code == hall)
+            return Viewer(principal, view=view, halls=((node.id, node.code),))
+        if principal.role == SUPERVISOR and hall is None and view in (None, "network"):
+            below = network.below(uow.session, principal.hall_id)
+            return Viewer(
+                principal, view="network", halls=tuple((n.id, n.code) for n in below), network=True
+            )
+        return Viewer(principal, area, view, window)
 
 
 def snapshot(db: Database, viewer: Viewer, now: datetime) -> dict:
     principal = viewer.principal
     with UnitOfWork(db, now, write=False) as uow:
-        ctx = context_of(uow.session.get_one(Hall, principal.hall_id))
+        ctx = context_of(uow.session.get_one(Hall, viewer.hall_id))
+        if viewer.network:
+            return network_snapshot(uow.session, ctx, dict(viewer.halls), now)
+        if principal.role == SUPERVISOR:  # one hall: its own or one below it
+            if viewer.view == "cases":
+                return cases_snapshot(uow.session, ctx, principal, now)
+            return board_snapshot(uow.session, ctx, now)
         if principal.role == "display":
             return display_snapshot(uow.session, ctx, viewer.area or "all", now)
         if principal.role == "rating_pad":

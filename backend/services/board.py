@@ -5,17 +5,20 @@ and totals."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import mean
 from typing import Any
 
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy import case as sa_case
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.models import (
     Case,
     CaseExtension,
+    CaseReferral,
     Department,
     Device,
     Evaluation,
@@ -25,8 +28,11 @@ from ..db.models import (
     Window,
 )
 from ..db.uow import current_seq
-from ..domain.cases import SATISFIED, Rating
+from ..domain import referral_alerts as ra
+from ..domain.cases import SATISFIED, CaseState, Rating
 from ..domain.numbering import local_day
+from ..hallconfig import Thresholds
+from . import network
 from .case_queries import list_overdue
 from .devices import device_view
 from .evaluations import list_rectifications
@@ -127,14 +133,7 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
             }
         )
 
-    devices = [
-        device_view(d)
-        for d in session.scalars(
-            select(Device)
-            .where(Device.hall_id == ctx.id, Device.active, Device.kind.in_(WATCHED_DEVICES))
-            .order_by(Device.code)
-        )
-    ]
+    devices = watched_devices(session, [ctx.id])[ctx.id]
 
     roots = [t for t in legs if t.parent_id is None]
     finished = [t for t in legs if t.state == "finished"]
@@ -203,10 +202,7 @@ def alerts(items, windows, devices, now: datetime, limits) -> list[dict[str, Any
                     }
                 )
     for d in devices:
-        seen = datetime.fromisoformat(d["last_seen_at"]) if d["last_seen_at"] else None
-        online = (d["status"] or {}).get("online")
-        stale = seen is None or (now - seen).total_seconds() > limits.device_offline_seconds
-        if stale and online is not True:
+        if device_offline(d, now, limits):
             out.append({"kind": "device_offline", "device": d["code"], "text": f"{d['name']} 离线"})
         printer = (d["status"] or {}).get("printer") or {}
         if printer.get("condition") in ("paper_out", "cover_open", "error", "offline"):
@@ -234,17 +230,7 @@ def case_picture(
     minute), which pushes ``case.colour`` when one changes, so the board reloads then. Counting
     them in SQL keeps the snapshot cheap for a hall with thousands of open cases (recomputing a
     colour walks the working-day calendar)."""
-    counts = dict.fromkeys(("red", "orange", "yellow", "green", "suspended"), 0)
-    open_total = 0
-    for state, colour, n in session.execute(
-        select(Case.state, Case.colour, func.count())
-        .where(Case.hall_id == ctx.id, Case.state.in_(("open", "suspended")))
-        .group_by(Case.state, Case.colour)
-    ):
-        open_total += n
-        key = "suspended" if state == "suspended" else colour
-        if key in counts:
-            counts[key] += n
+    counts, open_total = case_counts(session, [ctx.id])[ctx.id]
     urgent_cases = session.scalars(
         select(Case)
         .where(Case.hall_id == ctx.id, Case.state == "open", Case.colour.in_(("red", "orange")))
@@ -302,6 +288,7 @@ def case_picture(
         )
     ).all()
     satisfied = sum(1 for r in ratings if Rating(r) in SATISFIED)
+    referrals = referral_facts(session, {ctx.id: ctx}, now).alerts[ctx.id]
     return {
         "counts": counts,
         "open": open_total,
@@ -315,11 +302,14 @@ def case_picture(
             "satisfied": satisfied,
             "bad": len(ratings) - satisfied,
         },
+        # 上报/交办 to act on: not reported the same day, sent late, waiting to be accepted
+        "referrals": [a.view() for a in referrals],
     }
 
 
 def case_alerts(picture: dict[str, Any]) -> list[dict[str, Any]]:
-    """A new overdue case (its record not handled yet) and a new bad review (nothing done yet)."""
+    """A new overdue case (its record not handled yet), a referral to act on (上报 not made the
+    same day, sent late, waiting to be accepted) and a new bad review (nothing done yet)."""
     out: list[dict[str, Any]] = []
     overdue = picture["overdue"]
     for record in overdue[:CASE_ALERTS_LIMIT]:
@@ -338,6 +328,15 @@ def case_alerts(picture: dict[str, Any]) -> list[dict[str, Any]]:
                 "text": f"另有 {len(overdue) - CASE_ALERTS_LIMIT} 件超期待督办",
             }
         )
+    for kind in ra.ORDER:
+        of_kind = [a for a in picture["referrals"] if a["kind"] == kind]
+        for alert in of_kind[:CASE_ALERTS_LIMIT]:
+            out.append({"kind": kind.value, "case": alert["case"], "text": alert["text"]})
+        if len(of_kind) > CASE_ALERTS_LIMIT:
+            more = len(of_kind) - CASE_ALERTS_LIMIT
+            out.append(
+                {"kind": kind.value, "case": None, "text": f"另有 {more} 件{ra.KIND_ZH[kind]}"}
+            )
     fresh = [r for r in picture["rectifications"] if not r["steps"]]
     for rect in fresh[:CASE_ALERTS_LIMIT]:
         comment = f"：{rect['comment'][:24]}" if rect["comment"] else ""
@@ -384,3 +383,161 @@ def half_hours(roots, finished, ctx: HallContext, now: datetime) -> list[dict[st
         if m == 60:
             h, m = h + 1, 0
     return out
+
+
+# --- figures of many halls at once (the county board reads them for every hall of its tree) ------
+# Each is one grouped statement over ``hall_id IN (...)``, however many halls there are.
+
+OPEN_STATES = (CaseState.OPEN.value, CaseState.SUSPENDED.value)
+COLOURS = ("red", "orange", "yellow", "green")
+
+
+def case_counts(session: Session, hall_ids: Iterable[int]) -> dict[int, tuple[dict[str, int], int]]:
+    """Open cases per hall by stored colour (and 补正中), and how many are open in all."""
+    ids = list(hall_ids)
+    counts = {h: dict.fromkeys((*COLOURS, "suspended"), 0) for h in ids}
+    totals: Counter[int] = Counter()
+    for hall_id, state, colour, n in session.execute(
+        select(Case.hall_id, Case.state, Case.colour, func.count())
+        .where(Case.hall_id.in_(ids), Case.state.in_(OPEN_STATES))
+        .group_by(Case.hall_id, Case.state, Case.colour)
+    ):
+        totals[hall_id] += n
+        key = "suspended" if state == CaseState.SUSPENDED.value else colour
+        if key in counts[hall_id]:
+            counts[hall_id][key] += n
+    return {h: (counts[h], totals[h]) for h in ids}
+
+
+def watched_devices(session: Session, hall_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """The live devices whose presence the board watches, per hall, by code."""
+    ids = list(hall_ids)
+    out: dict[int, list[dict[str, Any]]] = {h: [] for h in ids}
+    for d in session.scalars(
+        select(Device)
+        .where(Device.hall_id.in_(ids), Device.active, Device.kind.in_(WATCHED_DEVICES))
+        .order_by(Device.code)
+    ):
+        out[d.hall_id].append(device_view(d))
+    return out
+
+
+def device_offline(view: dict[str, Any], now: datetime, limits: Thresholds) -> bool:
+    """Not heard from for longer than the hall allows, and no socket of it open."""
+    seen = datetime.fromisoformat(view["last_seen_at"]) if view["last_seen_at"] else None
+    online = (view["status"] or {}).get("online")
+    stale = seen is None or (now - seen).total_seconds() > limits.device_offline_seconds
+    return stale and online is not True
+
+
+def office(ctx: HallContext) -> ra.Office:
+    return ra.Office(ctx.tz, ctx.calendar, ctx.deadline_rule.office_close)
+
+
+@dataclass
+class ReferralFacts:
+    """Per hall: its referral alerts (most urgent first) and the referrals waiting for it."""
+
+    alerts: dict[int, list[ra.Alert]]
+    waiting: Counter[int] = field(default_factory=Counter)
+
+
+def referral_facts(
+    session: Session,
+    halls: Mapping[int, HallContext],
+    now: datetime,
+    tree: Mapping[int, network.HallNode] | None = None,
+) -> ReferralFacts:
+    """The referral alerts of ``halls`` (see ``domain.referral_alerts``) and how many referrals
+    wait for each: two statements (three without ``tree``) whatever the number of halls."""
+    ids = list(halls)
+    facts = ReferralFacts({h: [] for h in ids})
+    if not ids:
+        return facts
+    tree = tree if tree is not None else network.nodes(session)
+    offices = {h: office(ctx) for h, ctx in halls.items()}
+    week = min(ra.week_start(now, o.tz) for o in offices.values())
+    rows = session.execute(
+        select(
+            CaseReferral.from_hall_id,
+            CaseReferral.to_hall_id,
+            CaseReferral.direction,
+            CaseReferral.state,
+            CaseReferral.sent_at,
+            CaseReferral.due_at,
+            CaseReferral.late,
+            Case.number,
+            ServiceItem.name_zh,
+        )
+        .join(Case, Case.id == CaseReferral.from_case_id)
+        .join(ServiceItem, ServiceItem.id == Case.item_id)
+        .where(
+            or_(
+                and_(
+                    CaseReferral.from_hall_id.in_(ids),
+                    CaseReferral.late.is_(True),
+                    CaseReferral.sent_at >= week,
+                ),
+                and_(CaseReferral.to_hall_id.in_(ids), CaseReferral.state == "sent"),
+            )
+        )
+        .order_by(CaseReferral.id)
+    ).all()
+    for r in rows:
+        sender, receiver = tree[r.from_hall_id], tree[r.to_hall_id]
+        referral = ra.Referral(
+            case=r.number,
+            item_name=r.name_zh,
+            direction=r.direction,
+            state=r.state,
+            from_hall=sender.code,
+            from_name=sender.name_zh,
+            to_hall=receiver.code,
+            to_name=receiver.name_zh,
+            sent_at=r.sent_at,
+            due_at=r.due_at,
+            late=r.late,
+        )
+        if r.from_hall_id in offices:
+            late = ra.referral_late(referral, offices[r.from_hall_id], now)
+            if late is not None:
+                facts.alerts[r.from_hall_id].append(late)
+        if r.to_hall_id in offices and r.state == "sent":
+            facts.waiting[r.to_hall_id] += 1
+            waiting = ra.referral_waiting(referral, offices[r.to_hall_id], now)
+            if waiting is not None:
+                facts.alerts[r.to_hall_id].append(waiting)
+    refer_up = {
+        h: {item.code for item in ctx.config.items if item.refer_up} for h, ctx in halls.items()
+    }
+    codes = set().union(*refer_up.values())
+    if codes:
+        sent = exists().where(CaseReferral.from_case_id == Case.id)
+        came = exists().where(CaseReferral.to_case_id == Case.id)
+        for c in session.execute(
+            select(
+                Case.hall_id, Case.number, Case.accepted_at, ServiceItem.code, ServiceItem.name_zh
+            )
+            .join(ServiceItem, ServiceItem.id == Case.item_id)
+            .where(
+                Case.hall_id.in_(ids),
+                Case.state.in_(OPEN_STATES),
+                ServiceItem.code.in_(sorted(codes)),
+                ~sent,
+                ~came,
+            )
+            .order_by(Case.accepted_at)
+        ):
+            case = ra.OpenCase(
+                hall=halls[c.hall_id].code,
+                number=c.number,
+                item_name=c.name_zh,
+                accepted_at=c.accepted_at,
+                refer_up=c.code in refer_up[c.hall_id],
+                referred=False,
+            )
+            due = ra.refer_up_due(case, offices[c.hall_id], now)
+            if due is not None:
+                facts.alerts[c.hall_id].append(due)
+    facts.alerts = {h: ra.ordered(found) for h, found in facts.alerts.items()}
+    return facts

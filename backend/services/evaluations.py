@@ -375,25 +375,20 @@ def list_rectifications(
     so they can appeal a mistaken or malicious rating."""
     _check_state(state, RECTIFICATION_STATES)
     stmt = (
-        select(Rectification)
+        select(Rectification, Evaluation, Ticket.number)
+        .join(Evaluation, Rectification.evaluation_id == Evaluation.id)
+        .join(Ticket, Evaluation.ticket_id == Ticket.id)
         .where(Rectification.hall_id == ctx.id)
         .order_by(Rectification.deadline_at)
-    )
+    )  # one statement, not two more per row
     if state:
         stmt = stmt.where(Rectification.state == state)
     if clerk_id is not None:
-        stmt = stmt.join(Evaluation, Rectification.evaluation_id == Evaluation.id).where(
-            Evaluation.clerk_id == clerk_id
-        )
-    out = []
-    for rect in session.scalars(stmt):
-        evaluation = session.get(Evaluation, rect.evaluation_id)
-        out.append(
-            rectification_view(
-                rect, evaluation, session.get(Ticket, evaluation.ticket_id).number, ctx
-            )
-        )
-    return out
+        stmt = stmt.where(Evaluation.clerk_id == clerk_id)
+    return [
+        rectification_view(rect, evaluation, number, ctx)
+        for rect, evaluation, number in session.execute(stmt)
+    ]
 
 
 # --- 回访 -----------------------------------------------------------------------------------------

@@ -82,4 +82,4 @@ def test_the_day_parameter_is_documented(app):
     op = doc["paths"]["/api/v1/halls/{hall}/staffing"]["get"]
     params = {p["name"]: p for p in op["parameters"] if p["in"] == "query"}
     assert set(params) == {"day"}
-    assert op["x-roles"] == ["admin", "manager"]
+    assert op["x-roles"] == ["admin", "manager", "supervisor"]
