@@ -51,6 +51,8 @@ def _moment(iso: str | None) -> datetime | None:
 
 
 def deadline_text(case: dict, lang: str) -> str:
+    if case.get("state") == "referred":  # 已移交: the receiving hall's deadline applies
+        return ""
     if case.get("kind") != "promised":
         return pair("case_done_now", lang)[0]
     return pair("case_deadline", lang, deadline=when(case.get("deadline_at")))[0]
@@ -142,7 +144,11 @@ def missing_form(case: dict, materials: tuple[str, ...], lang: str) -> MissingFo
     )
 
 
-def case_action_form(kind: str, case: dict, lang: str) -> CaseActionForm:
+def case_action_form(
+    kind: str, case: dict, lang: str, targets: dict | None = None
+) -> CaseActionForm:
+    """The dialog of one action; for 上报县级 the hall above and its departments come from
+    GET /network/targets (``targets``)."""
     number = case.get("number", "")
     summary = " · ".join(
         t
@@ -156,17 +162,34 @@ def case_action_form(kind: str, case: dict, lang: str) -> CaseActionForm:
         summary=summary,
         materials=tuple(case.get("missing_materials") or ()) if kind == "supplement" else (),
         days=EXTENSION_DAYS if kind == "extension" else (),
+        **(_refer_target(targets, lang) if kind == "refer" else {}),
     )
+
+
+def _refer_target(targets: dict | None, lang: str) -> dict[str, Any]:
+    up = (targets or {}).get("up") or {}
+    first, second = name_of(up.get("name"), lang)
+    first = first or up.get("code", "")
+    target = f"{pair('refer_to', lang, hall=first)[0]}  {pair('refer_to', lang, hall=second or first)[1]}"
+    units = tuple(
+        Choice(d["code"], f"{name_of(d.get('name'), lang)[0]}（{d['code']}）")
+        for d in up.get("departments") or ()
+    )
+    return {
+        "target": target,
+        "units": (Choice("", tr("refer_any_unit", lang)), *units),
+    }
 
 
 # -- My cases -------------------------------------------------------------------------------------
 
 
-def case_actions(case: dict | None) -> frozenset[str]:
-    """What the backend allows for the case's state (it decides finally)."""
+def case_actions(case: dict | None, referable: bool = False) -> frozenset[str]:
+    """What the backend allows for the case's state (it decides finally); ``referable``: this
+    hall has a hall above it (上报县级)."""
     state = (case or {}).get("state")
     if state == "open":
-        return frozenset({"extension", "finish", "refuse"})
+        return frozenset({"extension", "finish", "refuse", *(("refer",) if referable else ())})
     if state == "suspended":
         return frozenset({"supplement", "refuse"})
     return frozenset()
@@ -186,21 +209,27 @@ def cases_screen(
     busy: bool,
     lang: str,
     info: str = "",
+    referred: tuple[dict, ...] = (),
+    referable: bool = False,
 ) -> CasesScreen:
+    """My cases: the open and suspended ones, then the latest ``referred`` (已移交, no action)."""
+    listed = [*(cases or ()), *(referred if cases is not None else ())]
     rows = tuple(
         CaseRow(
             number=c.get("number", ""),
             item=c.get("item_name", ""),
             state=short_state(c, lang),
-            deadline=when(c.get("deadline_at")) if c.get("kind") == "promised" else "—",
+            deadline=when(c.get("deadline_at"))
+            if c.get("kind") == "promised" and c.get("state") != "referred"
+            else "—",
             applicant=(c.get("applicant") or {}).get("name") or "—",
             ticket=c.get("ticket_number") or "",
             colour=c.get("colour"),
             colour_text=colour_text(c, lang),
         )
-        for c in cases or ()
+        for c in listed
     )
-    chosen = next((c for c in cases or () if c.get("number") == selected), None)
+    chosen = next((c for c in listed if c.get("number") == selected), None)
     if chosen is None:
         details, selected = tr("select_case", lang), None
     else:
@@ -226,7 +255,7 @@ def cases_screen(
         ],
         selected=selected,
         details=details,
-        enabled=frozenset() if busy else case_actions(chosen),
+        enabled=frozenset() if busy else case_actions(chosen, referable),
         info=info,
     )
 
@@ -242,6 +271,8 @@ def action_body(kind: str, values: dict[str, Any]) -> dict[str, Any] | None:
         return {"days": int(days), "reason": text} if days in EXTENSION_DAYS and text else None
     if kind in ("finish", "refuse") and text:
         return {"result" if kind == "finish" else "reason": text}
+    if kind == "refer" and text:  # up to the hall above (the backend's default)
+        return {"reason": text, **({"to_unit": values["unit"]} if values.get("unit") else {})}
     return None
 
 

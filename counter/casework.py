@@ -1,6 +1,8 @@
 """The case workflow at the counter, as a part of the Presenter: accept the ticket being served
 as a case (受理), the one-time notice of missing materials (一次性告知), the rating request
-(评价), My cases (我的办件) with supplement / extension / finish / refuse, and the receipts.
+(评价), My cases (我的办件) with supplement / extension / finish / refuse / 上报县级 (refer the
+case to the hall above: POST /cases/<n>/refer, the county's departments from GET
+/network/targets), the latest referred cases (已移交) under the open ones, and the receipts.
 
 Every change goes through the presenter's Pending: one request id, kept and sent again after a
 network loss, so nothing is done twice. A dialog that waits for its answer stays open, shows a
@@ -33,7 +35,9 @@ SUCCESS = {
     "extension": "case_extension_requested",
     "finish": "case_finished",
     "refuse": "case_refused",
+    "refer": "case_referred",
 }
+REFERRED_SHOWN = 20  # the latest referred cases (已移交) listed under the open ones
 
 
 class CaseWork(WorkHost):
@@ -64,6 +68,8 @@ class CaseWork(WorkHost):
         self._case_ticket: int | None = None  # ... whose id is this
         self.rating_for: str | None = None  # the ticket last finished here (for 评价)
         self.cases: list[dict] | None = None  # GET /cases?clerk=<me>; None until loaded
+        self.referred: tuple[dict, ...] = ()  # my latest cases referred to another hall
+        self.targets: dict | None = None  # GET /network/targets: where this hall refers to
         self.case_counts: dict[str, int] = {}
         self.cases_open = False  # the My cases page is showing
         self.selected_case: str | None = None
@@ -76,6 +82,7 @@ class CaseWork(WorkHost):
         self._stop_timer("cases_debounce")
         self.case = self._case_ticket = self.rating_for = None
         self.cases, self.case_counts, self.selected_case, self.cases_info = None, {}, None, ""
+        self.referred, self.targets = (), None
         if self.cases_open:
             self.cases_open = False
             self.view.show_cases(None)
@@ -176,13 +183,17 @@ class CaseWork(WorkHost):
         if not self._ready():
             return
         case = self._my_case(self.selected_case)
-        if case is None or kind not in cb.case_actions(case):
+        if case is None or kind not in cb.case_actions(case, self._referable()):
             self._notice("select_case", "error")
             return
-        self.view.open_case_action(cb.case_action_form(kind, case, self.lang))
+        self.view.open_case_action(cb.case_action_form(kind, case, self.lang, self.targets))
+
+    def _referable(self) -> bool:
+        """This hall has a hall above it to report to (上报县级)."""
+        return bool((self.targets or {}).get("up"))
 
     def case_action(self, kind: str, number: str, values: dict) -> None:
-        """补正到件 / 申请延期 / 办结 / 不予办理 on case `number`."""
+        """补正到件 / 申请延期 / 办结 / 不予办理 / 上报县级 on case `number`."""
         if not self._form_ready("case_action"):
             return
         body = cb.action_body(kind, values)
@@ -253,8 +264,8 @@ class CaseWork(WorkHost):
             self._cases_again = True
             return
         self._cases_loading, self._cases_again = True, False
-        path = self.api.hall_path("/cases?" + urlencode({"clerk": self.user}))
-        self._call(lambda: self.api.get(path), self._cases_loaded, self._cases_failed)
+        api, user, targets = self.api, self.user, self.targets
+        self._call(lambda: _fetch_cases(api, user, targets), self._cases_loaded, self._cases_failed)
 
     def _cases_loaded(self, data: dict) -> None:
         self._cases_loading = False
@@ -262,6 +273,9 @@ class CaseWork(WorkHost):
             return
         self.cases = list((data or {}).get("cases") or [])
         self.case_counts = dict((data or {}).get("counts") or {})
+        self.referred = tuple((data or {}).get("referred") or ())
+        if (data or {}).get("targets") is not None:
+            self.targets = data["targets"]
         self.cases_info = ""
         if self.case is not None:
             self.case = self._my_case(self.case.get("number")) or self.case
@@ -286,8 +300,9 @@ class CaseWork(WorkHost):
         """case.* pushed to staff: reload if it is about one of my cases (or names none)."""
         if self.phase != "main":
             return
-        number = ((event.get("data") or {}).get("case") or {}).get("number")
-        mine = {c.get("number") for c in self.cases or ()}
+        named = (event.get("data") or {}).get("case")  # referral.*: the number itself
+        number = named.get("number") if isinstance(named, dict) else named
+        mine = {c.get("number") for c in (*(self.cases or ()), *self.referred)}
         if self.case is not None:
             mine.add(self.case.get("number"))
         if (number is None or number in mine) and "cases_debounce" not in self._timers:
@@ -308,7 +323,8 @@ class CaseWork(WorkHost):
             self.cases = [case if c.get("number") == number else c for c in self.cases]
 
     def _my_case(self, number: str | None) -> dict | None:
-        return next((c for c in self.cases or () if c.get("number") == number), None)
+        listed = (*(self.cases or ()), *self.referred)
+        return next((c for c in listed if c.get("number") == number), None)
 
     def _sync_case(self) -> None:
         """The case belongs to the ticket at the counter: forget it when the ticket changes;
@@ -367,7 +383,14 @@ class CaseWork(WorkHost):
             return
         info = self.cases_info or (tr("cases_loading", self.lang) if self.cases is None else "")
         screen = cb.cases_screen(
-            self.cases, self.case_counts, self.selected_case, self.busy, self.lang, info
+            self.cases,
+            self.case_counts,
+            self.selected_case,
+            self.busy,
+            self.lang,
+            info,
+            referred=self.referred,
+            referable=self._referable(),
         )
         self.view.show_cases(screen)
 
@@ -428,3 +451,19 @@ class CaseWork(WorkHost):
             self.view.show_notice(text, "error")
         if self.phase == "main":
             self._render()
+
+
+def _fetch_cases(api: Any, user: str, targets: dict | None) -> dict:
+    """Off the GUI thread: my open and suspended cases, my latest referred ones, and (once) where
+    this hall refers cases to (an older server without it: nowhere)."""
+    mine = api.get(api.hall_path("/cases?" + urlencode({"clerk": user})))
+    gone = api.get(api.hall_path("/cases?" + urlencode({"clerk": user, "state": "referred"})))
+    referred = sorted(gone.get("cases") or (), key=lambda c: c.get("accepted_at") or "")
+    if targets is None:
+        try:
+            targets = api.get(api.hall_path("/network/targets"))
+        except ApiError as exc:
+            if exc.status == 401:
+                raise
+            targets = {}
+    return (mine or {}) | {"referred": referred[::-1][:REFERRED_SHOWN], "targets": targets}

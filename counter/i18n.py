@@ -232,6 +232,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "case_extension": ("申请延期", "Extension"),
     "case_finish": ("办结", "Finish"),
     "case_refuse": ("不予办理", "Refuse"),
+    "case_refer": ("上报县级", "Refer to county"),
     "case_selected": ("{number} · {item} · {state}", "{number} · {item} · {state}"),
     "extended": ("已延期 {days} 个工作日", "extended {days} working days"),
     # case action dialogs
@@ -248,6 +249,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "finish_result": ("办理结果（将告知群众，必填）", "Result (told to the resident)"),
     "case_refuse_title": ("不予办理 · {number}", "Refuse"),
     "refuse_reason": ("不予办理的理由（将告知群众，必填）", "Reason (told to the resident)"),
+    "case_refer_title": ("上报县级 · {number}", "Refer to the county"),
+    "refer_to": ("上报至：{hall}", "To: {hall}"),
+    "refer_unit": ("县级部门（可不选）", "Department there (optional)"),
+    "refer_any_unit": ("（不指定部门）", "(no department)"),
+    "refer_reason": ("上报理由（必填，对方可见）", "Reason (required; they see it)"),
+    "case_referred": ("{number} 已上报，等待县级接收", "Referred; waiting to be accepted"),
     "case_supplemented": ("已补正到件，恢复计时", "Supplemented"),
     "case_extension_requested": ("延期申请已提交，待负责人批准", "Extension requested"),
     "case_finished": ("{number} 已办结", "Case finished"),
@@ -308,6 +315,7 @@ FIELD_ERRORS: dict[tuple[str, str], tuple[str, str]] = {
     ("invalid_field", "reason"): ("请填写理由", "A reason is required"),
     ("invalid_field", "result"): ("请填写办理结果", "A result is required"),
     ("invalid_field", "missing"): ("请至少勾选一项缺少的材料", "Tick at least one"),
+    ("department_not_found", "to_unit"): ("对方没有这个部门", "No such department there"),
 }
 
 ERRORS: dict[str, tuple[str, str]] = {
@@ -354,6 +362,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "already_rated": ("这次服务已评价", "This service was already rated"),
     "staff_only": ("只有工作人员可以办理", "Staff only"),
     "lookup_not_locked": ("该编号或取号机的查询没有被锁定", "Case lookup is not locked for it"),
+    "no_parent": ("本中心没有上级服务中心，不能上报", "This hall has no hall above it"),
+    "not_adjacent": ("只能上报上一级或交办下一级", "Only one level up or down"),
 }
 
 

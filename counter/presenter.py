@@ -655,7 +655,7 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
                 self.view.show_message(self.message)
         elif kind.startswith(EVENT_PREFIXES):
             self._reload_soon()
-        elif kind.startswith("case."):
+        elif kind.startswith(("case.", "referral.")):  # referral.*: a case of mine referred
             self._case_event(event)
         elif kind.startswith("appointment.") and self.appointments is not None:
             self.appointments.on_event(event)

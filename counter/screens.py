@@ -21,7 +21,7 @@ ACTIONS = (
 )
 # Buttons on the ticket card (case workflow), and the actions on a case in "My cases".
 CASE_HOOKS = ("accept_case", "notice", "evaluate", "print_receipt")
-CASE_ACTIONS = ("supplement", "extension", "finish", "refuse")
+CASE_ACTIONS = ("supplement", "extension", "finish", "refuse", "refer")
 SHORTCUTS = {key: f"F{n}" for n, key in enumerate(ACTIONS, start=1)}
 
 
@@ -167,7 +167,8 @@ class MissingForm:
 
 @dataclass(frozen=True)
 class CaseActionForm:
-    """One action on a case from My cases: supplement, extension, finish or refuse."""
+    """One action on a case from My cases: supplement, extension, finish, refuse or refer
+    (上报县级: to the hall above, with an optional department there)."""
 
     kind: str  # a key of CASE_ACTIONS
     case_number: str
@@ -175,6 +176,8 @@ class CaseActionForm:
     summary: str
     materials: tuple[str, ...] = ()  # supplement: the missing materials, all ticked
     days: tuple[int, ...] = ()  # extension: the choices
+    target: str = ""  # refer: "上报至：测试县政务服务中心"
+    units: tuple[Choice, ...] = ()  # refer: the departments there ("" first: none named)
 
 
 @dataclass(frozen=True)

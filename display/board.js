@@ -9,6 +9,9 @@
  * by colour, the red and orange ones, and what waits for a manager; a new overdue case or bad
  * review is an alert marked 「新」 for two minutes.
  * The staffing strip (board-staffing.js) fetches its own advice over REST.
+ * A supervisor (督查督办) sees its own hall's board, or with ?hall=<code> the board of a hall
+ * below its own (the county page's drill-down: the socket asks for that hall), read-only: no
+ * links to the managers' pages; its case links open the county page's case list instead.
  */
 (function () {
   "use strict";
@@ -21,7 +24,7 @@
 
   var RESYNC_DEBOUNCE_MS = 300;
   var ALERT_RECHECK_MS = 10000;
-  var BOARD_ROLES = { manager: true, admin: true };
+  var BOARD_ROLES = { manager: true, admin: true, supervisor: true };
   var TIME_BASED = { wait_long: true, paused_long: true, device_offline: true };
   var FRESH_MS = 120000;
   var BOARD_URGENT_ROWS = 8;
@@ -90,7 +93,7 @@
     },
   });
   var live = null;
-  var staffing = O.staffingStrip({ api: staff.api });
+  var staffing = O.staffingStrip({ api: hallApi });
   var state = {
     snap: null,
     offset: 0, // server clock minus browser clock, from the snapshot's "at"
@@ -98,6 +101,56 @@
     snapshots: 0,
     firstSeen: {}, // case alert key -> when this page first saw it (0: already there at load)
   };
+
+  // ---------------------------------------------------------------- whose board
+  function supervisor() {
+    return staff.user().role === "supervisor";
+  }
+
+  /** The hall this board shows: a supervisor's ?hall= (a hall below its own), else its own. */
+  function viewedHall() {
+    var own = staff.session && staff.session.hall;
+    if (!supervisor()) return own;
+    return new URLSearchParams(window.location.search).get("hall") || own;
+  }
+
+  /** staff.api for the hall shown (the staffing strip): a supervisor's may be another one. */
+  function hallApi(method, path, options) {
+    var base = "/api/v1/halls/" + encodeURIComponent(viewedHall());
+    return O.api(method, base + path, Object.assign({ token: staff.session.token }, options));
+  }
+
+  /** Where a link to the cases page goes: a supervisor has no /cases, it has the county
+   * page's case list (filtered to the hall shown; a case opens there read-only). */
+  function casesHref(query) {
+    if (!supervisor()) return "/cases" + (query || "");
+    var from = new URLSearchParams(query || "");
+    var to = new URLSearchParams({ tab: "cases", hall: viewedHall() });
+    ["colour", "state"].forEach(function (key) {
+      if (from.get(key)) to.set(key, from.get(key));
+    });
+    if (from.get("case")) {
+      to.set("case", from.get("case"));
+      to.set("case_hall", viewedHall());
+    }
+    return "/county?" + to.toString();
+  }
+
+  /** Read-only for a supervisor: the managers' pages hidden, the county page linked. */
+  function showRole() {
+    var sup = supervisor();
+    var other = sup && viewedHall() !== staff.session.hall;
+    document.body.dataset.readonly = sup ? "1" : "";
+    ["to-cases", "to-reviews", "to-reports", "to-rectifications"].forEach(function (id) {
+      if ($(id)) $(id).hidden = sup;
+    });
+    document.querySelectorAll("#cases-panel h2 a.more").forEach(function (a) {
+      a.href = casesHref("");
+    });
+    $("to-county").hidden = !sup;
+    $("read-only").hidden = !sup;
+    document.body.dataset.hallShown = other ? viewedHall() : "";
+  }
 
   // ---------------------------------------------------------------- live connection
   var resyncTimer = null;
@@ -119,18 +172,41 @@
   function startBoard() {
     stopLive();
     staff.showApp("board");
+    showRole();
     staff.setConn("connecting");
-    live = O.connectLive({
+    var options = {
       token: staff.session.token,
       onSnapshot: onSnapshot,
       onEvent: function () {
         resyncSoon();
         staffing.onEvent();
       },
-      onStatus: staff.liveStatus,
-    });
+      onStatus: liveStatus,
+    };
+    // A supervisor names the hall (its own too: without one its socket is the county board's).
+    if (supervisor()) options.hall = viewedHall();
+    live = O.connectLive(options);
     window.onestopBoard.live = live;
+    var appointments = window.onestopAppointments;
+    if (appointments && appointments.state.hall !== viewedHall()) {
+      appointments.state.hall = viewedHall(); // the strip reads the session's hall by itself
+      appointments.refresh();
+    }
     staffing.start();
+  }
+
+  /** A supervisor's ?hall= it may not see is refused by the socket: say so, stay signed in. */
+  function liveStatus(status, detail) {
+    if (status === "refused" && supervisor() && /no hall/i.test(String(detail || ""))) {
+      stopLive();
+      staff.setConn("disconnected");
+      $("hall-name").textContent = tx("b_no_such_hall", "无权查看此大厅或大厅不存在：{hall}", {
+        hall: viewedHall(),
+      });
+      document.body.dataset.refusedHall = viewedHall();
+      return;
+    }
+    staff.liveStatus(status, detail);
   }
 
   function onSnapshot(snap) {
@@ -251,6 +327,9 @@
     paused_long: "暂停过久",
     device_offline: "设备离线",
     printer_fault: "打印机",
+    refer_up_due: "待上报",
+    referral_late: "上报超时",
+    referral_waiting: "移交待接收",
   };
 
   function renderAlerts() {
@@ -388,7 +467,7 @@
 
   function caseLink(number, className) {
     var a = el("a", className, number);
-    a.href = "/cases?case=" + encodeURIComponent(number);
+    a.href = casesHref("?case=" + encodeURIComponent(number));
     return a;
   }
 
@@ -413,7 +492,7 @@
 
   function caseLinkAll(text, query) {
     var a = el("a", "more", text);
-    a.href = "/cases" + (query || "");
+    a.href = casesHref(query);
     return a;
   }
 
@@ -443,6 +522,7 @@
       var n = (c.counts && c.counts[colour]) || 0;
       var lit = n > 0 && (colour === "red" || colour === "orange");
       tile.className = "cc c-" + colour + (n ? "" : " zero") + (lit ? " lit" : "");
+      tile.href = casesHref(colour === "suspended" ? "?state=suspended" : "?colour=" + colour);
       tile.dataset.count = n;
       tile.textContent = "";
       tile.appendChild(T.colourMark(colour));

@@ -8,6 +8,14 @@
  * polling loop. Managers decide extension requests and record the overdue reason and action;
  * clerks see the same pages without those buttons. Filters and the open case live in the address
  * (?colour=red&case=...), so the board can link straight to them.
+ *
+ * The county network: an open case can be referred (上报 up to the hall above, the default, or
+ * 交办 down to a hall directly below; GET /network/targets lists them with their departments),
+ * with the reason; the inbox (待接收转办件: GET /referrals?box=in&state=sent) takes a referral
+ * in as one of this hall's items (接收, the same code by default) or, for managers, sends it
+ * back with a reason (退回). A case's detail shows where it came from (each earlier hall, its
+ * number and its history) and where it was referred to (the receiving hall and its number).
+ * referral.* events reload like case events.
  */
 (function () {
   "use strict";
@@ -27,7 +35,7 @@
 
   var RELOAD_DEBOUNCE_MS = 300;
   var STAFF_ROLES = { clerk: true, manager: true, admin: true };
-  var CASE_EVENTS = /^(case|overdue|evaluation|rectification)\./;
+  var CASE_EVENTS = /^(case|overdue|evaluation|rectification|referral)\./;
   var FILTERS = ["colour", "state", "unit", "clerk", "item"];
   var COLOUR_ORDER = ["red", "orange", "yellow", "green", "suspended", ""];
 
@@ -36,6 +44,11 @@
     suspended: k("colour_suspended", "补正中"),
     finished: k("c_state_finished", "已办结"),
     refused: k("c_state_refused", "不予办理"),
+    referred: k("c_state_referred", "已移交"),
+  };
+  var DIRECTION_TEXT = {
+    up: k("c_dir_up", "上报"),
+    down: k("c_dir_down", "交办"),
   };
   var DECISION_TEXT = {
     done_now: k("c_decision_done_now", "即接即办"),
@@ -66,6 +79,9 @@
     "overdue.opened": k("c_act_overdue_opened", "超期，立督办"),
     "overdue.handled": k("c_act_overdue_handled", "督办处理"),
     "follow_up.recorded": k("c_act_follow_up", "回访"),
+    "case.referred": k("c_act_referred", "上报/交办"),
+    "case.referral_accepted": k("c_act_referral_accepted", "对方已接收"),
+    "case.referral_returned": k("c_act_referral_returned", "被退回"),
   };
 
   function listSep() {
@@ -95,6 +111,8 @@
     counts: null,
     selected: null, // case number shown in the detail pane
     detail: null,
+    targets: null, // GET /network/targets: {up, down, refer_up}
+    inbox: null, // referrals to this hall still waiting (state sent)
     loads: 0,
     reloads: 0,
     pending: {}, // action key -> request id, reused when the same action is retried
@@ -130,6 +148,7 @@
 
   function stopLive() {
     clearTimeout(reloadTimer);
+    state.targets = null; // another sign-in may be another hall
     if (live) live.close();
     live = null;
     window.onestopCases.live = null;
@@ -156,6 +175,7 @@
     state.snap = snap;
     showTitle();
     fillChoices();
+    if (!state.targets) loadTargets();
     reload();
   }
 
@@ -173,6 +193,7 @@
     if (state.counts) renderCounts();
     if (state.list) renderList();
     if (state.detail && state.selected === state.detail.number) renderDetail();
+    renderInbox();
   }
 
   function failed(err, where) {
@@ -304,6 +325,7 @@
   function reload() {
     if (!staff.session) return;
     loadList();
+    loadInbox();
     if (state.selected) loadDetail(state.selected, false);
   }
 
@@ -565,6 +587,13 @@
     if (c.repeat_visit) {
       tags.appendChild(el("span", "tag", tx("c_repeat", "重访") + (c.repeat_of ? " " + c.repeat_of : "")));
     }
+    var sent = lastReferral(c);
+    if (c.state === "referred" && sent) tags.appendChild(el("span", "tag d-referred", referralTag(sent)));
+    var came = (c.referred_from || [])[0];
+    if (came) {
+      var from = tx("c_h_from", "来自 {hall} {case}", { hall: T.name(came.hall.name), case: came.number });
+      tags.appendChild(el("span", "tag d-came", word(DIRECTION_TEXT, came.referral.direction) + " · " + from));
+    }
     head.appendChild(tags);
     var close = el("button", "d-close", "×");
     close.type = "button";
@@ -602,6 +631,8 @@
         due.appendChild(el("b", "d-left", " " + T.deadlineLeft(c.deadline_at, Date.now())));
       } else if (c.state === "suspended") {
         due.appendChild(el("span", "muted", tx("c_suspended_note", "（补正期间计时暂停，材料补齐后顺延）")));
+      } else if (c.state === "referred") {
+        due.appendChild(el("span", "muted", tx("c_referred_note", "（已移交，本中心不再计时）")));
       }
       fact(dl, tx("th_deadline", "办理时限"), due);
     } else {
@@ -624,10 +655,13 @@
     fact(dl, tx("c_refuse_reason", "不予办理理由"), c.refuse_reason);
     box.appendChild(dl);
 
+    if (c.state === "open" && canRefer()) box.appendChild(referSection(c));
+    if ((c.referrals || []).length) box.appendChild(referralsSection(c));
     box.appendChild(overdueSection(c, manager));
     box.appendChild(extensionSection(c, manager));
     if ((c.escalations || []).length) box.appendChild(escalationSection(c));
     box.appendChild(historySection(c));
+    if ((c.referred_from || []).length) box.appendChild(legsSection(c));
     restoreTyping(box, kept);
   }
 
@@ -635,7 +669,7 @@
   function keepTyping(box) {
     var kept = { values: {}, focus: null, number: box.dataset.case };
     box.querySelectorAll("form.d-action").forEach(function (form) {
-      form.querySelectorAll("input, textarea").forEach(function (input) {
+      form.querySelectorAll("input, textarea, select").forEach(function (input) {
         var key = form.dataset.action + "/" + input.name;
         kept.values[key] = input.value;
         if (document.activeElement === input) {
@@ -649,9 +683,12 @@
   function restoreTyping(box, kept) {
     if (kept.number !== box.dataset.case) return;
     box.querySelectorAll("form.d-action").forEach(function (form) {
-      form.querySelectorAll("input, textarea").forEach(function (input) {
+      form.querySelectorAll("input, textarea, select").forEach(function (input) {
         var key = form.dataset.action + "/" + input.name;
-        if (kept.values[key]) input.value = kept.values[key];
+        if (kept.values[key] && input.tagName === "SELECT") {
+          input.value = kept.values[key];
+          input.dispatchEvent(new Event("change")); // a choice that fills the next one
+        } else if (kept.values[key]) input.value = kept.values[key];
         if (kept.focus && kept.focus.key === key) {
           input.focus();
           try {
@@ -852,6 +889,8 @@
     if (!actor) return "";
     if (actor.indexOf("job:") === 0) return tx("c_system", "系统巡检");
     var name = actor.replace(/^(user|device):/, "");
+    var at = name.indexOf("@");
+    if (at > 0) return name.slice(0, at) + " · " + hallName(name.slice(at + 1)); // another hall's staff
     var clerks = (state.snap && state.snap.clerks) || [];
     for (var i = 0; i < clerks.length; i++) if (clerks[i].username === name) return clerks[i].name;
     return name;
@@ -868,7 +907,16 @@
     if (d.days) parts.push(tx("c_working_days", "{n} 个工作日", { n: d.days }));
     if (d.reason) parts.push(d.reason);
     if (d.action) parts.push(tx("c_h_action", "措施：{action}", { action: d.action }));
-    if (d.to) parts.push(tx("c_h_to", "至 {to}", { to: d.to }));
+    if (d.to) parts.push(tx("c_h_to", "至 {to}", { to: hallName(d.to) }));
+    if (d.unit) {
+      var unit = action === "case.referred" ? unitOf(d.to, d.unit) : unitName(d.unit);
+      parts.push(tx("c_h_unit", "部门 {unit}", { unit: unit }));
+    }
+    if (d.from && d.origin) {
+      parts.push(tx("c_h_from", "来自 {hall} {case}", { hall: hallName(d.from), case: d.origin }));
+    }
+    if (d.as) parts.push(tx("c_h_as", "接收为 {case}", { case: d.as }));
+    if (d.late) parts.push(tx("c_h_late", "逾期上报"));
     if (d.reply) parts.push(d.reply);
     if (d.result) parts.push(d.result);
     if (d.note) parts.push(d.note);
@@ -880,19 +928,335 @@
   function historySection(c) {
     var s = section(tx("c_history", "办理记录"), "History");
     s.id = "d-history";
+    s.appendChild(timeline(c.history));
+    return s;
+  }
+
+  function timeline(entries) {
     var ol = el("ol", "timeline");
-    (c.history || []).forEach(function (h) {
+    (entries || []).forEach(function (h) {
       var li = el("li");
       li.dataset.action = h.action;
       li.appendChild(el("span", "h-at", localTime(h.at)));
-      li.appendChild(el("b", "h-what", word(ACTION_TEXT, h.action)));
+      var what = h.action === "case.referred" && h.details && h.details.direction;
+      li.appendChild(el("b", "h-what", what ? word(DIRECTION_TEXT, what) : word(ACTION_TEXT, h.action)));
       li.appendChild(el("span", "h-who", actorText(h.actor)));
       var more = detailsText(h.action, h.details);
       if (more) li.appendChild(el("span", "h-details", more));
       ol.appendChild(li);
     });
-    s.appendChild(ol);
+    return ol;
+  }
+
+  // ---------------------------------------------------------------- the county network
+  function loadTargets() {
+    staff.api("GET", "/network/targets").then(
+      function (result) {
+        state.targets = result;
+        renderInbox();
+        if (state.detail && state.selected === state.detail.number) renderDetail();
+      },
+      function (err) {
+        if (err.status === 401) staff.sessionEnded();
+        else if (!err.status || err.status >= 500) setTimeout(loadTargets, 5000);
+      }
+    );
+  }
+
+  function canRefer() {
+    var t = state.targets;
+    return !!t && (!!t.up || (t.down || []).length > 0);
+  }
+
+  /** Every hall this page knows of by code: the targets, the inbox and the open case's legs. */
+  function hallName(code) {
+    var t = state.targets || {};
+    var known = [].concat(t.up ? [t.up] : [], t.down || []);
+    (state.inbox || []).forEach(function (r) {
+      known.push(r.from_hall);
+    });
+    var d = state.detail || {};
+    (d.referrals || []).forEach(function (r) {
+      known.push(r.to_hall, r.from_hall);
+    });
+    (d.referred_from || []).forEach(function (leg) {
+      known.push(leg.hall, leg.referral.from_hall, leg.referral.to_hall);
+    });
+    if (state.snap && state.snap.hall && state.snap.hall.code === code) return T.name(state.snap.hall.name);
+    for (var i = 0; i < known.length; i++) if (known[i] && known[i].code === code) return T.name(known[i].name);
+    return code;
+  }
+
+  function targetOf(code) {
+    var t = state.targets || {};
+    var all = [].concat(t.up ? [t.up] : [], t.down || []);
+    for (var i = 0; i < all.length; i++) if (all[i].code === code) return all[i];
+    return null;
+  }
+
+  /** A department of another hall by code (from the targets), else the code. */
+  function unitOf(hallCode, code) {
+    var target = targetOf(hallCode);
+    var units = (target && target.departments) || [];
+    for (var i = 0; i < units.length; i++) if (units[i].code === code) return T.name(units[i].name);
+    return code;
+  }
+
+  function lastReferral(c) {
+    var list = c.referrals || [];
+    return list.length ? list[list.length - 1] : null;
+  }
+
+  /** 「已上报 测试县政务服务中心 · COUNTY-20261123-0001」 or 「… · 待接收」. */
+  function referralTag(r) {
+    var where = T.name(r.to_hall.name);
+    var now = r.received_as || tx("c_ref_sent", "待对方接收");
+    return tx("c_ref_tag", "已{dir} {hall} · {now}", { dir: word(DIRECTION_TEXT, r.direction), hall: where, now: now });
+  }
+
+  function dropdown(name, rows, value) {
+    var s = el("select");
+    s.name = name;
+    rows.forEach(function (r) {
+      s.appendChild(option(r[0], r[1]));
+    });
+    if (value !== undefined) s.value = value;
     return s;
+  }
+
+  function labelled(form, text, input) {
+    var lab = el("label", "d-field", text);
+    lab.appendChild(input);
+    form.appendChild(lab);
+    return input;
+  }
+
+  /** 上报/交办 an open case: the target (up by default), its department (optional), reason. */
+  function referSection(c) {
+    var s = section(tx("c_refer_title", "上报/交办"), "Refer up or down");
+    s.id = "d-refer";
+    var t = state.targets;
+    if ((t.refer_up || []).indexOf(c.item) >= 0 && t.up) {
+      s.appendChild(el("p", "d-due", tx("c_refer_due_today", "本事项超出本级权限，应于受理当日上报。")));
+    }
+    var rows = [];
+    if (t.up) rows.push([t.up.code, tx("c_refer_up_opt", "上报 · {hall}", { hall: T.name(t.up.name) })]);
+    (t.down || []).forEach(function (d) {
+      rows.push([d.code, tx("c_refer_down_opt", "交办 · {hall}", { hall: T.name(d.name) })]);
+    });
+    s.appendChild(
+      actionForm("refer:" + c.number, function (form) {
+        var target = labelled(form, tx("c_refer_target", "移交至"), dropdown("to_hall", rows, rows[0][0]));
+        var unit = labelled(form, tx("c_refer_unit", "对方部门（可不选）"), dropdown("to_unit", []));
+        function fillUnits() {
+          var chosen = targetOf(target.value);
+          unit.textContent = "";
+          unit.appendChild(option("", tx("c_refer_any_unit", "（不指定部门）")));
+          ((chosen && chosen.departments) || []).forEach(function (d) {
+            unit.appendChild(option(d.code, T.name(d.name) + "（" + d.code + "）"));
+          });
+        }
+        fillUnits();
+        target.addEventListener("change", fillUnits);
+        var reason = field(
+          form,
+          "reason",
+          tx("c_refer_reason", "移交理由"),
+          tx("c_refer_reason_hint", "例如：超出镇级权限，需县公安户籍审批"),
+          true
+        );
+        var row = el("div", "d-buttons");
+        row.appendChild(button(tx("c_refer_submit", "确认移交"), "primary"));
+        form.appendChild(row);
+        form.addEventListener("submit", function (ev) {
+          ev.preventDefault();
+          var msg = form.querySelector(".d-msg");
+          if (!reason.value.trim()) {
+            msg.className = "d-msg error";
+            msg.textContent = tx("c_refer_need_reason", "请填写移交理由。");
+            return;
+          }
+          var body = { to_hall: target.value, reason: reason.value.trim() };
+          if (unit.value) body.to_unit = unit.value;
+          post("refer:" + c.number, "/cases/" + encodeURIComponent(c.number) + "/refer", body, form);
+        });
+      })
+    );
+    return s;
+  }
+
+  function referralLine(r) {
+    var where = T.name(r.to_hall.name) + (r.to_unit ? "（" + unitOf(r.to_hall.code, r.to_unit) + "）" : "");
+    return tx("c_ref_to", "{dir}至 {hall}", { dir: word(DIRECTION_TEXT, r.direction), hall: where });
+  }
+
+  /** Where this case was referred to: the receiving hall, its number, or why it came back. */
+  function referralsSection(c) {
+    var s = section(tx("c_referrals", "上报/交办记录"), "Referrals");
+    s.id = "d-referrals";
+    var ul = el("ul", "d-list");
+    c.referrals.forEach(function (r) {
+      var li = el("li", "ref ref-" + r.state);
+      li.dataset.referral = r.id;
+      li.dataset.state = r.state;
+      var top = el("div", "ext-top");
+      top.appendChild(el("b", null, referralLine(r)));
+      var now =
+        r.state === "accepted"
+          ? tx("c_ref_accepted", "已接收，编号 {case}", { case: r.received_as })
+          : r.state === "returned"
+            ? tx("c_ref_returned", "已退回")
+            : tx("c_ref_sent", "待对方接收");
+      top.appendChild(el("span", "badge ext-badge", now));
+      top.appendChild(el("span", "muted", localTime(r.sent_at)));
+      if (r.late) top.appendChild(el("span", "tag", tx("c_h_late", "逾期上报")));
+      li.appendChild(top);
+      li.appendChild(el("div", "ext-reason", tx("c_reason_is", "理由：{reason}", { reason: r.reason })));
+      if (r.return_reason) {
+        li.appendChild(
+          el("div", "ext-reason", tx("c_ref_return_reason", "退回理由：{reason}", { reason: r.return_reason }))
+        );
+      }
+      ul.appendChild(li);
+    });
+    s.appendChild(ul);
+    return s;
+  }
+
+  /** Where the case came from, nearest first: each hall's case and its history. */
+  function legsSection(c) {
+    var s = section(tx("c_legs", "来源办件"), "Earlier legs");
+    s.id = "d-legs";
+    c.referred_from.forEach(function (leg) {
+      var box = el("div", "d-leg");
+      box.dataset.hall = leg.hall.code;
+      box.dataset.number = leg.number;
+      var head = el("div", "ext-top");
+      head.appendChild(el("b", "leg-hall", T.name(leg.hall.name)));
+      head.appendChild(el("span", "leg-number", leg.number));
+      head.appendChild(el("span", "muted", leg.item_name + " · " + localTime(leg.accepted_at)));
+      box.appendChild(head);
+      var r = leg.referral;
+      box.appendChild(
+        el(
+          "div",
+          "ext-reason",
+          referralLine(r) + " · " + localTime(r.sent_at) + " · " + tx("c_reason_is", "理由：{reason}", { reason: r.reason })
+        )
+      );
+      box.appendChild(timeline(leg.history));
+      s.appendChild(box);
+    });
+    return s;
+  }
+
+  // ---------------------------------------------------------------- inbox (待接收转办件)
+  function loadInbox() {
+    staff.api("GET", "/referrals?box=in&state=sent").then(
+      function (result) {
+        state.inbox = result.referrals;
+        renderInbox();
+      },
+      function (err) {
+        if (err.status === 401) staff.sessionEnded();
+      }
+    );
+  }
+
+  function renderInbox() {
+    var panel = $("inbox");
+    var list = state.inbox || [];
+    panel.hidden = !list.length && !canRefer();
+    if (panel.hidden) return;
+    $("inbox-count").textContent = list.length;
+    var box = $("inbox-list");
+    box.dataset.case = "inbox";
+    var kept = keepTyping(box);
+    box.textContent = "";
+    if (!list.length) {
+      box.appendChild(el("p", "muted", tx("c_inbox_none", "暂无待接收的转办件")));
+      return;
+    }
+    var ul = el("ul", "d-list inbox-list");
+    list.forEach(function (r) {
+      ul.appendChild(inboxItem(r));
+    });
+    box.appendChild(ul);
+    restoreTyping(box, kept);
+  }
+
+  function inboxItem(r) {
+    var li = el("li", "ref ref-in");
+    li.dataset.referral = r.id;
+    li.dataset.case = r.case;
+    var top = el("div", "ext-top");
+    var from = tx("c_inbox_from", "{dir}自 {hall} · {case}", {
+      dir: word(DIRECTION_TEXT, r.direction),
+      hall: T.name(r.from_hall.name),
+      case: r.case,
+    });
+    top.appendChild(el("b", null, from));
+    top.appendChild(el("span", "muted", r.item_name + " · " + [r.applicant.name, r.applicant.phone].filter(Boolean).join(" · ")));
+    top.appendChild(el("span", "muted", tx("c_inbox_sent_at", "移交时间 {at}", { at: localTime(r.sent_at) })));
+    if (r.late) top.appendChild(el("span", "tag", tx("c_h_late", "逾期上报")));
+    li.appendChild(top);
+    li.appendChild(el("div", "ext-reason", tx("c_reason_is", "理由：{reason}", { reason: r.reason })));
+    if (r.to_unit) {
+      li.appendChild(el("div", "muted", tx("c_inbox_unit", "指定部门：{unit}", { unit: unitName(r.to_unit) })));
+    }
+    li.appendChild(
+      actionForm("accept:" + r.id, function (form) {
+        var items = [["", tx("c_inbox_same_item", "同一事项（{code}）", { code: r.item })]];
+        ((state.snap && state.snap.items) || []).forEach(function (i) {
+          if (i.code !== r.item) items.push([i.code, i.name + "（" + i.code + "）"]);
+        });
+        var item = labelled(form, tx("c_inbox_item", "接收为本中心事项"), dropdown("item", items, ""));
+        var units = [["", tx("c_inbox_unit_default", "（按上报指定或事项默认）")]];
+        ((state.snap && state.snap.units) || []).forEach(function (u) {
+          units.push([u.code, u.name]);
+        });
+        var unit = labelled(form, tx("c_inbox_unit_pick", "承办单位（可不选）"), dropdown("handling_unit", units, ""));
+        var row = el("div", "d-buttons");
+        row.appendChild(button(tx("c_inbox_accept", "接收"), "primary"));
+        form.appendChild(row);
+        form.addEventListener("submit", function (ev) {
+          ev.preventDefault();
+          var body = {};
+          if (item.value) body.item = item.value;
+          if (unit.value) body.handling_unit = unit.value;
+          post("accept:" + r.id, "/referrals/" + r.id + "/accept", body, form).then(function (result) {
+            if (result && result.case) select(result.case.number); // the new case, with its legs
+          });
+        });
+      })
+    );
+    if (staff.isManager()) {
+      li.appendChild(
+        actionForm("return:" + r.id, function (form) {
+          var reason = field(
+            form,
+            "reason",
+            tx("c_inbox_return_reason", "退回理由"),
+            tx("c_inbox_return_hint", "例如：属镇级权限，请镇里办理"),
+            false
+          );
+          var row = el("div", "d-buttons");
+          row.appendChild(button(tx("c_inbox_return", "退回"), "secondary danger"));
+          form.appendChild(row);
+          form.addEventListener("submit", function (ev) {
+            ev.preventDefault();
+            var msg = form.querySelector(".d-msg");
+            if (!reason.value.trim()) {
+              msg.className = "d-msg error";
+              msg.textContent = tx("c_inbox_need_reason", "请填写退回理由。");
+              return;
+            }
+            post("return:" + r.id, "/referrals/" + r.id + "/return", { reason: reason.value.trim() }, form);
+          });
+        })
+      );
+    }
+    return li;
   }
 
   // ---------------------------------------------------------------- start

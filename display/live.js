@@ -56,6 +56,7 @@
    * connectLive({token, view, onSnapshot(snap, info), onEvent(event), onStatus(status, detail),
    *              onSkip(event)})
    * view: optional, e.g. "cases" (staff pages that reload over REST get a small snapshot)
+   * hall: optional, a supervisor's hall below its own (that hall's board or cases snapshot)
    * status: "connecting" | "connected" | "disconnected" | "refused"
    */
   function connectLive(options) {
@@ -76,6 +77,7 @@
 
     var auth = { token: options.token };
     if (options.view) auth.view = options.view;
+    if (options.hall) auth.hall = options.hall; // a supervisor's drill-down into a hall below
     var socket = window.io(window.location.origin + "/hall", {
       auth: auth,
       reconnection: true,

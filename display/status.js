@@ -11,6 +11,13 @@
  * a state the server draws differently (finished: the rating form, the case) reloads the page.
  * The page's words come from the "status" gettext catalogue the server rendered it with
  * (data-texts: the page's language; data-texts-alt: the second line under it).
+ *
+ * The case part (#case) is live too while the case can still change (data-case-state not
+ * finished or refused), also once the ticket itself is done: the socket's "case" message
+ * ({version, case}) says the case changed — accepted at the county it was reported to, its
+ * deadline, its result — and the server's own rendering of the part (GET /t/<token>/case, the
+ * same words and languages as the page) is swapped in when its version differs from the one
+ * shown (data-version). While the socket is down the part is fetched with every poll.
  */
 (function () {
   "use strict";
@@ -49,6 +56,7 @@
   var POLL_MS = 15000;
   var SOUND = "/voice/chime.wav";
   var LIVE_STATES = { waiting: true, called: true, serving: true };
+  var CASE_FINAL = { finished: true, refused: true }; // nothing changes a case after these
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (whole, name) {
@@ -264,6 +272,70 @@
       .catch(function () {
         /* offline: the next poll or the socket catches up */
       });
+    if (caseOpen() && !(socket && socket.connected)) fetchCase();
+  }
+
+  // ---------------------------------------------------------------- the case part
+  /** Whether the case on the page (if any) can still change. */
+  function caseOpen() {
+    var section = document.getElementById("case");
+    return !!section && !CASE_FINAL[section.dataset.caseState || ""];
+  }
+
+  var caseLoading = false;
+  var caseAgain = false;
+
+  /** Fetch the server's rendering of the case part and swap it in if it changed. */
+  function fetchCase() {
+    if (!token) return;
+    if (caseLoading) {
+      caseAgain = true; // one more once this one is in (a change may have come meanwhile)
+      return;
+    }
+    caseLoading = true;
+    var lang = document.documentElement.lang || "zh";
+    var url = "/t/" + encodeURIComponent(token) + "/case?lang=" + encodeURIComponent(lang);
+    fetch(url, { headers: { Accept: "text/html" }, cache: "no-store" })
+      .then(function (r) {
+        return r.ok ? r.text() : null;
+      })
+      .then(function (html) {
+        if (html) swapCase(html);
+      })
+      .catch(function () {
+        /* offline: the next message or poll catches up */
+      })
+      .then(function () {
+        caseLoading = false;
+        if (caseAgain) {
+          caseAgain = false;
+          fetchCase();
+        }
+      });
+  }
+
+  function swapCase(html) {
+    var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("case");
+    var old = document.getElementById("case");
+    if (!fresh) return;
+    if (!old) {
+      window.location.reload(); // the server places a new case part on the page
+      return;
+    }
+    if (fresh.dataset.version === old.dataset.version) return;
+    old.parentNode.replaceChild(document.importNode(fresh, true), old);
+    body.dataset.caseUpdates = String(+(body.dataset.caseUpdates || 0) + 1);
+  }
+
+  /** A "case" message: the case's public view and its version. */
+  function onCase(message) {
+    if (!message || typeof message !== "object" || !message.version) return;
+    var section = document.getElementById("case");
+    if (!section) {
+      window.location.reload(); // accepted as a case just now: the server draws it
+      return;
+    }
+    if (message.version !== section.dataset.version) fetchCase();
   }
 
   function startPolling() {
@@ -294,7 +366,7 @@
       button.addEventListener("click", enableAlerts);
     }
     if (!token) return;
-    if (!LIVE_STATES[shown.state]) {
+    if (!LIVE_STATES[shown.state] && !caseOpen()) {
       startPolling(); // 过号 may be re-queued; a change of state reloads the page
       return;
     }
@@ -323,6 +395,7 @@
     socket.on("status", function (s) {
       apply(s);
     });
+    socket.on("case", onCase);
     socket.on("connect", function () {
       stopPolling();
       note("live");
@@ -340,7 +413,13 @@
         }, 5000);
       }
     });
-    window.OnestopStatus = { socket: socket, shown: shown, apply: apply, wake: wake };
+    window.OnestopStatus = {
+      socket: socket,
+      shown: shown,
+      apply: apply,
+      wake: wake,
+      fetchCase: fetchCase,
+    };
   }
 
   start();

@@ -104,3 +104,17 @@ def give_back(hall: str, referral_id: int, body: s.ReturnReferral):
         ),
         body,
     )
+
+
+@endpoint(
+    bp,
+    "/network/targets",
+    summary="Where this hall may refer a case: the hall above (上报), the halls below (交办), "
+    "with their departments",
+    roles=STAFF,
+    response=r.ReferralTargets,
+    tag="network",
+)
+def targets(hall: str):
+    ctx = hall_ctx(hall)
+    return jsonify(read(lambda uow: referrals.targets(uow.session, ctx)))

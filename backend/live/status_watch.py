@@ -10,7 +10,15 @@ of a hall start one refresh after ``settle`` seconds, at most one every ``every`
 reads the statuses of the hall's watched tickets in one worker-thread transaction and sends only
 those that changed. A call or recall of a watched number is refreshed at once (the phone shows
 「请到 3号窗口」 within a read). Refreshes of a hall run one at a time, so each phone receives its
-statuses in the order they were read; each carries the hall's event ``seq`` it reflects."""
+statuses in the order they were read; each carries the hall's event ``seq`` it reflects.
+
+The case accepted from the ticket is followed too: on connect and resync the phone gets a
+``case`` message (``{"version", "case"}``: the public view the /t/ page shows, see
+``status_read.read_cases``), again whenever that view changes. What changes it is a ``case.`` or
+``referral.`` event of any hall on the case's way: its own hall and, once it is referred (上报/
+交办), the receiving hall(s); so a phone in the town hears the county accept its matter and the
+county's case change. Those events are rare: one read per ``settle`` for every phone concerned.
+A phone hears of no other case, and of no event as such."""
 
 from __future__ import annotations
 
@@ -27,7 +35,7 @@ from ..db.uow import PublishedEvent
 from ..domain.errors import NotFound
 from ..services import tickets
 from .publisher import NAMESPACE, URGENT_TYPES
-from .status_read import read_statuses
+from .status_read import read_cases, read_statuses
 
 if TYPE_CHECKING:
     from .hub import LiveHub
@@ -40,6 +48,7 @@ MAX_PER_HALL = 5000  # watched tickets of one hall in one process (a phone beyon
 MAX_PER_TICKET = 8  # sockets on one ticket (a resident's phone, a relative's, a few reloads)
 TOKEN_MAX = 40
 MOVES = ("ticket.", "window.")  # event types that can move a ticket's place or wait
+CASE_MOVES = ("case.", "referral.")  # event types that can change a watched case
 
 
 def status_room(token: str) -> str:
@@ -51,6 +60,8 @@ class _Watched:
     number: str
     sids: set[str] = field(default_factory=set)
     last: dict[str, Any] | None = None  # the last status sent (without seq)
+    case_version: str | None = None  # the version of the last case message sent
+    case_halls: dict[int, frozenset[str]] = field(default_factory=dict)  # see CaseRead.halls
 
 
 @dataclass
@@ -83,6 +94,11 @@ class StatusWatch:
         self.hub, self.settle, self.every, self.max_per_hall = hub, settle, every, max_per_hall
         self.halls: defaultdict[int, _HallWatch] = defaultdict(_HallWatch)
         self.sids: dict[str, tuple[int, str]] = {}  # sid -> (hall, token)
+        # the halls a watched case's events come from -> the (ticket hall, token)s to refresh
+        self.case_watch: defaultdict[int, set[tuple[int, str]]] = defaultdict(set)
+        self._case_due: set[tuple[int, str]] = set()  # to refresh at the next case timer
+        self._case_timer: asyncio.TimerHandle | None = None
+        self._case_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
         self.sent = 0  # status messages emitted (bench and tests)
 
@@ -138,6 +154,19 @@ class StatusWatch:
                 self.sent += 1
                 if token in watch.tickets:
                     watch.tickets[token].last = _without_seq(status)
+        async with self._case_lock:
+            cases = await hub.blocking(read_cases, hub.db, [token])
+            case = cases.get(token)
+            watched = watch.tickets.get(token)
+            if watched is None or self.sids.get(sid) != where:
+                return
+            if case is None:  # none yet: the ticket's hall may accept one
+                self._follow(hall_id, token, watched, {hall_id: frozenset()})
+                return
+            self._follow(hall_id, token, watched, case.halls)
+            watched.case_version = case.version
+            await hub.sio.emit("case", case.message(), to=sid, namespace=NAMESPACE)
+            self.sent += 1
 
     def drop(self, sid: str) -> None:
         where = self.sids.pop(sid, None)
@@ -150,6 +179,7 @@ class StatusWatch:
             return
         watched.sids.discard(sid)
         if not watched.sids:
+            self._unfollow(hall_id, token, watched)
             del watch.tickets[token]
             if not watch.tickets and watch.timer is not None:
                 watch.timer.cancel()
@@ -160,6 +190,8 @@ class StatusWatch:
 
     # -- events (on the loop, from the relay, in seq order) -------------------------------------
     def on_event(self, event: PublishedEvent) -> None:
+        if event.type.startswith(CASE_MOVES) and event.hall_id in self.case_watch:
+            self._case_event(event)
         watch = self.halls.get(event.hall_id)
         if watch is None or not watch.tickets or not event.type.startswith(MOVES):
             return
@@ -220,12 +252,92 @@ class StatusWatch:
                 await hub.sio.emit("status", status, to=status_room(token), namespace=NAMESPACE)
                 self.sent += 1
 
+    # -- cases (a watched ticket's case, wherever it went) ----------------------------------------
+    def _follow(
+        self, hall_id: int, token: str, watched: _Watched, halls: dict[int, frozenset[str]]
+    ) -> None:
+        """Hear the events of every hall on the case's way (the way grows as it is referred)."""
+        for old in set(watched.case_halls) - set(halls):
+            self._forget(old, (hall_id, token))
+        watched.case_halls = dict(halls)
+        for hall in halls:
+            self.case_watch[hall].add((hall_id, token))
+
+    def _unfollow(self, hall_id: int, token: str, watched: _Watched) -> None:
+        for hall in watched.case_halls:
+            self._forget(hall, (hall_id, token))
+        watched.case_halls = {}
+        self._case_due.discard((hall_id, token))
+
+    def _forget(self, hall: int, key: tuple[int, str]) -> None:
+        keys = self.case_watch.get(hall)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self.case_watch[hall]
+
+    def _case_event(self, event: PublishedEvent) -> None:
+        """A case or referral event of a hall some watched case went through: refresh the cases
+        it can be about (a referral event: every case there; a case event: the case it names)."""
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        named = payload.get("case")
+        number = named.get("number") if isinstance(named, dict) else named
+        any_case = event.type.startswith("referral.") or "referral" in payload or not number
+        for key in list(self.case_watch.get(event.hall_id, ())):
+            watch = self.halls.get(key[0])
+            watched = watch.tickets.get(key[1]) if watch else None
+            if watched is None:
+                continue
+            if watched.case_version is None:  # no case yet: only an acceptance can bring one
+                if event.type == "case.accepted":
+                    self._case_due.add(key)
+            elif any_case or number in watched.case_halls.get(event.hall_id, ()):
+                self._case_due.add(key)
+        if self._case_due and self._case_timer is None:
+            loop = asyncio.get_running_loop()
+            self._case_timer = loop.call_later(self.settle, self._cases_due)
+
+    def _cases_due(self) -> None:
+        self._case_timer = None
+        due, self._case_due = self._case_due, set()
+        if due:
+            self._spawn(self._refresh_cases(due))
+
+    async def _refresh_cases(self, keys: set[tuple[int, str]]) -> None:
+        """Read the cases of these watched tickets and send those that changed to their rooms
+        (one at a time, so a phone gets its case messages in the order they were read)."""
+        hub = self.hub
+        async with self._case_lock:
+            tokens = [token for _hall, token in keys]
+            try:
+                found = await hub.blocking(read_cases, hub.db, tokens)
+            except Exception:
+                log.exception("could not read the cases of %d watched tickets", len(tokens))
+                return
+            for hall_id, token in keys:
+                watch = self.halls.get(hall_id)
+                watched = watch.tickets.get(token) if watch else None
+                case = found.get(token)
+                if watched is None or case is None:
+                    continue
+                self._follow(hall_id, token, watched, case.halls)
+                if case.version == watched.case_version:
+                    continue
+                watched.case_version = case.version
+                await hub.sio.emit(
+                    "case", case.message(), to=status_room(token), namespace=NAMESPACE
+                )
+                self.sent += 1
+
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
+        if self._case_timer is not None:
+            self._case_timer.cancel()
+            self._case_timer = None
         for watch in self.halls.values():
             if watch.timer is not None:
                 watch.timer.cancel()

@@ -9,11 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import i18n
+
 from ..db.models import (
     Case,
     CaseEscalation,
     CaseExtension,
     CaseReferral,
+    Department,
+    Hall,
     OverdueRecord,
     ServiceItem,
     User,
@@ -26,7 +30,7 @@ from . import lookup_guard, referrals
 from .auth import Principal
 from .cases import case_view, escalation_view, extension_view
 from .deadlines import overdue_view
-from .halls import HallContext
+from .halls import HallContext, context_of
 
 COLOUR_ORDER = {"red": 0, "orange": 1, "yellow": 2, "green": 3, None: 4}
 FILTERS = ("state", "colour", "unit", "clerk", "item")
@@ -112,15 +116,17 @@ def case_detail(session: Session, ctx: HallContext, number: str, now: datetime) 
 
 def list_overdue(session: Session, ctx: HallContext, pending_only: bool) -> list[dict[str, Any]]:
     stmt = (
-        select(OverdueRecord)
+        select(OverdueRecord, Case)
+        .join(Case, OverdueRecord.case_id == Case.id)
         .where(OverdueRecord.hall_id == ctx.id)
         .order_by(OverdueRecord.detected_at)
-    )
+    )  # one statement, not one more per record
     if pending_only:
         stmt = stmt.where(OverdueRecord.handled_at.is_(None))
-    return [overdue_view(r, session.get_one(Case, r.case_id), ctx) for r in session.scalars(stmt)]
+    return [overdue_view(r, case, ctx) for r, case in session.execute(stmt).unique()]
 
 
+STATUS = "status"  # the resident's words (i18n/messages/status.pot)
 PUBLIC_WORDS = {
     CaseState.OPEN: "正在办理中，我们会在承诺时限内办结",
     CaseState.SUSPENDED: "材料需要补正：请按一次性告知书补齐材料后送到窗口，补齐后继续办理",
@@ -130,8 +136,22 @@ PUBLIC_WORDS = {
 }
 
 
-def public_case(ctx: HallContext, case: Case) -> dict[str, Any]:
-    """The resident's view: plain wording, deadline and result; no colour, no personal data."""
+def public_case(session: Session, ctx: HallContext, case: Case) -> dict[str, Any]:
+    """The resident's view: plain wording, deadline and result; no colour, no personal data.
+    A referred case (上报/交办) also says where the matter is now (``holder``: the receiving
+    hall and department, its acceptance number, and that case's state, deadline and result,
+    following ``referrals.current_leg``), never the referral's reason or who sent it."""
+    view = _public_view(ctx, case)
+    if case.state == CaseState.REFERRED.value:
+        holder = _holder(session, case)
+        if holder is not None:
+            view["holder"] = holder
+            view["deadline"] = None  # this hall's promise gave way to the holder's
+            view["wording"] = "，".join(holder_lines(holder, i18n.SOURCE))
+    return view
+
+
+def _public_view(ctx: HallContext, case: Case) -> dict[str, Any]:
     state = CaseState(case.state)
     return {
         "number": case.number,
@@ -153,6 +173,57 @@ def public_case(ctx: HallContext, case: Case) -> dict[str, Any]:
     }
 
 
+def _holder(session: Session, case: Case) -> dict[str, Any] | None:
+    """Where a referred case is now: the last referral on the way and the case it became."""
+    current, path = referrals.current_leg(session, case)
+    if not path:
+        return None
+    last = path[-1]
+    hall = session.get_one(Hall, last.to_hall_id)
+    held = current if last.to_case_id is not None and current.id == last.to_case_id else None
+    unit_code = held.handling_unit if held is not None else last.to_unit
+    unit = None
+    if unit_code:
+        row = session.scalar(
+            select(Department).where(Department.hall_id == hall.id, Department.code == unit_code)
+        )
+        if row is not None:  # a department of that hall; an outside unit's free text is not shown
+            unit = {"code": row.code, "name": {"zh": row.name_zh, "en": row.name_en}}
+    return {
+        "direction": last.direction,
+        "state": "accepted" if held is not None else "sent",
+        "hall": {"code": hall.code, "name": {"zh": hall.name_zh, "en": hall.name_en}},
+        "unit": unit,
+        "case": _public_view(context_of(hall), held) if held is not None else None,
+    }
+
+
+def holder_lines(holder: dict[str, Any], lang: str) -> list[str]:
+    """Where a referred case is, in ``lang`` (the "status" catalogue): 「已上报至 测试县政务服务
+    中心（公安户籍）」, 「受理编号 COUNTY-…，办理中」, 「承诺 2026-12-21 17:30 前办结」; while
+    not yet accepted 「已上报，等待 … 接收」."""
+
+    def name(names: dict[str, str]) -> str:
+        return (names.get("en") if lang == "en" else None) or names.get("zh") or ""
+
+    where = name(holder["hall"]["name"])
+    if holder.get("unit"):
+        unit = name(holder["unit"]["name"])
+        where = i18n.text(STATUS, "hall_with_unit", lang, hall=where, unit=unit)
+    direction = "up" if holder["direction"] == "up" else "down"
+    held = holder.get("case")
+    if held is None:
+        return [i18n.text(STATUS, f"referral_waiting_{direction}", lang, hall=where)]
+    state = i18n.text(STATUS, f"case_state_{held['state']}", lang)
+    lines = [
+        i18n.text(STATUS, f"referral_{direction}", lang, hall=where),
+        i18n.text(STATUS, "held_summary", lang, number=held["number"], state=state),
+    ]
+    if held.get("deadline") and held["state"] in ("open", "suspended"):
+        lines.append(i18n.text(STATUS, "held_deadline", lang, deadline=held["deadline"]))
+    return lines
+
+
 def lookup(
     uow: UnitOfWork, ctx: HallContext, who: Principal | None, number: str, phone_last4: str
 ) -> dict[str, Any]:
@@ -170,7 +241,7 @@ def lookup(
         lookup_guard.check(uow.session, ctx, keys, uow.now)
     case = uow.session.scalar(select(Case).where(Case.hall_id == ctx.id, Case.number == number))
     if case is not None and case.phone_last4 and case.phone_last4 == phone_last4:
-        return public_case(ctx, case)
+        return public_case(uow.session, ctx, case)
     if guarded:
         actor = who.actor() if who else Actor("anonymous")
         with UnitOfWork(uow.db, uow.now) as miss:

@@ -387,3 +387,33 @@ def current_leg(session: Session, case: Case) -> tuple[Case, list[CaseReferral]]
             break
         current = session.get_one(Case, referral.to_case_id)
     return current, path
+
+
+def targets(session: Session, ctx: HallContext) -> dict[str, Any]:
+    """Where this hall may refer a case: up to its parent (上报) and down to the halls directly
+    below it (交办), each with its active departments (the optional ``to_unit``); and this
+    hall's items beyond its remit (``refer_up`` in the hall file: reported up the same day)."""
+    tree = network.nodes(session)
+    here = tree[ctx.id]
+    below = sorted((n for n in tree.values() if n.parent_id == ctx.id), key=lambda n: n.code)
+    wanted = [n for n in (tree.get(here.parent_id or -1), *below) if n is not None]
+    units: dict[int, list[dict[str, Any]]] = {n.id: [] for n in wanted}
+    rows = session.scalars(
+        select(Department)
+        .where(Department.hall_id.in_(list(units)), Department.active)
+        .order_by(Department.hall_id, Department.id)
+    )
+    for row in rows:
+        units[row.hall_id].append(
+            {"code": row.code, "name": {"zh": row.name_zh, "en": row.name_en}}
+        )
+
+    def target(node: network.HallNode) -> dict[str, Any]:
+        return node.brief() | {"departments": units[node.id]}
+
+    parent = tree.get(here.parent_id) if here.parent_id is not None else None
+    return {
+        "up": target(parent) if parent is not None else None,
+        "down": [target(n) for n in below],
+        "refer_up": [i.code for i in ctx.config.items if i.refer_up],
+    }

@@ -1,5 +1,5 @@
-"""The waiting-hall display, the managers' board, the cases page, the reviews and reports page,
-the rating pad, their static assets, fonts and voice clips.
+"""The waiting-hall display, the managers' board, the county supervisor's overview, the cases
+page, the reviews and reports page, the rating pad, their static assets, fonts and voice clips.
 
 Everything is served by this server: the Socket.IO client comes from the npm package installed at
 set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk, the Arabic-script
@@ -43,6 +43,13 @@ def display_page(hall: str, device: str):
 @bp.get("/board")
 def board_page():
     return send_from_directory(DISPLAY_DIR, "board.html", max_age=0)
+
+
+@bp.get("/county")
+def county_page():
+    """The county supervisor's (督查督办) overview: every hall of the tree, their alerts, the
+    county-wide case list; a hall's row opens its board read-only (/board?hall=<code>)."""
+    return send_from_directory(DISPLAY_DIR, "county.html", max_age=0)
 
 
 @bp.get("/cases")

@@ -7,9 +7,17 @@ It shows the case accepted from the ticket first when there is one (plain wordin
 result, missing materials), then the ticket: its place in the line and wait (the same estimate
 as the kiosk and the receipt), or where to go, or that the counter service is done; and once the
 service is finished the one-time rating form. Its words are in Chinese, English or Uyghur
-(right to left): ``?lang=``, else the browser's language, else Chinese (links switch)."""
+(right to left): ``?lang=``, else the browser's language, else Chinese (links switch).
+
+A case referred to another hall (上报 to the county, 交办 to a town) says where the matter is
+now: the receiving hall and department, and once it is accepted there that hall's number,
+state, deadline and result (``case_queries.public_case``'s ``holder``), never the referral's
+reason or who sent it. The case part is also served alone (GET /t/<token>/case) for
+display/status.js to swap in when the push channel says the case changed, at any hall."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, redirect, render_template_string, request
 from markupsafe import Markup, escape
@@ -18,10 +26,11 @@ from sqlalchemy import select
 import i18n
 
 from ..api.framework import db, now, publisher, read
-from ..db.models import Case, Evaluation, Hall, Ticket
+from ..db.models import Evaluation, Hall
 from ..db.uow import Actor, UnitOfWork
 from ..domain.cases import Rating
 from ..domain.errors import DomainError, NotFound
+from ..live import status_read
 from ..services import case_queries, evaluations, halls, tickets
 
 bp = Blueprint("status_page", __name__)
@@ -44,16 +53,7 @@ PAGE = """<!doctype html>
  <nav class="langs" aria-label="{{ P.languages }}">{% for l in languages %}{% if not loop.first %} · {% endif %}{% if l.code == lang %}<b aria-current="true">{{ l.name }}</b>{% else %}<a href="?lang={{ l.code }}" lang="{{ l.code }}" dir="{{ l.dir }}">{{ l.name }}</a>{% endif %}{% endfor %}</nav>
 {% if s %}
  <h1>{{ name(s.hall.name) }}<span class="alt">{{ alt_name(s.hall.name) }}</span></h1>
- {% if c %}<section class="case case-{{ c.state }}" id="case">
-  <h2>{{ P.case_progress }} <span class="muted">{{ S.case_progress }}</span></h2>
-  <div class="state c-{{ c.state }}" id="case-state">{{ P["case_state_" ~ c.state] }}<span class="alt">{{ S["case_state_" ~ c.state] }}</span></div>
-  <p class="big">{{ P["case_words_" ~ c.state] }}</p>
-  <p class="muted">{{ P.case_number }} {{ S.case_number }} {{ c.number }} · {{ name(c.item.name) }}</p>
-  {% if c.deadline %}<p>{{ P.promised_by }} {{ S.promised_by }}：<b>{{ c.deadline }}</b>{% if c.state == "suspended" %}（{{ P.paused }} / {{ S.paused }}）{% endif %}</p>{% endif %}
-  {% if c.missing_materials %}<p>{{ P.missing_materials }} {{ S.missing_materials }}：</p><ul>{% for m in c.missing_materials %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}
-  {% if c.result %}<p>{{ P.result }} {{ S.result }}：{{ c.result }}</p>{% endif %}
-  {% if c.refuse_reason %}<p>{{ P.reason }} {{ S.reason }}：{{ c.refuse_reason }}</p>{% endif %}
- </section>{% endif %}
+ {% if c %}{{ case_html }}{% endif %}
  <section class="ticket ticket-{{ s.state }}" id="ticket">
   <div class="muted">{{ P.your_number }} {{ S.your_number }}</div><div class="num">{{ s.number }}</div>
   <div class="big">{{ name(s.item.name) }}</div><div class="muted">{{ alt_name(s.item.name) }}</div>
@@ -90,6 +90,31 @@ PAGE = """<!doctype html>
  <section><div class="state s-no_show">{{ P.not_found }}</div><p class="muted">{{ S.not_found }}. {{ P.not_found_hint }}</p></section>
 {% endif %}
 </main></body></html>"""
+
+
+# The case part, also served alone (GET /t/<token>/case) for display/status.js to swap in when
+# the push channel says the case changed (data-version: status_read.case_version of the view).
+# A referred case (上报/交办) says where the matter is now, from public_case's ``holder``.
+CASE = """<section class="case case-{{ c.state }}" id="case" data-version="{{ version }}" data-case-state="{{ now_state }}">
+  <h2>{{ P.case_progress }} <span class="muted">{{ S.case_progress }}</span></h2>
+  <div class="state c-{{ c.state }}" id="case-state">{{ P["case_state_" ~ c.state] }}<span class="alt">{{ S["case_state_" ~ c.state] }}</span></div>
+  {% if h %}<div class="holder holder-{{ h.state }}" id="case-holder" data-direction="{{ h.direction }}">
+  {% for line in where.P %}<p{% if loop.first %} class="big"{% endif %}>{{ line }}</p>{% endfor %}
+  <p class="muted">{{ where.S | join(" · ") }}</p>
+  {% if h.case %}{% set d = h.case %}
+  {% if d.missing_materials %}<p>{{ P.missing_materials }} {{ S.missing_materials }}：</p><ul>{% for m in d.missing_materials %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}
+  {% if d.result %}<p>{{ P.result }} {{ S.result }}：{{ d.result }}</p>{% endif %}
+  {% if d.refuse_reason %}<p>{{ P.reason }} {{ S.reason }}：{{ d.refuse_reason }}</p>{% endif %}
+  {% endif %}</div>
+  <p class="muted">{{ P.case_number }} {{ S.case_number }} {{ c.number }} · {{ name(c.item.name) }}</p>
+  {% else %}<p class="big">{{ P["case_words_" ~ c.state] }}</p>
+  <p class="muted">{{ P.case_number }} {{ S.case_number }} {{ c.number }} · {{ name(c.item.name) }}</p>
+  {% if c.deadline %}<p>{{ P.promised_by }} {{ S.promised_by }}：<b>{{ c.deadline }}</b>{% if c.state == "suspended" %}（{{ P.paused }} / {{ S.paused }}）{% endif %}</p>{% endif %}
+  {% if c.missing_materials %}<p>{{ P.missing_materials }} {{ S.missing_materials }}：</p><ul>{% for m in c.missing_materials %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}
+  {% if c.result %}<p>{{ P.result }} {{ S.result }}：{{ c.result }}</p>{% endif %}
+  {% if c.refuse_reason %}<p>{{ P.reason }} {{ S.reason }}：{{ c.refuse_reason }}</p>{% endif %}
+  {% endif %}
+ </section>"""
 
 
 def pick_language() -> str:
@@ -141,52 +166,87 @@ def _page(token: str):
         except NotFound:
             return None, None, None
         ctx = halls.context_of(session.get(Hall, ticket.hall_id))
-        legs = select(Ticket.id).where(Ticket.status_token == token)
-        case = session.scalar(select(Case).where(Case.ticket_id.in_(legs)).limit(1))
+        case = status_read.case_of_token(session, token)
         rated = session.scalar(
             select(Evaluation.id).where(Evaluation.ticket_id == (ticket.root_id or ticket.id))
         )
         rate = "done" if rated else ("open" if ticket.state == "finished" else None)
         return (
             tickets.public_status(session, ctx, ticket, now()),
-            case_queries.public_case(ctx, case) if case else None,
+            case_queries.public_case(session, ctx, case) if case else None,
             rate,
         )
 
     return read(view)
 
 
+class _Words:
+    """The page's language, the second one under it, and the helpers both templates use."""
+
+    def __init__(self) -> None:
+        self.lang = pick_language()
+        self.alt = second_language(self.lang)
+        self.primary, self.secondary = i18n.texts(DOMAIN, self.lang), i18n.texts(DOMAIN, self.alt)
+
+    def name(self, names: dict[str, str], which: str | None = None) -> str:
+        """A hall, item or window name in ``which`` language (they have zh and en only)."""
+        which = which or self.lang
+        return (names.get("en") if which == "en" else None) or names.get("zh") or ""
+
+    def alt_name(self, names: dict[str, str]) -> str:
+        """The other one of the two names, or "" when there is no other."""
+        other = names.get("zh") if self.lang == "en" else names.get("en")
+        return "" if other == self.name(names) else (other or "")
+
+    def case(self, case: dict[str, Any]) -> Markup:
+        """The case section (also served alone for the live page)."""
+        holder = case.get("holder")
+        held = (holder or {}).get("case")
+        where = (
+            {
+                "P": case_queries.holder_lines(holder, self.lang),
+                "S": case_queries.holder_lines(holder, self.alt),
+            }
+            if holder
+            else None
+        )
+        return Markup(
+            render_template_string(
+                CASE,
+                c=case,
+                h=holder,
+                where=where,
+                version=status_read.case_version(case),
+                now_state=(held or {}).get("state") or case["state"],
+                P=self.primary,
+                S=self.secondary,
+                name=self.name,
+            )
+        )
+
+
 def _render(token: str, error: str | None = None, status: int = 200):
     ticket, case, rate = _page(token)
-    lang = pick_language()
-    alt = second_language(lang)
-    primary, secondary = i18n.texts(DOMAIN, lang), i18n.texts(DOMAIN, alt)
+    words = _Words()
+    lang, alt, primary, secondary = words.lang, words.alt, words.primary, words.secondary
     known = ticket and ticket.get("people_ahead") is not None
     minutes = ticket.get("estimated_wait_minutes") if known else None
     wait = wait_words(minutes, primary)
     figures = {"P": wait, "S": wait_words(minutes, secondary)} if wait else None
 
-    def name(names: dict[str, str], which: str = lang) -> str:
-        """A hall, item or window name in ``which`` language (they have zh and en only)."""
-        return (names.get("en") if which == "en" else None) or names.get("zh") or ""
-
-    def alt_name(names: dict[str, str]) -> str:
-        """The other one of the two names, or "" when there is no other."""
-        other = names.get("zh") if lang == "en" else names.get("en")
-        return "" if other == name(names) else (other or "")
-
     page = render_template_string(
         PAGE,
         s=ticket,
         c=case,
+        case_html=words.case(case) if case else "",
         P=primary,
         S=secondary,
         lang=lang,
         second=alt,
         dir=i18n.direction(lang),
         languages=i18n.languages(),
-        name=name,
-        alt_name=alt_name,
+        name=words.name,
+        alt_name=words.alt_name,
         say=say,
         wait=figures,
         rate=rate,
@@ -200,6 +260,17 @@ def _render(token: str, error: str | None = None, status: int = 200):
 @bp.get("/t/<token>")
 def ticket_page(token: str):
     return _render(token)
+
+
+@bp.get("/t/<token>/case")
+def case_part(token: str):
+    """The case section alone, in ``?lang=``: what display/status.js swaps in when the push
+    channel (or, while it is down, its poll) says the case changed."""
+    _ticket, case, _rate = _page(token)
+    if case is None:
+        return "", 404
+    part = _Words().case(case)
+    return part, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @bp.post("/t/<token>/rate")

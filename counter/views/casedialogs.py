@@ -272,7 +272,7 @@ class MissingDialog(FormDialog):
 
 
 class CaseActionDialog(FormDialog):
-    """补正到件 / 申请延期 / 办结 / 不予办理 for one case."""
+    """补正到件 / 申请延期 / 办结 / 不予办理 / 上报县级 for one case."""
 
     form_name = "case_action"
     submitted = Signal(str, str, object)  # kind, case number, values
@@ -281,8 +281,9 @@ class CaseActionDialog(FormDialog):
         "extension": "extension_reason",
         "finish": "finish_result",
         "refuse": "refuse_reason",
+        "refer": "refer_reason",
     }
-    TEXT_FIELDS = {"extension": "reason", "finish": "result", "refuse": "reason"}
+    TEXT_FIELDS = {"extension": "reason", "finish": "result", "refuse": "reason", "refer": "reason"}
     preferred_width = 820
 
     def __init__(self, form: CaseActionForm, lang: str, parent=None):
@@ -294,6 +295,15 @@ class CaseActionDialog(FormDialog):
         self.text = QLineEdit()
         self.text.setObjectName("text")
         self.text.setMaxLength(400)
+        self.unit = QComboBox()
+        self.unit.setObjectName("unit")
+        if form.kind == "refer":  # 上报县级: where to, and optionally which department there
+            self.form.addWidget(label(form.target, "title", wrap=True, name="referTarget"))
+            self.form.addWidget(label(tr("refer_unit", lang), wrap=False))
+            for choice in form.units:
+                self.unit.addItem(choice.text, choice.value)
+            self.form.addWidget(self.unit)
+            self.form.addWidget(self.error_label("to_unit", widget=self.unit))
         if form.kind == "supplement":
             self.form.addWidget(label(tr("supplement_hint", lang), wrap=True))
             scroll, _, self.boxes = _checklist(
@@ -339,6 +349,7 @@ class CaseActionDialog(FormDialog):
             "received": [box.text() for box in self.boxes if box.isChecked()],
             "days": self.chosen_days(),
             "text": self.text.text().strip(),
+            "unit": self.unit.currentData() or "",
         }
 
     def emit_submitted(self) -> None:

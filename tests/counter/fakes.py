@@ -168,6 +168,10 @@ class FakeApi:
             if listing:
                 self.case_loads += 1
                 return self.case_list(listing.group(1))
+            if re.fullmatch(r"/api/v1/halls/qingshan/cases\?clerk=\w+&state=referred", path):
+                return {"cases": [], "counts": {}}  # the demo hall refers nowhere
+            if path == "/api/v1/halls/qingshan/network/targets":
+                return {"up": None, "down": [], "refer_up": []}
             one = re.fullmatch(r"/api/v1/halls/qingshan/cases/([\w-]+)", path)
             if one:
                 return {"case": dict(self._case(one.group(1)))}
