@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .app import DEFAULT_DATABASE_URL, ROOT
 from .db.engine import open_database
 from .db.uow import Actor, UnitOfWork
 from .domain.errors import DomainError
-from .hallconfig import ConfigError, load_config
+from .hallconfig import ConfigError, HallConfig, check_tree, load_config
 from .services.auth import ROLES
 
 CLI = Actor("cli")
@@ -33,6 +34,33 @@ DEMO_USERS = [
 # `onestop demo --clerks 12` (make demo-live) adds clerk5..clerk12, one per window for the
 # simulator; the plain demo keeps four (each costs a scrypt hash at every test server start).
 EXTRA_CLERKS = ["赵磊", "孙丽", "周强", "吴芳", "郑浩", "冯雪", "何军", "许娜"]
+
+
+# `onestop demo` loads the demo county (三级网络): 青溪县政务服务中心 → 白石镇, 青山镇 (the demo
+# hall, the credentials file's top-level hall) → 东山村便民服务站; parents first.
+DEMO_NETWORK = [
+    ROOT / "config" / "demo-county.toml",
+    ROOT / "config" / "demo-baishi.toml",
+    DEMO_CONFIG,
+    ROOT / "config" / "demo-dongshan.toml",
+]
+# the network's other halls: a manager and two clerks each (display names by hall code)
+NETWORK_STAFF = {
+    "qingxi": ("周主任", "马丽", "黄涛"),
+    "baishi": ("钱主任", "林芳", "高斌"),
+    "dongshan": ("杨站长", "罗敏", "谢文"),
+}
+# and the county's 督查督办, who oversees every hall below it (the /county board)
+DEMO_SUPERVISOR = ("ducha", "督查督办 陈刚", "supervisor", "ducha-demo-2026")
+
+
+def network_users(hall: str) -> list[tuple[str, str, str, str]]:
+    manager, clerk1, clerk2 = NETWORK_STAFF.get(hall, ("大厅主任", "窗口一", "窗口二"))
+    return [
+        ("manager", manager, "manager", "manager-demo-2026"),
+        ("clerk1", clerk1, "clerk", "clerk-demo-2026"),
+        ("clerk2", clerk2, "clerk", "clerk-demo-2026"),
+    ]
 
 
 def demo_users(clerks: int, existing: set[str]) -> list[tuple[str, str, str, str]]:
@@ -84,7 +112,9 @@ def cmd_db_backup(args) -> int:
 
 
 def cmd_check_config(args) -> int:
+    """Each file on its own, then the county tree among them (``hallconfig.check_tree``)."""
     status = 0
+    valid: dict[str, HallConfig] = {}
     for path in args.files:
         try:
             cfg = load_config(path)
@@ -93,11 +123,17 @@ def cmd_check_config(args) -> int:
                 print(problem, file=sys.stderr)
             status = 1
             continue
+        valid[path] = cfg
         print(
             f"{path}: ok — {cfg.hall.name.zh}: {len(cfg.departments)} departments, "
             f"{len(cfg.items)} items, {len(cfg.windows)} windows, {len(cfg.devices)} devices"
         )
-    return status
+    problems, notes = check_tree(valid)
+    for note in notes:
+        print(f"note: {note}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else status
 
 
 def load_hall(url: str, path: str | Path) -> dict:
@@ -171,36 +207,49 @@ def cmd_device_token(args) -> int:
     token = device_token(url, args.hall, args.device)
     print(token)
     path = Path(args.credentials)
-    if _update_demo_token(path, url, args.hall, args.device, token):
-        print(f"{path}: [devices] {args.device} updated", file=sys.stderr)
+    table = _update_demo_token(path, url, args.hall, args.device, token)
+    if table:
+        print(f"{path}: {table} {args.device} updated", file=sys.stderr)
     return 0
 
 
-def _update_demo_token(path: Path, url: str, hall: str, device: str, token: str) -> bool:
-    """Rewrite the device's entry in the demo credentials file when the file is this hall's in
-    this database (a file from another database is left alone)."""
+def _update_demo_token(path: Path, url: str, hall: str, device: str, token: str) -> str | None:
+    """Rewrite the device's entry in the demo credentials file when the file holds this hall
+    (top-level [devices], or [halls.<hall>.devices] for the network's other halls) in this
+    database; the table rewritten, or None (a file from another database is left alone)."""
     import tomllib
 
     if not path.exists():
-        return False
+        return None
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    if data.get("hall") != hall or data.get("database", _database_key(url)) != _database_key(url):
-        return False
+    if data.get("database", _database_key(url)) != _database_key(url):
+        return None
+    if data.get("hall") == hall:
+        table = "[devices]"
+    elif hall in data.get("halls", {}):
+        table = f"[halls.{hall}.devices]"
+    else:
+        return None
     lines = path.read_text(encoding="utf-8").splitlines()
-    entry, section = f'"{device}" = "{token}"', ""
+    entry, section, end = f'"{device}" = "{token}"', "", None
     for i, line in enumerate(lines):
         if line.startswith("["):
             section = line.strip()
-        elif section == "[devices]" and line.split("=", 1)[0].strip().strip('"') == device:
-            comment = line.partition("#")[2]
-            lines[i] = f"{entry}  #{comment}" if comment else entry
-            break
-    else:
-        if section != "[devices]":
-            lines += ["", "[devices]"]
-        lines.append(entry)  # [devices] is the file's last table, as `onestop demo` writes it
+            end = i + 1 if section == table else end
+        elif section == table:
+            if line.split("=", 1)[0].strip().strip('"') == device:
+                comment = line.partition("#")[2]
+                lines[i] = f"{entry}  #{comment}" if comment else entry
+                break
+            if line.strip() and not line.startswith("#"):
+                end = i + 1
+    else:  # a device the file does not list yet: at the end of its table
+        if end is None:
+            lines += ["", table, entry]
+        else:
+            lines.insert(end, entry)
     _write_private(path, "\n".join(lines) + "\n")
-    return True
+    return table
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -263,85 +312,205 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Migrate, load the demo hall, create demo staff and device tokens (idempotent)."""
-    from sqlalchemy import select
-
+    """Migrate, load the demo county network (parents first: county, towns, village), create
+    demo staff and device tokens in every hall (idempotent: a re-run keeps the credentials
+    file's passwords and tokens that still match)."""
     from .db.migrate import upgrade
-    from .db.models import Device, Hall, User
-    from .services.auth import add_user
+    from .services.halls import sync_hall
 
     url = database_url(args)
     upgrade(url)
-    result = load_hall(url, args.config)
-    hall = result["hall"]
+    main_file = Path(args.config or DEMO_CONFIG)
+    if args.network:
+        files = [Path(f) for f in args.network]
+    else:  # an explicit --config alone loads only that file, as before the network
+        files = list(DEMO_NETWORK) if args.config is None else []
+    if not any(_same_file(f, main_file) for f in files):
+        files.append(main_file)
+    configs = {str(f): load_config(f) for f in files}
+    problems, _notes = check_tree(configs)
+    if problems:
+        raise ConfigError(problems)
+    hall = next(cfg for f, cfg in configs.items() if _same_file(Path(f), main_file)).hall.code
+    ordered = _parents_first(list(configs.values()))
     db = open_database(url)
     try:
-        with UnitOfWork(db, now()) as uow:
-            hall_id = uow.session.scalar(select(Hall.id).where(Hall.code == hall))
-            hashes = dict(
-                uow.session.execute(
-                    select(User.username, User.password_hash).where(User.hall_id == hall_id)
-                )
-                .tuples()
-                .all()
-            )
-            existing = set(hashes)
-            users = demo_users(args.clerks, existing)
-            for username, name, role, demo_password in users:
-                if username not in existing:
-                    add_user(uow, hall, username, name, role, demo_password, CLI)
-            uow.commit()
-        with UnitOfWork(db, now(), write=False) as uow:
-            devices = uow.session.execute(
-                select(Device.code, Device.kind, Device.token_hash)
-                .join(Hall)
-                .where(Hall.code == hall)
-            ).all()
+        for cfg in ordered:
+            with UnitOfWork(db, now()) as uow:
+                sync_hall(uow, cfg, CLI)
+                uow.commit()
+        staffed = [
+            _demo_staff(db, cfg, args.clerks if cfg.hall.code == hall else None) for cfg in ordered
+        ]
     finally:
         db.dispose()
     credentials = Path(args.credentials)
     known = _read_credentials(credentials)
-    lines = [
-        f'hall = "{hall}"',
-        f"database = {json.dumps(_database_key(url), ensure_ascii=False)}",
-        "",
-        "[users]",
-    ]
-    for username, _name, role, default in users:
-        password = _known_password(username, default, known.get("users", {}), hashes)
-        if password is None:  # changed outside the demo: not ours to reset or to know
-            lines.append(f"# {username} ({role}): password changed outside the demo, not known")
-        else:
-            lines.append(f'{username} = "{password}"  # {role}')
-    lines += ["", "[devices]"]
-    known = known.get("devices", {})
-    for code, kind, token_hash in devices:
-        if kind == "printer":
-            continue
-        token = known.get(code) if token_hash else None
-        if token is None or not _token_matches(token, token_hash):
-            token = device_token(url, hall, code)
-        lines.append(f'"{code}" = "{token}"  # {kind}')
+    main_demo = next(s for s in staffed if s.code == hall)
+    others = [s for s in staffed if s.code != hall]
+    lines = [f'hall = "{hall}"', f"database = {json.dumps(_database_key(url), ensure_ascii=False)}"]
+    lines += _credential_tables(url, main_demo, "", known if known.get("hall") == hall else {})
+    for demo in others:  # the network's other halls: [halls.<code>], its users and devices
+        lines += ["", f"[halls.{demo.code}]", f"name = {json.dumps(demo.name, ensure_ascii=False)}"]
+        lines += [f'level = "{demo.level}"'] + (
+            [f'parent = "{demo.parent}"'] if demo.parent else []
+        )
+        written = known.get("halls", {}).get(demo.code, {})
+        lines += _credential_tables(url, demo, f"halls.{demo.code}.", written)
     _write_private(credentials, "\n".join(lines) + "\n")
+    if others:
+        print("demo county network (parents first):")
+        for depth, demo in _tree_order(staffed):
+            print(f"  {'  ' * depth}{demo.code:<10} {demo.name} ({demo.level})")
     print(
         f"demo hall {hall} ready in {_safe(url)}; staff passwords and device tokens: {credentials}"
     )
     base = args.base_url.rstrip("/")
-    tokens = _read_credentials(credentials).get("devices", {})
+    written = _read_credentials(credentials)
+    tokens, users = written.get("devices", {}), written.get("users", {})
     print("open in a browser:")
     print(
-        f"  managers' board   {base}/board   (hall {hall}, user manager, password {DEMO_USERS[1][3]})"
+        f"  managers' board   {base}/board   (hall {hall}, user manager, {_pw(users, 'manager')})"
     )
     print(f"  cases page        {base}/cases   (same login as the board)")
     print(f"  reviews, reports  {base}/reviews")
     print(f"  booking (phones)  {base}/book/{hall}   (预约; ?lang=en or ?lang=ug)")
-    for code, kind, _ in devices:
+    for code, kind, _ in main_demo.devices:
         if kind == "display":
             print(f"  hall display      {base}/display/{hall}/{code}#token={tokens[code]}")
         if kind == "rating_pad":
             print(f"  rating pad        {base}/rate/{hall}/{code}#token={tokens[code]}")
+    for demo in staffed:
+        theirs = written if demo is main_demo else written.get("halls", {}).get(demo.code, {})
+        if any(role == "supervisor" for _u, _n, role, _p in demo.users):
+            login = f"hall {demo.code}, user ducha, {_pw(theirs.get('users', {}), 'ducha')}"
+            print(f"  county board      {base}/county   (督查督办 supervisor: {login})")
+    for demo in others:
+        theirs = written.get("halls", {}).get(demo.code, {})
+        login = f"hall {demo.code}, user manager, {_pw(theirs.get('users', {}), 'manager')}"
+        print(f"  board {demo.code:<11} {base}/board   ({login}) {demo.name}")
+        for code, kind, _ in demo.devices:
+            token = theirs.get("devices", {}).get(code)
+            if kind == "display" and token:
+                print(f"  display {demo.code:<9} {base}/display/{demo.code}/{code}#token={token}")
     print(f"  API description   {base}/api/v1/openapi.json")
     return 0
+
+
+def _credential_tables(url: str, demo: DemoHall, table: str, written: dict) -> list[str]:
+    """A hall's ``[users]`` and ``[devices]`` (prefixed ``table``) for the credentials file: the
+    passwords the stored hashes accept (the file's or the demo's); the file's device tokens
+    that still match, a new token for any other device (printers speak through their kiosk)."""
+    lines = ["", f"[{table}users]"]
+    for username, _name, role, default in demo.users:
+        password = _known_password(username, default, written.get("users", {}), demo.hashes)
+        if password is None:  # changed outside the demo: not ours to reset or to know
+            lines.append(f"# {username} ({role}): password changed outside the demo, not known")
+        else:
+            lines.append(f'{username} = "{password}"  # {role}')
+    lines += ["", f"[{table}devices]"]
+    tokens = written.get("devices", {})
+    for code, kind, token_hash in demo.devices:
+        if kind == "printer":
+            continue
+        token = tokens.get(code) if token_hash else None
+        if token is None or not _token_matches(token, token_hash):
+            token = device_token(url, demo.code, code)
+        lines.append(f'"{code}" = "{token}"  # {kind}')
+    return lines
+
+
+@dataclass
+class DemoHall:
+    """One hall of the demo network: its staff (with the hashes stored before this run) and
+    devices."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    users: list[tuple[str, str, str, str]]
+    hashes: dict[str, str]
+    devices: list[tuple[str, str, str | None]]
+
+
+def _demo_staff(db, cfg: HallConfig, clerks: int | None) -> DemoHall:
+    """Add the hall's missing demo staff: the main demo hall's admin, manager and ``clerks``
+    clerks; another hall's manager and two clerks; a county's supervisor ``ducha``."""
+    from sqlalchemy import select
+
+    from .db.models import Device, Hall, User
+    from .services.auth import add_user
+
+    code = cfg.hall.code
+    with UnitOfWork(db, now()) as uow:
+        hall_id = uow.session.scalar(select(Hall.id).where(Hall.code == code))
+        hashes = dict(
+            uow.session.execute(
+                select(User.username, User.password_hash).where(User.hall_id == hall_id)
+            )
+            .tuples()
+            .all()
+        )
+        users = demo_users(clerks, set(hashes)) if clerks is not None else network_users(code)
+        if cfg.hall.level == "county":
+            users.insert(0, DEMO_SUPERVISOR)
+        for username, name, role, demo_password in users:
+            if username not in hashes:
+                add_user(uow, code, username, name, role, demo_password, CLI)
+        uow.commit()
+    with UnitOfWork(db, now(), write=False) as uow:
+        devices = [
+            (c, k, t)
+            for c, k, t in uow.session.execute(
+                select(Device.code, Device.kind, Device.token_hash)
+                .join(Hall)
+                .where(Hall.code == code)
+            )
+            .tuples()
+            .all()
+        ]
+    return DemoHall(code, cfg.hall.name.zh, cfg.hall.level, cfg.hall.parent, users, hashes, devices)
+
+
+def _parents_first(configs: list[HallConfig]) -> list[HallConfig]:
+    """The files' halls in loading order: a hall after its parent when the parent is among them
+    (otherwise in the order given; a cycle is left for the loader to name)."""
+    codes = {cfg.hall.code for cfg in configs}
+    placed: set[str] = set()
+    ordered: list[HallConfig] = []
+    pending = list(configs)
+    while pending:
+        ready = [c for c in pending if c.hall.parent not in codes or c.hall.parent in placed]
+        if not ready:
+            return ordered + pending
+        ordered += ready
+        placed |= {c.hall.code for c in ready}
+        pending = [c for c in pending if c.hall.code not in placed]
+    return ordered
+
+
+def _tree_order(halls: list[DemoHall]) -> list[tuple[int, DemoHall]]:
+    """Depth-first, each hall after its parent, with its depth below the top."""
+    codes = {h.code for h in halls}
+    out: list[tuple[int, DemoHall]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for h in halls:  # the levels make a tree (check_tree): no hall is its own ancestor
+            if (h.parent if h.parent in codes else None) == parent:
+                out.append((depth, h))
+                walk(h.code, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _pw(users: dict[str, str], username: str) -> str:
+    return f"password {users[username]}" if username in users else "password not known"
 
 
 def _read_credentials(path: Path) -> dict:
@@ -491,9 +660,21 @@ def build_parser() -> argparse.ArgumentParser:
     av.set_defaults(func=cmd_audit_verify)
 
     demo = sub.add_parser(
-        "demo", help="migrate and load the demo hall with demo staff and device tokens"
+        "demo",
+        help="migrate and load the demo county network with demo staff and device tokens",
     )
-    demo.add_argument("--config", default=str(DEMO_CONFIG))
+    demo.add_argument(
+        "--config",
+        help="the demo hall, the credentials file's top-level hall (default "
+        "config/demo-hall.toml); alone, without --network, only this file is loaded",
+    )
+    demo.add_argument(
+        "--network",
+        nargs="+",
+        metavar="FILE",
+        help="the hall files of the demo network, loaded parents first (default: "
+        "config/demo-county.toml, demo-baishi.toml, demo-hall.toml, demo-dongshan.toml)",
+    )
     demo.add_argument(
         "--base-url", default="http://127.0.0.1:5000", help="where the server will listen"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import (
 
 from .domain.appointments import Rules as AppointmentRules
 from .domain.hours import OpeningHours
+from .domain.network import PARENT_LEVELS, Level
 from .domain.queue_policy import QueuePolicy
 from .domain.tickets import Priority
 
@@ -504,6 +506,60 @@ def parse_config(data: dict, file: str) -> HallConfig:
     if problems:
         raise ConfigError(problems)
     return cfg
+
+
+def check_tree(configs: Mapping[str, HallConfig]) -> tuple[list[Problem], list[Problem]]:
+    """The county tree among several hall files (file name → its config): ``(problems,
+    notes)``. A problem: two files for one hall, or a parent among the files whose level does not
+    fit (a town under a county; a village under a town or the county). A note, not a failure: a
+    parent that is not among the files (it must be loaded first), an item reported up that the
+    parent does not have under the same code (the parent accepts it as another item)."""
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    by_code: dict[str, tuple[str, HallConfig]] = {}
+    for file, cfg in configs.items():
+        first = by_code.setdefault(cfg.hall.code, (file, cfg))
+        if first[0] != file:
+            problems.append(
+                Problem(file, "hall.code", f"hall {cfg.hall.code!r} is also in {first[0]}")
+            )
+    for file, cfg in configs.items():
+        info = cfg.hall
+        if info.parent is None:
+            continue
+        if info.parent not in by_code:
+            notes.append(
+                Problem(
+                    file,
+                    "hall.parent",
+                    f"{info.parent!r} is not among these files: it must be loaded first",
+                )
+            )
+            continue
+        parent_file, parent = by_code[info.parent]
+        allowed = PARENT_LEVELS[Level(info.level)]
+        if Level(parent.hall.level) not in allowed:
+            problems.append(
+                Problem(
+                    file,
+                    "hall.parent",
+                    f"{info.parent!r} ({parent_file}) is a {parent.hall.level} hall; a "
+                    f"{info.level} hall sits under a {' or '.join(sorted(allowed)) or 'nothing'}",
+                )
+            )
+            continue
+        theirs = {item.code for item in parent.items}
+        for i, item in enumerate(cfg.items):
+            if item.refer_up and item.code not in theirs:
+                notes.append(
+                    Problem(
+                        file,
+                        f"items[{i}] ({item.code}).refer_up",
+                        f"{info.parent!r} has no item {item.code!r}: it accepts the case as "
+                        "another of its items",
+                    )
+                )
+    return problems, notes
 
 
 def load_config(path: str | Path) -> HallConfig:

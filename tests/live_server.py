@@ -56,6 +56,11 @@ class LiveServer:
                 "demo",
                 "--credentials",
                 str(self.credentials_path),
+                # the demo hall and its county only: each demo user costs a scrypt hash, and
+                # the live tests need no second town (tests/test_demo_network.py loads them all)
+                "--network",
+                "config/demo-county.toml",
+                "config/demo-hall.toml",
             ],
             cwd=ROOT,
             env=self.env,

@@ -1,5 +1,6 @@
 """`make run` again: the demo keeps its passwords and device tokens, `onestop device token`
-updates the demo's file, and the clients take the server from --backend-url."""
+updates the demo's file (the demo hall's [devices] or another hall's [halls.<code>.devices]),
+and the clients take the server from --backend-url."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ def api(url: str, tmp_path):
     return app.test_client()
 
 
-def heartbeat(client, device: str, token: str, rid: str) -> int:
+def heartbeat(client, device: str, token: str, rid: str, hall: str = "qingshan") -> int:
     r = client.post(
-        f"/api/v1/halls/qingshan/devices/{device}/status",
+        f"/api/v1/halls/{hall}/devices/{device}/status",
         json={"request_id": rid, "version": "test"},
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -40,12 +41,15 @@ def login(client, username: str, password: str) -> int:
     return client.post("/api/v1/auth/login", json=body).status_code
 
 
-def set_password(url: str, username: str, password: str) -> None:
+def set_password(url: str, username: str, password: str, hall: str = "qingshan") -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(
-            sa.text("UPDATE users SET password_hash = :h WHERE username = :u"),
-            {"h": generate_password_hash(password, method="scrypt"), "u": username},
+            sa.text(
+                "UPDATE users SET password_hash = :h WHERE username = :u"
+                " AND hall_id = (SELECT id FROM halls WHERE code = :hall)"
+            ),
+            {"h": generate_password_hash(password, method="scrypt"), "u": username, "hall": hall},
         )
     engine.dispose()
 
@@ -87,6 +91,8 @@ def test_demo_restart_keeps_tokens_and_passwords_and_reissues_only_what_no_longe
     assert heartbeat(client, "display-west", west, "h3") == 200
     assert heartbeat(client, "display-east", first["devices"]["display-east"], "h4") == 200
     assert login(client, "clerk1", third["users"]["clerk1"]) == 200
+    # the other halls of the network: untouched by qingshan's changes, kept as they were
+    assert third["halls"] == first["halls"]
 
 
 def test_device_token_rewrites_the_demo_file_entry_and_leaves_another_databases_file(
@@ -109,6 +115,23 @@ def test_device_token_rewrites_the_demo_file_entry_and_leaves_another_databases_
     client = api(url, tmp_path)
     assert heartbeat(client, "kiosk-2", before["devices"]["kiosk-2"], "k1") == 401
     assert heartbeat(client, "kiosk-2", token, "k2") == 200
+
+    # another hall of the network: its own table; a device the file lacks joins its table
+    text = creds.read_text(encoding="utf-8")
+    lost = f'"display-1" = "{after["halls"]["baishi"]["devices"]["display-1"]}"  # display\n'
+    creds.write_text(text.replace(lost, ""), encoding="utf-8")
+    for device in ("kiosk-1", "display-1"):
+        capsys.readouterr()
+        assert main([*args[:4], "baishi", device, "--credentials", str(creds)]) == 0
+        out = capsys.readouterr()
+        assert f"{creds}: [halls.baishi.devices] {device} updated" in out.err
+        now = tomllib.loads(creds.read_text(encoding="utf-8"))
+        assert now["halls"]["baishi"]["devices"][device] == out.out.strip()
+        assert heartbeat(client, device, out.out.strip(), f"b-{device}", "baishi") == 200
+    assert now["devices"] == after["devices"]
+    assert set(now["halls"]["baishi"]["devices"]) == set(after["halls"]["baishi"]["devices"])
+    assert now["halls"]["qingxi"] == after["halls"]["qingxi"]
+    text = creds.read_text(encoding="utf-8")
 
     # a credentials file of another database is not this token's to change
     creds.write_text(text.replace(after["database"], "sqlite:////elsewhere/demo.db"), "utf-8")

@@ -25,6 +25,9 @@ DEMO_FILE = Path(__file__).resolve().parents[2] / "config" / "demo-hall.toml"
 def demo_data(**queue) -> dict:
     data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
     data["queue"] |= queue
+    del data["hall"]["parent"]  # the demo hall alone, without its county (demo-county.toml)
+    for item in data["items"]:
+        item.pop("refer_up", None)
     return data
 
 
