@@ -75,34 +75,8 @@
     device_offline: k("alert_device_offline", "设备离线"),
     printer_fault: k("alert_printer_fault", "打印机"),
   };
-  var STATE_TEXT = {
-    open: k("c_state_open", "办理中"),
-    suspended: k("colour_suspended", "补正中"),
-    referred: k("co_state_referred", "已移交"),
-    finished: k("c_state_finished", "已办结"),
-    refused: k("c_state_refused", "不予办理"),
-  };
-  var ACTION_TEXT = {
-    "case.accepted": k("c_act_accepted", "受理"),
-    "case.suspended": k("c_act_suspended", "一次性告知，待补正"),
-    "case.supplemented": k("c_act_supplemented", "补正材料已收，恢复计时"),
-    "case.extension_requested": k("c_act_extension_requested", "申请延期"),
-    "case.extension_approved": k("c_act_extension_approved", "批准延期"),
-    "case.extension_refused": k("c_act_extension_refused", "不批准延期"),
-    "case.transferred": k("c_act_transferred", "转办"),
-    "case.escalated": k("c_act_escalated", "上报"),
-    "case.escalation_replied": k("c_act_escalation_replied", "上级回复"),
-    "case.finished": k("c_act_finished", "办结"),
-    "case.refused": k("c_state_refused", "不予办理"),
-    "case.colour": k("c_act_colour", "预警颜色变化"),
-    "case.closed_at_window": k("c_act_closed_at_window", "窗口当场办结"),
-    "case.referred": k("co_act_referred", "移交（上报/交办）"),
-    "case.referral_accepted": k("co_act_referral_accepted", "移交已接收"),
-    "case.referral_returned": k("co_act_referral_returned", "移交被退回"),
-    "overdue.opened": k("c_act_overdue_opened", "超期，立督办"),
-    "overdue.handled": k("c_act_overdue_handled", "督办处理"),
-    "follow_up.recorded": k("c_act_follow_up", "回访"),
-  };
+  var STATE_TEXT = O.caseText.state; // the case labels /cases and /county share (staff.js)
+  var ACTION_TEXT = O.caseText.action;
 
   function word(table, code) {
     return table[code] ? T.t(table[code]) : code || "";

@@ -192,6 +192,52 @@
     },
   };
 
+  // One table of case labels for /cases and /county (the state a case is in, what happened
+  // to it in its history, where a referral went), so the two pages never name a thing twice.
+  O.caseText = {
+    state: {
+      open: k("c_state_open", "办理中"),
+      suspended: k("colour_suspended", "补正中"),
+      finished: k("c_state_finished", "已办结"),
+      refused: k("c_state_refused", "不予办理"),
+      referred: k("c_state_referred", "已移交"),
+    },
+    direction: { up: k("c_dir_up", "上报"), down: k("c_dir_down", "交办") },
+    decision: {
+      done_now: k("c_decision_done_now", "即接即办"),
+      proxy: k("c_decision_proxy", "全程代办"),
+      coordinated: k("c_decision_coordinated", "协调促办"),
+      refused: k("c_decision_refused", "明确拒办"),
+    },
+    extension: {
+      requested: k("c_ext_requested", "待审批"),
+      approved: k("c_ext_approved", "已批准"),
+      refused: k("c_ext_refused", "未批准"),
+    },
+    action: {
+      "case.accepted": k("c_act_accepted", "受理"),
+      "case.suspended": k("c_act_suspended", "一次性告知，待补正"),
+      "case.supplemented": k("c_act_supplemented", "补正材料已收，恢复计时"),
+      "case.extension_requested": k("c_act_extension_requested", "申请延期"),
+      "case.extension_approved": k("c_act_extension_approved", "批准延期"),
+      "case.extension_refused": k("c_act_extension_refused", "不批准延期"),
+      "case.transferred": k("c_act_transferred", "转办"),
+      "case.escalated": k("c_act_escalated", "上报"),
+      "case.escalation_replied": k("c_act_escalation_replied", "上级回复"),
+      "case.finished": k("c_act_finished", "办结"),
+      "case.refused": k("c_state_refused", "不予办理"),
+      "case.colour": k("c_act_colour", "预警颜色变化"),
+      "case.applicant_viewed": k("c_act_applicant_viewed", "查看申请人完整信息"),
+      "case.closed_at_window": k("c_act_closed_at_window", "窗口当场办结"),
+      "overdue.opened": k("c_act_overdue_opened", "超期，立督办"),
+      "overdue.handled": k("c_act_overdue_handled", "督办处理"),
+      "follow_up.recorded": k("c_act_follow_up", "回访"),
+      "case.referred": k("c_act_referred", "上报/交办"),
+      "case.referral_accepted": k("c_act_referral_accepted", "对方已接收"),
+      "case.referral_returned": k("c_act_referral_returned", "被退回"),
+    },
+  };
+
   function loadSession() {
     try {
       return JSON.parse(sessionStorage.getItem(STORAGE) || "null");

@@ -6,11 +6,12 @@ no window). Every room receives every sequence number of its hall, so a client c
 gap; whatever a room may not see reaches it only as ``{"seq", "type": "skip", "at"}``.
 
 Staff rooms get every event in full, with ``"hall": <code>`` added (a supervisor's socket is in
-the staff rooms of many halls and tells their sequences apart by it). Kiosks and displays get the *public projection*: an
-allow-list per event type of the keys a public screen may show (``PUBLIC``). A type that is not
-listed (case work, ratings, manager messages, device status, anything new) is a skip, and a
-key that is not listed (clerk names, notes, pause reasons, anything new) is left out. A rating
-pad gets ``rating.requested`` for its own window only (number, item, window; no names).
+the staff rooms of many halls and tells their sequences apart by it). Kiosks and displays get
+the *public projection*: an allow-list per event type of the keys a public screen may show
+(``PUBLIC``). A type that is not listed (case work, ratings, manager messages, device status,
+anything new) is a skip, and a key that is not listed (clerk names, notes, pause reasons,
+anything new) is left out. A rating pad gets ``rating.requested`` for its own window only
+(number, item, window; no names).
 """
 
 from __future__ import annotations
