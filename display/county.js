@@ -1105,6 +1105,7 @@
       r.appendChild(ul);
       box.appendChild(r);
     }
+    if (c.state === "open" || c.state === "suspended") box.appendChild(superviseForm(c));
     var hs = section(tx("c_history", "办理记录"), "History");
     var ol = el("ol", "timeline");
     (c.history || []).forEach(function (h) {
@@ -1122,6 +1123,39 @@
     });
     hs.appendChild(ol);
     box.appendChild(hs);
+  }
+
+  /** 督办: order the handling hall to settle an open case; the order goes into its history. */
+  function superviseForm(c) {
+    var s = section(tx("co_supervise", "督办"), "Order it settled");
+    var form = O.actionForm("supervise", function (f) {
+      O.field(f, "note", tx("co_supervise_note", "督办意见"), tx("co_supervise_hint", "例如：请于本周内办结并报告原因"), true);
+      f.appendChild(O.submitButton(tx("co_supervise_send", "发出督办"), "primary"));
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var msg = form.querySelector(".d-msg");
+      var note = form.elements.note.value.trim();
+      if (!note) {
+        msg.className = "d-msg error";
+        msg.textContent = tx("co_supervise_empty", "请写明督办意见。");
+        return;
+      }
+      var path = "/api/v1/halls/" + encodeURIComponent(c.hall_code) + "/cases/" + encodeURIComponent(c.number) + "/supervise";
+      O.api("POST", path, { token: staff.session.token, body: { note: note } }).then(
+        function () {
+          msg.className = "d-msg ok";
+          msg.textContent = tx("co_supervise_done", "已督办，记入办理记录。");
+          if (state.selected) loadDetail(state.selected, false);
+        },
+        function (err) {
+          msg.className = "d-msg error";
+          msg.textContent = err.status ? T.msg(err.message) : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable");
+        }
+      );
+    });
+    s.appendChild(form);
+    return s;
   }
 
   // ---------------------------------------------------------------- language

@@ -235,6 +235,7 @@
       "case.referred": k("c_act_referred", "上报/交办"),
       "case.referral_accepted": k("c_act_referral_accepted", "对方已接收"),
       "case.referral_returned": k("c_act_referral_returned", "被退回"),
+      "case.supervised": k("c_act_supervised", "上级督办"),
     },
   };
 

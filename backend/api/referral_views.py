@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from ..services import referrals
+from ..services import referrals, supervision
 from . import queries as q
 from . import schemas as s
 from .framework import MANAGERS, STAFF, SUPERVISOR, command, endpoint, hall_ctx, read
@@ -118,3 +118,24 @@ def give_back(hall: str, referral_id: int, body: s.ReturnReferral):
 def targets(hall: str):
     ctx = hall_ctx(hall)
     return jsonify(read(lambda uow: referrals.targets(uow.session, ctx)))
+
+
+@endpoint(
+    bp,
+    "/cases/<number>/supervise",
+    methods=("POST",),
+    summary="督办: a supervisor orders a case of its own hall or a hall below settled (on record)",
+    roles=frozenset({SUPERVISOR}),
+    body=s.Supervise,
+    response=rc.CaseAnswer,
+    tag="network",
+)
+def supervise(hall: str, number: str, body: s.Supervise):
+    ctx = hall_ctx(hall)
+    return command(
+        ctx,
+        lambda uow, rid: supervision.supervise(
+            uow, ctx, g.principal, number, note=body.note, rid=rid
+        ),
+        body,
+    )

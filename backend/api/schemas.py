@@ -319,3 +319,7 @@ class AcceptReferral(Command):
 
 class ReturnReferral(Command):
     reason: str = Text
+
+
+class Supervise(Command):
+    note: str = Field(min_length=1, max_length=400, description="督办意见: what is ordered")

@@ -291,3 +291,33 @@ def test_the_town_report_counts_a_referred_case_as_referred_never_as_overdue(net
     assert totals["cases_overdue"] == 0 and totals["cases_finished"] == 0
     listed = town.get("/cases?state=referred", town.staff("boss")).json["cases"]
     assert [c["number"] for c in listed] == [case["number"]]
+
+
+def test_the_supervisor_orders_a_town_case_settled_on_record(network, publisher):
+    county, town = network["county"], network["town"]
+    case = town_case(network)
+    path = f"/cases/{case['number']}/supervise"
+    r = town.post(path, {"note": "请本周内办结"}, county.staff("ducha"))
+    assert r.status_code == 200, r.json
+    history = town.get(f"/cases/{case['number']}", town.staff("clerk1")).json["case"]["history"]
+    assert history[-1]["action"] == "case.supervised"
+    assert history[-1]["actor"] == "user:ducha@county"
+    assert history[-1]["details"] == {"note": "请本周内办结", "by_hall": "county"}
+    pushed = [e for e in publisher.events if e.type == "case.supervised"]
+    assert pushed and pushed[-1].payload["case"]["number"] == case["number"]
+    # hall staff cannot, an empty note names the field, a closed case is a conflict
+    assert town.post(path, {"note": "x"}, town.staff("boss")).status_code == 403
+    r = town.post(path, {"note": "   "}, county.staff("ducha"))
+    assert r.status_code == 400 and r.json["error"]["field"] == "note"
+    assert refer(network, case["number"]).status_code == 200
+    r = town.post(path, {"note": "再催"}, county.staff("ducha"))
+    assert r.status_code == 409 and r.json["error"]["code"] == "case_closed"
+    # a hall outside the supervisor's tree does not exist for it
+    assert (
+        town.client.post(
+            "/api/v1/halls/nowhere/cases/X/supervise",
+            json={"request_id": rid(), "note": "x"},
+            headers=county.staff("ducha"),
+        ).status_code
+        == 404
+    )

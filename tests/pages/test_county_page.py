@@ -338,7 +338,15 @@ def test_a_hall_opens_its_own_board_read_only(county, pages):
     page.goto(f"{county.url}{href}")
     page.wait_for_selector(f"#detail-body[data-case='{number}'][data-hall='town']")
     assert "town镇便民服务中心" in text(page, "#detail-body dl.facts >> nth=0")
-    assert page.locator("#detail-body form, #detail-body button.primary").count() == 0
+    # no hall's own actions here: the one form is the supervisor's 督办, written into the history
+    forms = page.locator("#detail-body form")
+    assert forms.count() == 1 and forms.first.get_attribute("data-action") == "supervise"
+    forms.first.locator("button").click()
+    page.wait_for_selector("#detail-body form[data-action='supervise'] .d-msg.error")
+    forms.first.locator("textarea[name='note']").fill("请本周内办结并报告原因")
+    forms.first.locator("button").click()
+    page.wait_for_selector("#detail-body .timeline li[data-action='case.supervised']")
+    assert "请本周内办结" in text(page, "#detail-body .timeline li[data-action='case.supervised']")
 
     # a hall outside the supervisor's tree: said so, still signed in
     page.goto(f"{county.url}/board?hall=nowhere")
