@@ -15,6 +15,7 @@ import pstats
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def main() -> int:
     parser.add_argument("--path", choices=["issue", "cycle"], default="issue")
     parser.add_argument("--database-url")
     parser.add_argument("--pstats", help="write the cProfile data here")
+    parser.add_argument("--sql", action="store_true", help="list each statement's count (stderr)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, fresh_database(args.database_url, Path(tmp)) as url:
         tokens = setup_hall(url, bench_hall(1, 4), datetime.now(UTC), clerks=["c1"])
@@ -51,6 +53,7 @@ def main() -> int:
         headers = {"Authorization": f"Bearer {tokens['kiosk-1']}"}
         db = app.extensions["onestop"].db
         counts = {"statements": 0, "transactions": 0}
+        texts: Counter[str] = Counter()
 
         def statement(conn, cursor, sql, *rest):
             head = sql.lstrip().upper()
@@ -58,6 +61,7 @@ def main() -> int:
                 counts["transactions"] += 1  # SQLite: we issue BEGIN ourselves
             elif not head.startswith(("COMMIT", "ROLLBACK")):
                 counts["statements"] += 1
+                texts[" ".join(sql.split())[:160]] += 1
 
         def issue(n: int) -> None:
             body = {"item_code": ITEMS[n % len(ITEMS)], "request_id": f"p-{n}"}
@@ -97,6 +101,9 @@ def main() -> int:
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         for engine in engines:
             event.remove(engine, "before_cursor_execute", statement)
+        if args.sql:
+            for text, n in texts.most_common():
+                print(f"{n / args.tickets:6.2f}  {text}", file=sys.stderr)
         profile = cProfile.Profile()  # a second batch under the profiler (which slows it)
         profile.enable()
         for n in range(args.tickets, 2 * args.tickets):

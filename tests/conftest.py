@@ -1,5 +1,10 @@
 """Databases for tests: a fresh SQLite file per test (copied from a migrated template), and the
-same tests on PostgreSQL in a private schema when ONESTOP_TEST_DATABASE_URL is set."""
+same tests on PostgreSQL in a private schema when ONESTOP_TEST_DATABASE_URL is set.
+
+Staff passwords made during tests are hashed with cheap scrypt parameters (``auth.FAST_TEST_ENV``,
+in this process and in the servers tests/live_server.py starts, which inherit the environment);
+tests/test_password_hashing.py checks that a real hall still gets the strong ones.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,11 @@ from backend.app import create_app
 from backend.db.migrate import upgrade
 from backend.db.models import Base
 from backend.db.uow import RecordingPublisher
+from backend.services.auth import FAST_TEST_ENV
 from tests.support import FakeClock, HallClient, hall_config, setup_hall
 
 PG_URL = os.environ.get("ONESTOP_TEST_DATABASE_URL")
+os.environ.setdefault(FAST_TEST_ENV, "1")  # tests only (=0 to time the strong hash)
 
 
 def pytest_report_header(config):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import i18n
+from i18n import labels
 from i18n.check import placeholders, problems
 
 POT = """\
@@ -75,6 +76,15 @@ def test_every_shipped_key_has_english_and_uyghur(domain):
 
 def _has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_the_kiosks_case_states_are_the_labels_in_chinese():
+    """The kiosk's catalogue translates the case states (for ug and en); its Chinese is the one
+    name of i18n/labels.toml, so a resident reads what the counter and the reports say."""
+    kiosk = i18n.texts("kiosk", "zh")
+    shown = {key.removeprefix("case_state_"): text for key, text in kiosk.items()
+             if key.startswith("case_state_")}  # fmt: skip
+    assert shown and all(labels.label("case_state", state) == text for state, text in shown.items())
 
 
 # ------------------------------------------------------------------ the checker

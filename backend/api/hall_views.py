@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify
-from sqlalchemy import select
 
-from ..db.models import AuditEntry, ServiceItem, Ticket
-from ..domain.errors import NotFound
-from ..services import devices, halls, queue, tickets
+from ..services import devices, hall_reads, halls, queue, tickets
 from .framework import (
     ANY_PRINCIPAL,
     MANAGERS,
@@ -53,18 +50,7 @@ def catalog(hall: str):
 )
 def item(hall: str, code: str):
     ctx = hall_ctx(hall)
-
-    def view(uow):
-        row = uow.session.scalar(
-            select(ServiceItem).where(
-                ServiceItem.hall_id == ctx.id, ServiceItem.code == code, ServiceItem.active
-            )
-        )
-        if row is None:
-            raise NotFound("item_not_found", f"no service item {code!r}", "code")
-        return halls.item_view(row) | tickets.item_now(uow.session, ctx, code, now())
-
-    return jsonify(read(view))
+    return jsonify(read(lambda uow: hall_reads.item_now(uow.session, ctx, code, now())))
 
 
 @endpoint(
@@ -105,35 +91,7 @@ def issue(hall: str, body: IssueTicket):
 )
 def ticket_detail(hall: str, number: str):
     ctx = hall_ctx(hall)
-
-    def view(uow):
-        latest = tickets.find_today(uow.session, ctx, number, now())
-        legs = uow.session.scalars(
-            select(Ticket)
-            .where(
-                Ticket.hall_id == ctx.id,
-                Ticket.day == latest.day,
-                Ticket.prefix == latest.prefix,
-                Ticket.seq == latest.seq,
-            )
-            .order_by(Ticket.id)
-        ).all()
-        status = tickets.public_status(uow.session, ctx, latest, now())
-        return status | {
-            "legs": [
-                queue.ticket_brief(t)
-                | {
-                    "window_id": t.window_id,
-                    "target_window": t.target_window,
-                    "ended_at": t.ended_at.isoformat() if t.ended_at else None,
-                    "out_of_order_reason": t.out_of_order_reason,
-                    "note": t.note,
-                }
-                for t in legs
-            ]
-        }
-
-    return jsonify(read(view))
+    return jsonify(read(lambda uow: hall_reads.ticket_detail(uow.session, ctx, number, now())))
 
 
 def _ticket_action(hall: str, number: str, body: Command, fn):
@@ -198,34 +156,9 @@ def snapshot(hall: str):
 )
 def audit(hall: str, query: AuditQuery):
     ctx = hall_ctx(hall)
-    limit, before = query.limit, query.before
-
-    def view(uow):
-        stmt = (
-            select(AuditEntry)
-            .where(AuditEntry.hall_id == ctx.id)
-            .order_by(AuditEntry.id.desc())
-            .limit(limit)
-        )
-        if before is not None:
-            stmt = stmt.where(AuditEntry.id < before)
-        return {
-            "entries": [
-                {
-                    "id": a.id,
-                    "at": a.at.isoformat(),
-                    "actor": a.actor,
-                    "action": a.action,
-                    "entity": a.entity,
-                    "entity_id": a.entity_id,
-                    "request_id": a.request_id,
-                    "details": a.details,
-                }
-                for a in uow.session.scalars(stmt)
-            ]
-        }
-
-    return jsonify(read(view))
+    return jsonify(
+        read(lambda uow: hall_reads.audit_page(uow.session, ctx, query.limit, query.before))
+    )
 
 
 status_bp = Blueprint("status", __name__, url_prefix="/api/v1/status")
@@ -240,14 +173,7 @@ status_bp = Blueprint("status", __name__, url_prefix="/api/v1/status")
     tag="tickets",
 )
 def public_status(token: str):
-    def view(uow):
-        ticket = tickets.latest_leg_by_token(uow.session, token)
-        from ..db.models import Hall
-
-        ctx = halls.context_of(uow.session.get(Hall, ticket.hall_id))
-        return tickets.public_status(uow.session, ctx, ticket, now())
-
-    return jsonify(read(view))
+    return jsonify(read(lambda uow: hall_reads.status_by_token(uow.session, token, now())))
 
 
 DEVICES = frozenset({"kiosk", "display", "printer", "rating_pad"})

@@ -20,7 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .types import UTCDateTime
+from ..domain.appointments import AppointmentState
+from ..domain.cases import CaseState
+from ..domain.tickets import TicketState
+from ..domain.windows import WindowState
+from .types import EnumString, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -110,7 +114,9 @@ class Window(Base):
     comprehensive: Mapped[bool] = mapped_column(Boolean, default=False)
     area: Mapped[str] = mapped_column(String(32), default="main")
     item_codes: Mapped[list[Any]] = mapped_column(default=list)  # served items, priority order
-    state: Mapped[str] = mapped_column(String(16), default="closed")
+    state: Mapped[WindowState] = mapped_column(
+        EnumString(WindowState, 16), default=WindowState.CLOSED
+    )
     state_since: Mapped[datetime | None]
     pause_reason: Mapped[str | None] = mapped_column(String(120))
     clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -179,7 +185,9 @@ class Ticket(Base):
     number: Mapped[str] = mapped_column(String(12))
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     priority_reason: Mapped[str | None] = mapped_column(String(40))
-    state: Mapped[str] = mapped_column(String(16), default="waiting")
+    state: Mapped[TicketState] = mapped_column(
+        EnumString(TicketState, 16), default=TicketState.WAITING
+    )
     issued_at: Mapped[datetime]  # the resident's arrival; kept across transfers
     waiting_since: Mapped[datetime]  # for the aging guard; reset by a re-queue
     queue_key: Mapped[int] = mapped_column(BigInteger)
@@ -303,9 +311,7 @@ class Case(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("service_items.id"))
     kind: Mapped[str] = mapped_column(String(16))  # immediate | promised
-    state: Mapped[str] = mapped_column(
-        String(16)
-    )  # open | suspended | finished | refused | referred
+    state: Mapped[CaseState] = mapped_column(EnumString(CaseState, 16))
     decision: Mapped[str] = mapped_column(String(16), default="done_now")
     handling_unit: Mapped[str] = mapped_column(String(80))  # department code or outside unit
     window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"))
@@ -554,7 +560,9 @@ class Appointment(Base):
     day: Mapped[date] = mapped_column(Date)  # hall-local day of the slot
     slot_start: Mapped[datetime]
     slot_end: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(16), default="booked")  # checked_in|cancelled|no_show
+    state: Mapped[AppointmentState] = mapped_column(
+        EnumString(AppointmentState, 16), default=AppointmentState.BOOKED
+    )
     name_sealed: Mapped[str] = mapped_column(String(400), default="")
     name_masked: Mapped[str] = mapped_column(String(40), default="")
     phone_sealed: Mapped[str] = mapped_column(String(400), default="")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TypeVar
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -28,3 +30,29 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumString(TypeDecorator[E]):
+    """A domain ``StrEnum`` stored as its value in a plain VARCHAR (no database enum type, so
+    the schema is the same as a string column's): an unknown value is refused on the way in
+    (ValueError) and every value read comes back as the enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int = 16):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect) -> E | None:
+        return None if value is None else self.enum(value)
+
+    @property
+    def python_type(self) -> type[E]:
+        return self.enum

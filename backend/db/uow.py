@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import CursorResult, Result, Table, bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from .engine import Database
 from .models import AuditEntry, Event
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class UnitOfWork:
         self._pending: list[tuple[int, str, dict[str, Any]]] = []
         self.committed_events: list[PublishedEvent] = []
         self._after_commit: list[Callable[[], None]] = []
+        self._raised: list[Any] = []  # domain events waiting for the message bus
+        self._held: list[Any] = []  # what those events name, kept alive for their handlers
 
     @property
     def dialect(self) -> str:
@@ -97,9 +101,27 @@ class UnitOfWork:
         self._after_commit.append(fn)
 
     def _committed(self) -> None:
+        self._held.clear()
         callbacks, self._after_commit = self._after_commit, []
         for fn in callbacks:
             fn()
+
+    def raise_event(self, event: Any, *held: Any) -> None:
+        """Record a domain event for the message bus to handle before this unit commits.
+        ``held``: the rows (and hall context) the event names by id, kept until the commit so a
+        handler finds them in the session instead of reading them again (SQLAlchemy's identity
+        map holds unchanged rows only weakly: once the raising service returns they are gone)."""
+        self._raised.append(event)
+        self._held.extend(held)
+
+    def held(self, kind: type[T]) -> list[T]:
+        """What raised events hold of ``kind`` (e.g. the hall context a handler needs)."""
+        return [h for h in self._held if isinstance(h, kind)]
+
+    def collect_new_events(self) -> Iterator[Any]:
+        """The raised domain events, each once, including those raised while handling them."""
+        while self._raised:
+            yield self._raised.pop(0)
 
     def emit(self, hall_id: int, type_: str, payload: dict[str, Any]) -> None:
         self._pending.append((hall_id, type_, payload))
@@ -134,7 +156,11 @@ class UnitOfWork:
         """Commit; events get their sequence numbers inside the transaction (gap-free, in commit
         order: SQLite has one writer, PostgreSQL's counter row lock orders committers) and are
         handed to ``publisher`` after the commit. Hand-over order between threads or processes
-        need not be commit order: the push relay delivers each hall's events by sequence."""
+        need not be commit order: the push relay delivers each hall's events by sequence.
+        Domain events nobody handled refuse the commit (a fact must not be silently dropped)."""
+        if self._raised:
+            names = ", ".join(type(e).__name__ for e in self._raised)
+            raise RuntimeError(f"unhandled domain events: {names} (run the message bus first)")
         if not self._pending:
             self.session.commit()
             self._committed()

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from i18n import labels
+
 from .errors import Conflict, InvalidInput
 from .workcalendar import WorkCalendar
 
@@ -57,13 +59,7 @@ _ALLOWED: dict[CaseAction, frozenset[CaseState]] = {
     CaseAction.REFER: frozenset({CaseState.OPEN}),
 }
 
-STATE_ZH = {
-    CaseState.OPEN: "办理中",
-    CaseState.SUSPENDED: "待补正材料",
-    CaseState.FINISHED: "已办结",
-    CaseState.REFUSED: "不予办理",
-    CaseState.REFERRED: "已移交",
-}
+STATE_ZH = labels.zh("case_state", CaseState)  # i18n/labels.toml, the one table of names
 
 
 def check_action(state: str, action: CaseAction) -> None:
@@ -153,7 +149,7 @@ def case_colour(
     )
 
 
-COLOUR_ZH = {"green": "正常", "yellow": "临近", "orange": "即将到期", "red": "已超期"}
+COLOUR_ZH = labels.zh("colour")
 
 
 def check_extension(days: int, granted_before: int, min_days: int, max_days: int, most: int):
@@ -200,13 +196,7 @@ class Rating(StrEnum):
     VERY_DISSATISFIED = "very_dissatisfied"
 
 
-RATING_ZH = {
-    Rating.VERY_SATISFIED: "非常满意",
-    Rating.SATISFIED: "满意",
-    Rating.BASIC: "基本满意",
-    Rating.DISSATISFIED: "不满意",
-    Rating.VERY_DISSATISFIED: "非常不满意",
-}
+RATING_ZH = labels.zh("rating", Rating)
 SATISFIED = frozenset({Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASIC})
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, time
 from enum import StrEnum
 
+from i18n import labels
+
 from .errors import Conflict, InvalidInput
 from .workcalendar import WorkCalendar
 
@@ -17,11 +19,7 @@ class Level(StrEnum):
     VILLAGE = "village"  # 村（社区）便民服务站
 
 
-LEVEL_ZH = {
-    Level.COUNTY: "县级政务服务中心",
-    Level.TOWN: "乡镇（街道）便民服务中心",
-    Level.VILLAGE: "村（社区）便民服务站",
-}
+LEVEL_ZH = labels.zh("hall_level", Level)  # i18n/labels.toml
 
 # the levels a hall of each level may hang under
 PARENT_LEVELS: dict[Level, frozenset[Level]] = {
@@ -36,7 +34,7 @@ class Direction(StrEnum):
     DOWN = "down"  # 交办: to a child (the county to one of its towns)
 
 
-DIRECTION_ZH = {Direction.UP: "上报", Direction.DOWN: "交办"}
+DIRECTION_ZH = labels.zh("referral_direction", Direction)
 
 
 def check_parent(level: str, parent_level: str | None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from i18n.textwidth import wide
+
 # Tab, newline and carriage return are text; every other C0/C1 control is not.
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 # Embeddings, overrides and isolates reorder what follows them (U+202E turns "三******" into a
@@ -31,7 +33,7 @@ def person_name(name: str) -> str:
     and every format character included, so the masked form shows what was typed)."""
     words = unicodedata.normalize("NFC", name).split()
     name = "".join(
-        (" " if i and not (_wide(words[i - 1][-1]) and _wide(word[0])) else "") + word
+        (" " if i and not (wide(words[i - 1][-1]) and wide(word[0])) else "") + word
         for i, word in enumerate(words)
     )
     for ch in name:
@@ -39,7 +41,3 @@ def person_name(name: str) -> str:
         if not (category[0] in "LM" or ch in _NAME_PUNCTUATION):
             raise ValueError(f"U+{ord(ch):04X}")
     return name
-
-
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from i18n import labels
+
 from .errors import Conflict
 
 
@@ -58,15 +60,7 @@ TRANSITIONS: dict[tuple[TicketState, Action], TicketState] = {
 TERMINAL = frozenset({S.FINISHED, S.TRANSFERRED, S.CANCELLED})
 AT_WINDOW = frozenset({S.CALLED, S.SERVING})
 
-STATE_LABELS_ZH = {
-    S.WAITING: "等候中",
-    S.CALLED: "已叫号",
-    S.SERVING: "办理中",
-    S.FINISHED: "已办结",
-    S.NO_SHOW: "已过号",
-    S.TRANSFERRED: "已转办",
-    S.CANCELLED: "已取消",
-}
+STATE_LABELS_ZH = labels.zh("ticket_state", TicketState)  # i18n/labels.toml
 
 
 def next_state(state: TicketState | str, action: Action | str) -> TicketState:

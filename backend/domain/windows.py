@@ -25,6 +25,7 @@ class WindowAction(StrEnum):
     SIGN_OUT = "sign_out"
     PAUSE = "pause"
     RESUME = "resume"
+    TAKE_OVER = "take_over"  # 交接班 / A-B cover: another clerk takes the window, open at once
 
 
 W = WindowState
@@ -34,6 +35,8 @@ WINDOW_TRANSITIONS: dict[tuple[WindowState, WindowAction], WindowState] = {
     (W.PAUSED, WindowAction.RESUME): W.OPEN,
     (W.OPEN, WindowAction.SIGN_OUT): W.CLOSED,
     (W.PAUSED, WindowAction.SIGN_OUT): W.CLOSED,
+    (W.OPEN, WindowAction.TAKE_OVER): W.OPEN,
+    (W.PAUSED, WindowAction.TAKE_OVER): W.OPEN,
 }
 
 

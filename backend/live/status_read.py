@@ -26,9 +26,8 @@ from ..db.models import Case, Hall, Ticket
 from ..db.uow import current_seq
 from ..domain.tickets import TicketState
 from ..services import case_queries, halls, referrals, tickets
+from ..services.legs import CHUNK, latest_legs
 from ..services.queue import estimates
-
-CHUNK = 500  # tokens per IN (...) list
 
 
 def read_statuses(
@@ -58,20 +57,6 @@ def read_statuses(
         return out
 
 
-def latest_legs(session: Session, hall_id: int, tokens: list[str]) -> dict[str, Ticket]:
-    """The latest leg of each token's ticket (a transfer keeps the token)."""
-    out: dict[str, Ticket] = {}
-    for i in range(0, len(tokens), CHUNK):
-        stmt = (
-            select(Ticket)
-            .where(Ticket.hall_id == hall_id, Ticket.status_token.in_(tokens[i : i + CHUNK]))
-            .order_by(Ticket.id)
-        )
-        for ticket in session.scalars(stmt):
-            out[ticket.status_token] = ticket  # ordered by id: the last one wins
-    return out
-
-
 @dataclass(frozen=True)
 class CaseRead:
     """A watched ticket's case as its phone sees it, and where its changes come from."""
@@ -88,12 +73,6 @@ def case_version(view: dict[str, Any]) -> str:
     """A short digest of a public case view: the page and its phone compare these."""
     raw = json.dumps(view, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-def case_of_token(session: Session, token: str) -> Case | None:
-    """The case accepted from the ticket of this status token (any of its legs)."""
-    legs = select(Ticket.id).where(Ticket.status_token == token)
-    return session.scalar(select(Case).where(Case.ticket_id.in_(legs)).order_by(Case.id).limit(1))
 
 
 def case_halls(session: Session, case: Case) -> dict[int, frozenset[str]]:

@@ -393,7 +393,7 @@ def book(
         day=slot.start.date(),
         slot_start=slot.start,
         slot_end=slot.end,
-        state=AppointmentState.BOOKED.value,
+        state=AppointmentState.BOOKED,
         name_sealed=protector.seal(name),
         name_masked=mask_name(name),
         phone_sealed=protector.seal(digits),
@@ -448,7 +448,7 @@ def _changeable(a: Appointment, now: datetime, what: str) -> None:
 def cancel(uow: UnitOfWork, token: str, request_id: str | None) -> dict[str, Any]:
     ctx, a = by_token(uow.session, token)
     _changeable(a, uow.now, "cancel")
-    a.state, a.cancelled_at = AppointmentState.CANCELLED.value, uow.now
+    a.state, a.cancelled_at = AppointmentState.CANCELLED, uow.now
     release_place(uow, a)
     _change(
         uow, ctx, _resident(a), a, "cancelled", {"slot_start": a.slot_start.isoformat()}, request_id
@@ -571,7 +571,7 @@ def check_in(
         slot_start=a.slot_start if on_time else None,
     )
     was = a.state
-    a.state, a.checked_in_at, a.on_time = AppointmentState.CHECKED_IN.value, uow.now, on_time
+    a.state, a.checked_in_at, a.on_time = AppointmentState.CHECKED_IN, uow.now, on_time
     a.ticket_id = issued["ticket"]["id"]
     details = {
         "ticket": issued["ticket"]["number"],
@@ -670,7 +670,7 @@ def mark_no_shows(uow: UnitOfWork, ctx: HallContext) -> int:
     ).all()
     for a in due:
         a.state, a.no_show_at = (
-            AppointmentState.NO_SHOW.value,
+            AppointmentState.NO_SHOW,
             rules.no_show_at(Slot(a.slot_start, a.slot_end), r),
         )
         _change(

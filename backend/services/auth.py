@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,26 @@ from ..domain.errors import Conflict, InvalidInput, NotFound
 ROLES = ("clerk", "manager", "admin", "supervisor")
 TOKEN_HOURS = 14  # one working day including extended hours
 MIN_PASSWORD = 8
+
+# New passwords: werkzeug's scrypt, n=2**15 r=8 p=1 (~60 ms and 32 MiB a check). The parameters
+# are part of the stored hash ("scrypt:32768:8:1$salt$hash"), so a check uses the ones the hash
+# was made with, whatever this process would choose for a new one.
+PASSWORD_METHOD = "scrypt:32768:8:1"
+# Tests only: ONESTOP_TEST_FAST_PASSWORD_HASH=1 (set by tests/conftest.py; the servers that
+# tests/live_server.py starts inherit it) hashes new passwords with n=2**10, ~50x cheaper;
+# never set it for a real hall.
+FAST_TEST_ENV = "ONESTOP_TEST_FAST_PASSWORD_HASH"
+FAST_TEST_METHOD = "scrypt:1024:8:1"
+
+
+def password_method() -> str:
+    """The hash method for a new password: PASSWORD_METHOD, or FAST_TEST_METHOD under tests."""
+    return FAST_TEST_METHOD if os.environ.get(FAST_TEST_ENV) == "1" else PASSWORD_METHOD
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (method, parameters, salt and hash in one string)."""
+    return generate_password_hash(password, method=password_method())
 
 
 @dataclass(frozen=True)
@@ -77,7 +98,7 @@ def add_user(
         username=username,
         display_name=display_name,
         role=role,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=hash_password(password),
         created_at=uow.now,
     )
     uow.session.add(user)

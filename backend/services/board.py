@@ -31,6 +31,8 @@ from ..db.uow import current_seq
 from ..domain import referral_alerts as ra
 from ..domain.cases import SATISFIED, CaseState, Rating
 from ..domain.numbering import local_day
+from ..domain.tickets import TicketState
+from ..domain.windows import WindowState
 from ..hallconfig import Thresholds
 from . import network
 from .case_queries import list_overdue
@@ -74,11 +76,11 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
     served_at_window: Counter[int | None] = Counter()
     for t in legs:
         code = t.item.code
-        if t.state == "waiting":
+        if t.state == TicketState.WAITING:
             waiting[code].append(t)
         if t.called_at and t.parent_id is None:
             waits[code].append(_minutes(t.called_at - t.issued_at))
-        if t.state == "finished" and t.started_at and t.ended_at:
+        if t.state == TicketState.FINISHED and t.started_at and t.ended_at:
             services[code].append(_minutes(t.ended_at - t.started_at))
             served_at_window[t.window_id] += 1
 
@@ -110,7 +112,7 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
         current = by_id.get(w.current_ticket_id) if w.current_ticket_id else None
         if current is None and w.current_ticket_id:
             current = session.get(Ticket, w.current_ticket_id)
-        state = w.state if w.state != "open" else ("serving" if current else "idle")
+        state = w.state if w.state != WindowState.OPEN else ("serving" if current else "idle")
         window_rows.append(
             {
                 "number": w.number,
@@ -136,7 +138,7 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
     devices = watched_devices(session, [ctx.id])[ctx.id]
 
     roots = [t for t in legs if t.parent_id is None]
-    finished = [t for t in legs if t.state == "finished"]
+    finished = [t for t in legs if t.state == TicketState.FINISHED]
     all_waits = [w for values in waits.values() for w in values]
     unit_names = {d.code: d.name_zh for d in departments.values()}
     picture = case_picture(session, ctx, now, users, unit_names)
@@ -153,7 +155,7 @@ def board(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any]:
         "totals": {
             "issued": len(roots),
             "served": len(finished),
-            "no_show": sum(1 for t in legs if t.state == "no_show"),
+            "no_show": sum(1 for t in legs if t.state == TicketState.NO_SHOW),
             "waiting": sum(len(v) for v in waiting.values()),
             "avg_wait_minutes": round(mean(all_waits), 1) if all_waits else None,
         },
@@ -191,7 +193,7 @@ def alerts(items, windows, devices, now: datetime, limits) -> list[dict[str, Any
                     "text": f"{w['name']['zh']} 空闲但有群众等候",
                 }
             )
-        if w["state"] == "paused" and w["state_since"]:
+        if w["state"] == WindowState.PAUSED and w["state_since"]:
             paused = _minutes(now - datetime.fromisoformat(w["state_since"]))
             if paused > limits.pause_minutes:
                 out.append(
@@ -233,7 +235,9 @@ def case_picture(
     counts, open_total = case_counts(session, [ctx.id])[ctx.id]
     urgent_cases = session.scalars(
         select(Case)
-        .where(Case.hall_id == ctx.id, Case.state == "open", Case.colour.in_(("red", "orange")))
+        .where(
+            Case.hall_id == ctx.id, Case.state == CaseState.OPEN, Case.colour.in_(("red", "orange"))
+        )
         .order_by(sa_case((Case.colour == "red", 0), else_=1), Case.deadline_at)
         .limit(URGENT_LIMIT)
     ).all()

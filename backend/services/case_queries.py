@@ -50,7 +50,7 @@ def list_cases(
             raise InvalidInput("invalid_filter", f"no case state {state!r}", "state")
         stmt = stmt.where(Case.state == state)
     elif not state:
-        stmt = stmt.where(Case.state.in_([CaseState.OPEN.value, CaseState.SUSPENDED.value]))
+        stmt = stmt.where(Case.state.in_([CaseState.OPEN, CaseState.SUSPENDED]))
     if filters.get("unit"):
         stmt = stmt.where(Case.handling_unit == filters["unit"])
     if filters.get("item"):
@@ -72,7 +72,7 @@ def list_cases(
     views.sort(key=lambda v: (COLOUR_ORDER.get(v["colour"], 4), v["deadline_at"]))
     counts: dict[str, int] = {"red": 0, "orange": 0, "yellow": 0, "green": 0, "suspended": 0}
     for v in views:
-        key = v["colour"] or ("suspended" if v["state"] == "suspended" else None)
+        key = v["colour"] or ("suspended" if v["state"] == CaseState.SUSPENDED else None)
         if key in counts:
             counts[key] += 1
     return {"cases": views, "counts": counts}
@@ -219,7 +219,7 @@ def holder_lines(holder: dict[str, Any], lang: str) -> list[str]:
         i18n.text(STATUS, f"referral_{direction}", lang, hall=where),
         i18n.text(STATUS, "held_summary", lang, number=held["number"], state=state),
     ]
-    if held.get("deadline") and held["state"] in ("open", "suspended"):
+    if held.get("deadline") and held["state"] in (CaseState.OPEN, CaseState.SUSPENDED):
         lines.append(i18n.text(STATUS, "held_deadline", lang, deadline=held["deadline"]))
     return lines
 

@@ -20,10 +20,11 @@ from ..db.models import (
     Window,
 )
 from ..db.protect import Protector
-from ..db.uow import UnitOfWork
+from ..db.uow import Actor, UnitOfWork
 from ..domain import cases as rules
 from ..domain.cases import CaseAction, CaseState, Decision, Suspension
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.events import TicketFinished
 from ..domain.privacy import (
     mask_id_number,
     mask_name,
@@ -32,11 +33,13 @@ from ..domain.privacy import (
     valid_id_number,
 )
 from ..domain.text import person_name
+from ..domain.tickets import AT_WINDOW
 from .auth import Principal
-from .counter import load_window, require_operator
-from .halls import HallContext
+from .halls import HallContext, context_by_id
+from .legs import leg_ids
 from .notify import Notifier
 from .tickets import allocate_seq
+from .window_access import load_window, require_operator
 
 CASE_SEQ_PREFIX = "#C"  # acceptance numbers share the atomic counters; ticket prefixes are A-Z
 
@@ -253,7 +256,7 @@ def _new_case(uow, ctx, ticket: Ticket, window: Window | None, clerk_id, kind: s
         item_id=ticket.item_id,
         item=ticket.item,
         kind=kind,
-        state=CaseState.OPEN.value,
+        state=CaseState.OPEN,
         handling_unit=ticket.item.department.code,
         window_id=window.id if window else None,
         clerk_id=clerk_id,
@@ -288,7 +291,7 @@ def accept(
     window = load_window(uow, ctx, window_number)
     require_operator(window, who)
     ticket = uow.session.get(Ticket, window.current_ticket_id) if window.current_ticket_id else None
-    if ticket is None or ticket.state not in ("called", "serving"):
+    if ticket is None or ticket.state not in AT_WINDOW:
         raise Conflict(
             "no_current_ticket", f"window {window_number} has no ticket at the counter", "window"
         )
@@ -334,24 +337,23 @@ def accept(
     return out
 
 
+def on_ticket_finished(uow: UnitOfWork, event: TicketFinished) -> None:
+    """Handler of ``TicketFinished`` (the message bus calls it before the counter's commit)."""
+    ticket = uow.session.get_one(Ticket, event.ticket_id)  # held by the event: no statement
+    held = [c for c in uow.held(HallContext) if c.id == event.hall_id]
+    ctx = held[0] if held else context_by_id(uow.session, event.hall_id)
+    close_immediate_service(uow, ctx, Actor(event.actor, event.user_id, event.device_id), ticket)
+
+
 def close_immediate_service(
-    uow: UnitOfWork, ctx: HallContext, who: Principal, ticket: Ticket
+    uow: UnitOfWork, ctx: HallContext, actor: Actor, ticket: Ticket
 ) -> None:
     """A finished ticket for an immediate item with no case yet still counts as a service done
     on the spot (a closed case without applicant data), so statistics see every service."""
     if ticket.item.kind != "immediate":
         return
-    root_legs = (
-        select(Case.id)
-        .join(Ticket, Case.ticket_id == Ticket.id)
-        .where(
-            Ticket.hall_id == ticket.hall_id,
-            Ticket.day == ticket.day,
-            Ticket.prefix == ticket.prefix,
-            Ticket.seq == ticket.seq,
-        )
-    )
-    if uow.session.scalar(root_legs.limit(1)) is not None:
+    on_any_leg = select(Case.id).where(Case.ticket_id.in_(leg_ids(ticket)))
+    if uow.session.scalar(on_any_leg.limit(1)) is not None:
         return
     window = uow.session.get(Window, ticket.window_id) if ticket.window_id else None
     case = _new_case(uow, ctx, ticket, window, ticket.clerk_id, "immediate")
@@ -359,12 +361,12 @@ def close_immediate_service(
     uow.session.add(case)
     uow.session.flush()
     uow.audit(
-        ctx.id, who.actor(), "case.closed_at_window", "case", case.number, {"ticket": ticket.number}
+        ctx.id, actor, "case.closed_at_window", "case", case.number, {"ticket": ticket.number}
     )
 
 
 def _close(case: Case, state: CaseState, now: datetime, *, result: str | None = None) -> None:
-    case.state = state.value
+    case.state = state
     case.finished_at = now
     case.colour = None
     if state is CaseState.FINISHED:
@@ -388,7 +390,7 @@ def suspend(uow, ctx, who: Principal, number: str, missing: list[str], note, rid
     today = ctx.local(uow.now).date().isoformat()
     case.suspensions = [*case.suspensions, [today, None]]
     case.missing_materials = missing
-    case.state = CaseState.SUSPENDED.value
+    case.state = CaseState.SUSPENDED
     case.colour = None
     return _changed(uow, ctx, who, case, "suspended", rid, {"missing": missing, "note": note})
 
@@ -403,7 +405,7 @@ def supplement(uow, ctx, who: Principal, number: str, received: list[str], rid) 
     case.suspensions = [*earlier, [since, today]]
     case.materials_received = [*case.materials_received, *[r for r in received if r.strip()]]
     case.missing_materials = []
-    case.state = CaseState.OPEN.value
+    case.state = CaseState.OPEN
     recompute_deadline(ctx, case)
     case.colour = colour_now(ctx, case, uow.now)
     return _changed(uow, ctx, who, case, "supplemented", rid, {"received": received})

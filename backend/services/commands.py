@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Table, bindparam, select, update
 from ..db.models import IdempotentRequest
 from ..db.uow import Publisher, UnitOfWork, upsert
 from ..domain.errors import Conflict, InvalidInput
+from . import messagebus
 
 MAX_REQUEST_ID = 80
 
@@ -63,6 +64,7 @@ def run_command(
             raise Conflict("request_conflict", "the request could not be completed; retry it")
         return _replay(prior, print_), True
     result = action(uow)
+    messagebus.handle(uow)  # the domain events it raised, in this same transaction
     uow.session.execute(_ANSWER, {"claim": claim, "answer": result})
     uow.commit(publisher)
     return result, False

@@ -9,10 +9,11 @@ from sqlalchemy import bindparam, select
 from ..db.models import ServiceItem, Ticket, User, Window
 from ..db.uow import UnitOfWork
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.events import TicketFinished
 from ..domain.no_show import NoShowGuard
 from ..domain.queue_policy import calling_order, queue_key_for
 from ..domain.tickets import Action, TicketState, next_state
-from ..domain.windows import PauseReason, WindowAction, may_sign_in, next_window_state
+from ..domain.windows import PauseReason, WindowAction, WindowState, may_sign_in, next_window_state
 from .auth import Principal
 from .halls import HallContext
 from .queue import (
@@ -22,17 +23,14 @@ from .queue import (
     window_view,
 )
 from .tickets import find_today
+from .window_access import clerk_name, load_window, require_operator
 
 CLAIM_ATTEMPTS = 25
 
 
-_WINDOW = (
-    select(Window)
-    .where(Window.hall_id == bindparam("hall"), Window.number == bindparam("number"), Window.active)
-    .with_for_update()
-    .execution_options(populate_existing=True)
+_WAITING = select(Ticket).where(
+    Ticket.id == bindparam("ticket"), Ticket.state == TicketState.WAITING
 )
-_WAITING = select(Ticket).where(Ticket.id == bindparam("ticket"), Ticket.state == "waiting")
 _CLAIM = {
     "postgresql": _WAITING.with_for_update(skip_locked=True, of=Ticket).execution_options(
         populate_existing=True
@@ -41,37 +39,9 @@ _CLAIM = {
 }
 
 
-def load_window(uow: UnitOfWork, ctx: HallContext, number: int) -> Window:
-    """The window row, locked for this transaction (PostgreSQL; SQLite's writer lock covers it)."""
-    window = uow.session.scalar(_WINDOW, {"hall": ctx.id, "number": number})
-    if window is None:
-        raise NotFound("window_not_found", f"no window {number} in this hall", "window")
-    return window
-
-
-def require_operator(window: Window, who: Principal) -> None:
-    """A clerk acts only on the window they are signed in to; managers and admins may step in."""
-    if who.role in ("manager", "admin"):
-        return
-    if who.kind != "user" or window.clerk_id != who.id:
-        raise Forbidden(
-            "not_your_window", f"you are not signed in to window {window.number}", "window"
-        )
-
-
 def _view(uow: UnitOfWork, window: Window) -> dict[str, Any]:
     ticket = uow.session.get(Ticket, window.current_ticket_id) if window.current_ticket_id else None
     return window_view(window, ticket, clerk_name(uow, window.clerk_id), uow.now)
-
-
-def clerk_name(uow: UnitOfWork, user_id: int | None) -> str | None:
-    """The display name of a window's clerk (staff screens show it; public ones never)."""
-    if user_id is None:
-        return None
-    return uow.session.scalar(_CLERK_NAME, {"user": user_id})
-
-
-_CLERK_NAME = select(User.display_name).where(User.id == bindparam("user"))
 
 
 def _window_changed(
@@ -95,7 +65,7 @@ def sign_in(
     if who.kind != "user":
         raise Forbidden("staff_only", "only staff sign in to windows")
     window = load_window(uow, ctx, number)
-    if window.state != "closed" and window.clerk_id == who.id:
+    if window.state != WindowState.CLOSED and window.clerk_id == who.id:
         return {"window": _view(uow, window)}  # already signed in here: nothing to do
     if (
         not may_sign_in(who.id, window.primary_clerk_id, window.backup_clerk_id)
@@ -113,9 +83,9 @@ def sign_in(
             f"you are signed in to window {elsewhere}; sign out there first",
             "window",
         )
-    if window.state != "closed":
+    if window.state != WindowState.CLOSED:
         raise Conflict("window_taken", f"window {number} is already open", "window")
-    window.state = next_window_state(window.state, WindowAction.SIGN_IN).value
+    window.state = next_window_state(window.state, WindowAction.SIGN_IN)
     window.clerk_id, window.state_since, window.pause_reason = who.id, uow.now, None
     return _window_changed(uow, ctx, window, "opened", who, rid)
 
@@ -131,7 +101,7 @@ def sign_out(
             "finish, transfer or mark no-show the current ticket first",
             "window",
         )
-    window.state = next_window_state(window.state, WindowAction.SIGN_OUT).value
+    window.state = next_window_state(window.state, WindowAction.SIGN_OUT)
     window.clerk_id, window.state_since, window.pause_reason = None, uow.now, None
     return _window_changed(uow, ctx, window, "closed", who, rid)
 
@@ -155,7 +125,7 @@ def pause(
         ) from None
     window = load_window(uow, ctx, number)
     require_operator(window, who)
-    window.state = next_window_state(window.state, WindowAction.PAUSE).value
+    window.state = next_window_state(window.state, WindowAction.PAUSE)
     window.state_since, window.pause_reason = (
         uow.now,
         reason if not note else f"{reason}: {note}"[:120],
@@ -166,13 +136,13 @@ def pause(
 def resume(uow: UnitOfWork, ctx: HallContext, who: Principal, number: int, rid) -> dict[str, Any]:
     window = load_window(uow, ctx, number)
     require_operator(window, who)
-    window.state = next_window_state(window.state, WindowAction.RESUME).value
+    window.state = next_window_state(window.state, WindowAction.RESUME)
     window.state_since, window.pause_reason = uow.now, None
     return _window_changed(uow, ctx, window, "resumed", who, rid)
 
 
 def _ready_to_call(window: Window) -> None:
-    if window.state != "open":
+    if window.state != WindowState.OPEN:
         raise Conflict("window_not_open", f"window {window.number} is {window.state}", "window")
     if window.current_ticket_id:
         raise Conflict(
@@ -190,7 +160,7 @@ def _claim(uow: UnitOfWork, ticket_id: int) -> Ticket | None:
 def _called(
     uow, ctx, window: Window, ticket: Ticket, who: Principal, rid, reason: str | None = None
 ):
-    ticket.state = next_state(ticket.state, Action.CALL).value
+    ticket.state = next_state(ticket.state, Action.CALL)
     ticket.window_id, ticket.clerk_id = window.id, who.id if who.kind == "user" else None
     ticket.called_at, ticket.call_count = uow.now, 1
     ticket.out_of_order_reason = reason
@@ -268,7 +238,7 @@ def recall(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
     window = load_window(uow, ctx, number)
     require_operator(window, who)
     ticket = _current(uow, window)
-    ticket.state = next_state(ticket.state, Action.RECALL).value
+    ticket.state = next_state(ticket.state, Action.RECALL)
     ticket.call_count += 1
     uow.audit(
         ctx.id,
@@ -287,7 +257,7 @@ def start(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
     window = load_window(uow, ctx, number)
     require_operator(window, who)
     ticket = _current(uow, window)
-    ticket.state = next_state(ticket.state, Action.START).value
+    ticket.state = next_state(ticket.state, Action.START)
     ticket.started_at = uow.now
     uow.audit(
         ctx.id,
@@ -305,7 +275,7 @@ def start(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
 def _end(
     uow, ctx, who, window: Window, ticket: Ticket, action: Action, event: str, rid, details=None
 ):
-    ticket.state = next_state(ticket.state, action).value
+    ticket.state = next_state(ticket.state, action)
     if action is Action.FINISH and ticket.started_at is None:
         ticket.started_at = ticket.called_at
     ticket.ended_at = uow.now
@@ -330,9 +300,9 @@ def finish(uow, ctx, who: Principal, number: int, rid) -> dict[str, Any]:
     require_operator(window, who)
     ticket = _current(uow, window)
     _end(uow, ctx, who, window, ticket, Action.FINISH, "ticket.finished", rid)
-    from .cases import close_immediate_service  # cases builds on this module
-
-    close_immediate_service(uow, ctx, who, ticket)
+    actor = who.actor()
+    finished = TicketFinished(ctx.id, ticket.id, actor.label, actor.user_id, actor.device_id)
+    uow.raise_event(finished, ticket, window, ctx)
     return {"ticket": ticket_brief(ticket), "window": _view(uow, window)}
 
 
@@ -426,7 +396,7 @@ def transfer(
         number=ticket.number,
         priority=ticket.priority,
         priority_reason=ticket.priority_reason,
-        state=TicketState.WAITING.value,
+        state=TicketState.WAITING,
         issued_at=ticket.issued_at,
         waiting_since=ticket.issued_at,
         queue_key=queue_key_for(ticket.issued_at, ticket.seq),
@@ -482,13 +452,13 @@ def take_over(
     if who.kind != "user":
         raise Forbidden("staff_only", "only staff take over windows")
     window = load_window(uow, ctx, number)
-    if window.state == "closed":
+    if window.state == WindowState.CLOSED:
         raise Conflict("window_closed", f"window {number} is closed; sign in instead", "window")
     if window.clerk_id == who.id:
         raise Conflict("already_yours", f"you are already at window {number}", "window")
-    paused_for_handover = window.state == "paused" and (window.pause_reason or "").startswith(
-        "handover"
-    )
+    paused_for_handover = window.state == WindowState.PAUSED and (
+        window.pause_reason or ""
+    ).startswith("handover")
     if who.role == "clerk":
         if not paused_for_handover:
             raise Conflict("no_handover", f"window {number} was not paused for handover", "window")
@@ -508,12 +478,8 @@ def take_over(
             "window",
         )
     previous = uow.session.get(User, window.clerk_id) if window.clerk_id else None
-    window.clerk_id, window.state, window.state_since, window.pause_reason = (
-        who.id,
-        "open",
-        uow.now,
-        None,
-    )
+    window.state = next_window_state(window.state, WindowAction.TAKE_OVER)
+    window.clerk_id, window.state_since, window.pause_reason = who.id, uow.now, None
     if window.current_ticket_id:
         uow.session.get_one(Ticket, window.current_ticket_id).clerk_id = who.id
     return _window_changed(

@@ -13,7 +13,9 @@ from ..db.models import Ticket, User, Window
 from ..domain.errors import NotFound
 from ..domain.numbering import local_day
 from ..domain.queue_policy import calling_order
+from ..domain.tickets import TicketState
 from .halls import HallContext
+from .legs import legs_of
 from .queue import ticket_brief, waiting_entries, window_view
 
 
@@ -36,16 +38,7 @@ def counter_state(
 
 
 def current_detail(session: Session, ticket: Ticket, now: datetime) -> dict[str, Any]:
-    legs = session.scalars(
-        select(Ticket)
-        .where(
-            Ticket.hall_id == ticket.hall_id,
-            Ticket.day == ticket.day,
-            Ticket.prefix == ticket.prefix,
-            Ticket.seq == ticket.seq,
-        )
-        .order_by(Ticket.id)
-    ).all()
+    legs = legs_of(session, ticket)
     windows = {
         w.id: w.number
         for w in session.scalars(select(Window).where(Window.hall_id == ticket.hall_id))
@@ -115,12 +108,12 @@ def today(
         minutes = [
             (t.ended_at - t.started_at).total_seconds() / 60
             for t in selected
-            if t.state == "finished" and t.started_at and t.ended_at
+            if t.state == TicketState.FINISHED and t.started_at and t.ended_at
         ]
         return {
             "served": len(minutes),
-            "no_show": sum(1 for t in selected if t.state == "no_show"),
-            "transferred": sum(1 for t in selected if t.state == "transferred"),
+            "no_show": sum(1 for t in selected if t.state == TicketState.NO_SHOW),
+            "transferred": sum(1 for t in selected if t.state == TicketState.TRANSFERRED),
             "avg_service_minutes": round(mean(minutes), 1) if minutes else None,
         }
 

@@ -24,6 +24,7 @@ from ..domain import referral_alerts as ra
 from ..domain.cases import CaseState
 from ..domain.errors import NotFound
 from ..domain.numbering import local_day
+from ..domain.tickets import TicketState
 from ..domain.windows import WindowState
 from . import board, network
 from .case_queries import COLOUR_ORDER, list_cases
@@ -73,7 +74,7 @@ def network_board(session: Session, root_ctx: HallContext, now: datetime) -> dic
         .where(
             Ticket.hall_id.in_(ids),
             Ticket.day.in_(sorted(set(days.values()))),
-            Ticket.state == "waiting",
+            Ticket.state == TicketState.WAITING,
         )
         .group_by(Ticket.hall_id, Ticket.day)
     ):

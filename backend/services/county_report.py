@@ -28,6 +28,8 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import DateTime, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from i18n.textwidth import text_width
+
 from ..db.models import Case, CaseReferral, Department, Evaluation, Hall, ServiceItem, Ticket
 from ..domain import network as rules
 from . import network, report_export, reports
@@ -171,13 +173,13 @@ def _tickets(session, contexts, periods, tally: dict[int, Tally]) -> None:
             requeued[r.hall_id].append(r)
     first_call: dict[int, datetime] = {}
     for hall, rows in requeued.items():
-        first_call |= reports._first_calls(session, contexts[hall], periods[hall], rows)
+        first_call |= reports.first_calls(session, contexts[hall], periods[hall], rows)
     for r in called:
         if (at := first_call.get(r.id)) is not None:  # an aware UTC instant from the audit trail
             wait = at - (r.issued_at if r.issued_at.tzinfo else r.issued_at.replace(tzinfo=UTC))
         else:
             wait = r.called_at - r.issued_at
-        tally[r.hall_id].waits.append(reports._minutes(wait))
+        tally[r.hall_id].waits.append(reports.minutes(wait))
 
 
 def _cases(session, contexts, periods, now: datetime, tally: dict[int, Tally]) -> None:
@@ -220,7 +222,7 @@ def _cases(session, contexts, periods, now: datetime, tally: dict[int, Tally]) -
         ).tuples()
         for case_id, suspensions in found:
             hall, day = late[case_id]
-            if not reports._suspended_on(suspensions, day):
+            if not reports.suspended_on(suspensions, day):
                 tally[hall].n["overdue_open"] += 1
 
 
@@ -413,12 +415,12 @@ def table(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
             return top_items_text(row["top_items"])
         return row[key]
 
-    body = [[report_export._cell(value(h, k)) for k, _ in COLUMNS] for h in data["halls"]]
+    body = [[report_export.sheet_value(value(h, k)) for k, _ in COLUMNS] for h in data["halls"]]
     totals = data["totals"] | {"top_items": top_items_text(data["top_items"])}
     body.append(
         ["合计"]
         + [None] * (KEY_COLUMNS - 1)
-        + [report_export._cell(totals[k]) for k, _ in COLUMNS[KEY_COLUMNS:]]
+        + [report_export.sheet_value(totals[k]) for k, _ in COLUMNS[KEY_COLUMNS:]]
     )
     return [h for _, h in COLUMNS], body
 
@@ -430,7 +432,9 @@ def to_csv(data: dict[str, Any]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in body:
-        writer.writerow([report_export._text(k, v) for (k, _), v in zip(COLUMNS, row, strict=True)])
+        writer.writerow(
+            [report_export.csv_value(k, v) for (k, _), v in zip(COLUMNS, row, strict=True)]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -457,7 +461,7 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
         ("cases_accepted", "受理件数"),
         ("halls", "开展中心数"),
     ]
-    rows = [[report_export._cell(i[k]) for k, _ in items] for i in data["top_items"]]
+    rows = [[report_export.sheet_value(i[k]) for k, _ in items] for i in data["top_items"]]
     _sheet(book, "全县事项排名", [h for _, h in items], rows, [k for k, _ in items])
     out = io.BytesIO()
     book.save(out)
@@ -476,9 +480,7 @@ def _sheet(book: Workbook, title: str, header: list[str], body: list[list[Any]],
     for col, key in enumerate(keys, start=1):
         letter = get_column_letter(col)
         values = [header[col - 1]] + [r[col - 1] for r in body]
-        sheet.column_dimensions[letter].width = min(
-            60, max(report_export._width(v) for v in values) + 2
-        )
+        sheet.column_dimensions[letter].width = min(60, max(text_width(v) for v in values) + 2)
         fmt = (
             "0.0%"
             if key in report_export.RATES

@@ -19,6 +19,8 @@ from matplotlib.patheffects import Stroke
 from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
+from i18n.textwidth import text_width
+
 from . import report_pdf as rp
 
 # (header, key, right edge as a fraction of the page width); the hall's name starts at 0.08
@@ -73,10 +75,12 @@ def _ranking(halls: list[dict[str, Any]], key: str, label: str, missing: str) ->
         return f"本月各中心均{missing}，{label}无从比较。"
     if not best:
         names = "、".join(_name(h) for h in rated)
-        text = f"{label}：{names}{'均' if len(rated) > 1 else ''}为 {rp._pct(rated[0][key])}"
+        text = (
+            f"{label}：{names}{'均' if len(rated) > 1 else ''}为 {rp.percent_text(rated[0][key])}"
+        )
     else:
-        top = rp._pct(max(h[key] for h in rated))
-        low = rp._pct(min(h[key] for h in rated))
+        top = rp.percent_text(max(h[key] for h in rated))
+        low = rp.percent_text(min(h[key] for h in rated))
         text = f"{label}最高的是{'、'.join(best)}（{top}），最低的是{'、'.join(worst)}（{low}）"
     if left := len(halls) - len(rated):
         text += f"；另有 {left} 个中心本月{missing}"
@@ -91,11 +95,11 @@ def summary_text(data: dict[str, Any]) -> str:
     who = data["root"]["name"]["zh"] + (f"及所辖 {below} 个服务中心" if below else "")
     return (
         f"本月{who}共取号 {t['tickets_issued']} 人，办结 {t['tickets_served']} 人次，过号 "
-        f"{t['no_shows']} 人次，平均等候 {rp._num(t['avg_wait_minutes'], ' 分钟')}；受理办件 "
+        f"{t['no_shows']} 人次，平均等候 {rp.number_text(t['avg_wait_minutes'], ' 分钟')}；受理办件 "
         f"{t['cases_accepted']} 件，办结 {t['cases_finished']} 件，其中按时办结 "
-        f"{t['cases_on_time']} 件，按时办结率 {rp._pct(t['on_time_rate'])}，超期 "
+        f"{t['cases_on_time']} 件，按时办结率 {rp.percent_text(t['on_time_rate'])}，超期 "
         f"{t['cases_overdue']} 件；收到有效评价 {t['evaluations']} 条，满意率 "
-        f"{rp._pct(t['satisfaction_rate'])}，差评 {t['bad_reviews']} 条；重访 "
+        f"{rp.percent_text(t['satisfaction_rate'])}，差评 {t['bad_reviews']} 条；重访 "
         f"{t['repeat_visits']} 件；上报 {t['referrals_up']} 件，交办 {t['referrals_down']} 件。\n"
         + _ranking(halls, "on_time_rate", "按时办结率", "无办结办件")
         + _ranking(halls, "satisfaction_rate", "满意率", "无评价")
@@ -108,7 +112,7 @@ def summary_text(data: dict[str, Any]) -> str:
 def _strong(where, x: float, y: float, text: str, colour: str = "black", width: float = 0.6,
             **kw: Any) -> None:  # fmt: skip
     """Bold in a one-weight font that stays text: the text, then its outline drawn over it as
-    a path (``report_pdf._bold`` turns the text itself into a path, which no reader finds)."""
+    a path (``report_pdf.bold_outline`` turns the text itself into a path, which no reader finds)."""
     where.text(x, y, text, color=colour, **kw)
     where.text(x, y, text, color=colour, path_effects=[Stroke(linewidth=width, foreground=colour)],
                **kw)  # fmt: skip
@@ -120,7 +124,7 @@ def _section(fig: Figure, y: float, text: str) -> None:
 
 def _frame(title: str | None, data: dict[str, Any]) -> Figure:
     """``report_pdf``'s page (its footer names the root hall and the month)."""
-    fig = rp._page(None, {"hall": {"name": data["root"]["name"]["zh"]}} | data)
+    fig = rp.page_figure(None, {"hall": {"name": data["root"]["name"]["zh"]}} | data)
     if title:
         _section(fig, 0.945, title)
     return fig
@@ -150,9 +154,9 @@ def _cover(data: dict[str, Any]) -> tuple[Figure, float]:
     kpis = [
         ("服务中心", f"{len(data['halls'])} 个"),
         ("取号人数", str(t["tickets_issued"])),
-        ("平均等候", rp._num(t["avg_wait_minutes"], " 分")),
-        ("按时办结率", rp._pct(t["on_time_rate"])),
-        ("满意率", rp._pct(t["satisfaction_rate"])),
+        ("平均等候", rp.number_text(t["avg_wait_minutes"], " 分")),
+        ("按时办结率", rp.percent_text(t["on_time_rate"])),
+        ("满意率", rp.percent_text(t["satisfaction_rate"])),
         ("差评", str(t["bad_reviews"])),
     ]
     for n, (label, value) in enumerate(kpis):
@@ -169,7 +173,7 @@ def _cover(data: dict[str, Any]) -> tuple[Figure, float]:
 
 def _cell(key: str, value: Any) -> str:
     if key in RATES:
-        return rp._pct(value)
+        return rp.percent_text(value)
     if key == "avg_wait_minutes":
         return "—" if value is None else f"{value:.1f}"
     return str(value)
@@ -234,13 +238,13 @@ def _row(fig: Figure, y: float, height: float, hall: dict, columns: list, marks:
 
 
 def _height(rows: int, bars: int) -> float:
-    """A chart as tall as its rows need (``report_pdf._hbars`` stops at 0.31 of the page)."""
+    """A chart as tall as its rows need (``report_pdf.hbars`` stops at 0.31 of the page)."""
     return min(0.78, 0.06 + 0.0105 * rows * max(2, bars)) if rows else 0.1
 
 
 def _chart(fig: Figure, top: float, labels: list[str], series: list):
-    """``report_pdf._hbars`` grown to its rows, counts on a whole-number axis."""
-    ax = rp._hbars(fig, top, labels, series)
+    """``report_pdf.hbars`` grown to its rows, counts on a whole-number axis."""
+    ax = rp.hbars(fig, top, labels, series)
     if labels:
         x0, _, width, _ = ax.get_position().bounds
         height = _height(len(labels), len(series))
@@ -294,7 +298,7 @@ def _rates_chart(fig: Figure, top: float, halls: list[dict[str, Any]], totals: d
         ax.set_xticks(range(100 - (100 - low) // step * step, 101, step))  # none past 100%
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}%")
         ax.set_title(title, fontsize=10, loc="left", pad=16)
-        rp._style(ax, "x")
+        rp.style_axes(ax, "x")
     return ax
 
 
@@ -308,7 +312,7 @@ def _rates_and_volumes(data: dict[str, Any]) -> list[Figure]:
                size=8.5, colour=rp.GREY, step=0.018)  # fmt: skip
     ax = _rates_chart(fig, y - 0.06, halls, t)
     pages = [fig]
-    y = rp._below(ax) - 0.02
+    y = rp.below(ax) - 0.02
     volumes = [("取号人数", [h["tickets_issued"] for h in halls], rp.BLUE),
                ("办结人次", [h["tickets_served"] for h in halls], rp.GREEN),
                ("受理件数", [h["cases_accepted"] for h in halls], rp.GREY)]  # fmt: skip
@@ -328,7 +332,7 @@ def _item_lines(items: list[dict[str, Any]], width: int) -> list[str]:
     lines, line = [], ""
     for i in items:
         word = f"{i['name']}（{i['tickets_issued']}/{i['cases_accepted']}）"
-        if line and rp._cols(line + "、" + word) > width:
+        if line and text_width(line + "、" + word) > width:
             lines.append(line + "、")
             line = word
         else:
@@ -348,7 +352,7 @@ def _items_pages(data: dict[str, Any]) -> list[Figure]:
     ax = _chart(fig, 0.86, labels, series)
     if not items:
         ax.texts[0].set_text("本月无办理")
-    y = rp._below(ax)
+    y = rp.below(ax)
     pages, title = [fig], "六、各中心办理量前五事项"
     rows = [(h, _item_lines(h["top_items"], 84)) for h in data["halls"]]
     while True:
@@ -394,8 +398,8 @@ def _referrals_pages(data: dict[str, Any]) -> list[Figure]:
 
 def render(data: dict[str, Any]) -> bytes:
     """The report as PDF bytes (fonts from the Debian packages ``report_pdf`` names)."""
-    with rp._lock:  # rcParams and the font manager are process-wide
-        name, fonttype, weight = rp._font()
+    with rp.RENDER_LOCK:  # rcParams and the font manager are process-wide
+        name, fonttype, weight = rp.cjk_font()
     rc: dict[RcKeyType, Any] = {
         "font.family": "sans-serif",
         "font.sans-serif": [name, "DejaVu Sans"],
@@ -407,7 +411,7 @@ def render(data: dict[str, Any]) -> bytes:
         "text.parse_math": False,  # a "$" in a hall's or an item's name is a dollar sign
     }
     out = io.BytesIO()
-    with rp._lock, matplotlib.rc_context(rc):
+    with rp.RENDER_LOCK, matplotlib.rc_context(rc):
         cover, top = _cover(data)
         note = ("按时办结率、满意率：绿色为最高，红色为最低。移交的办件在移出和接收的中心各计受理"
                 "一次；合计的比率按全县全部办件和评价计算。")  # fmt: skip

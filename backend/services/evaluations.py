@@ -23,9 +23,9 @@ from ..domain.numbering import local_day
 from ..domain.tickets import TicketState
 from . import rating_requests
 from .auth import Principal
-from .counter import load_window, require_operator
 from .halls import HallContext
 from .tickets import find_today
+from .window_access import load_window, require_operator
 
 CHANNELS = ("pad", "qr")  # no rating is recorded by staff on the resident's behalf
 

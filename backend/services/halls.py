@@ -24,6 +24,8 @@ from ..domain.estimate import linked_items
 from ..domain.hours import DayKindOf
 from ..domain.numbering import local_day
 from ..domain.queue_policy import QueuePolicy
+from ..domain.tickets import TicketState
+from ..domain.windows import WindowState
 from ..domain.workcalendar import WorkCalendar
 from ..hallconfig import HallConfig
 
@@ -148,6 +150,14 @@ def context_for(session: Session, hall_id: int, digest: str) -> HallContext:
     return ctx
 
 
+def context_by_id(session: Session, hall_id: int) -> HallContext:
+    """The hall's current context, by its id (for handlers that get only a hall id)."""
+    digest = session.scalar(select(Hall.config_digest).where(Hall.id == hall_id))
+    if digest is None:
+        raise NotFound("hall_not_found", f"no hall {hall_id}", "hall")
+    return context_for(session, hall_id, digest)
+
+
 def context_of(hall: Hall) -> HallContext:
     key = (hall.id, hall.config_digest)
     ctx = _contexts.get(key)
@@ -219,7 +229,7 @@ def sync_hall(uow: UnitOfWork, cfg: HallConfig, actor: Actor) -> dict[str, Any]:
             True,
         )
         if window.state is None:
-            window.state = "closed"
+            window.state = WindowState.CLOSED
     devices = _upsert(s, Device, hall.id, "code", [d.code for d in cfg.devices])
     for spec in cfg.devices:
         device = devices[spec.code]
@@ -365,7 +375,7 @@ def waiting_counts(session: Session, ctx: HallContext) -> dict[int, int]:
     """People waiting now per item id (one grouped count on the queue index)."""
     rows = session.execute(
         select(Ticket.item_id, func.count())
-        .where(Ticket.hall_id == ctx.id, Ticket.state == "waiting")
+        .where(Ticket.hall_id == ctx.id, Ticket.state == TicketState.WAITING)
         .group_by(Ticket.item_id)
     )
     return {item_id: count for item_id, count in rows}

@@ -9,6 +9,7 @@ Throttle counts live in the server process (several processes each count their o
 
 from __future__ import annotations
 
+import functools
 import secrets
 import threading
 import time
@@ -17,18 +18,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..db.engine import Database
 from ..db.models import ApiToken, Hall, User
 from ..db.uow import Actor, UnitOfWork
 from ..domain.errors import Forbidden, TooMany
 from ..domain.throttle import FailureThrottle
-from .auth import TOKEN_HOURS, token_hash
+from .auth import TOKEN_HOURS, hash_password, token_hash
 
 HASH_SLOTS = 2  # concurrent scrypt checks (this machine's cores)
 HASH_WAIT_SECONDS = 3.0
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked for an unknown user, so that a miss costs as much as a wrong password."""
+    return hash_password("not-a-real-password")
 
 
 @dataclass
@@ -107,7 +113,7 @@ def login(
         )
     with UnitOfWork(db, now, write=False) as uow:
         hall_id, account = _find(uow, hall_code, username)
-    ok = _check(guard, account.password_hash if account else _DUMMY_HASH, password)
+    ok = _check(guard, account.password_hash if account else _dummy_hash(), password)
     if account is None or not ok or not account.active:
         throttled = guard.failed(user_key, address)
         _audit_failure(db, now, hall_id, username, client, address, throttled)

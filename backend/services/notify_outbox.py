@@ -21,6 +21,7 @@ from ..db.models import Hall, Notification, Ticket, Window
 from ..db.protect import Protector
 from ..db.uow import UnitOfWork, rowcount
 from ..domain.numbering import local_day
+from ..domain.tickets import TicketState
 from . import halls
 from .notify import JOB, Message, Notifier, away_text, called_text, queue_message, ticket_phone
 from .queue import estimates
@@ -61,7 +62,7 @@ def _candidates(now: datetime):
     """Tickets that may be owed a message: a phone source, waiting or called, recent."""
     return select(Ticket).where(
         Ticket.appointment_id.is_not(None),
-        Ticket.state.in_(("waiting", "called")),
+        Ticket.state.in_((TicketState.WAITING, TicketState.CALLED)),
         Ticket.day >= (now - timedelta(days=1)).date(),
         ~(_active("called")),
     )
@@ -94,9 +95,11 @@ def queue_due(db: Database, notifier: Notifier, now: datetime) -> int:
             told = {
                 t.id
                 for t in mine
-                if t.state == "waiting" and rules.tickets_away and _has(session, t.id, "away")
+                if t.state == TicketState.WAITING
+                and rules.tickets_away
+                and _has(session, t.id, "away")
             }
-            waiting = [t for t in mine if t.state == "waiting" and t.id not in told]
+            waiting = [t for t in mine if t.state == TicketState.WAITING and t.id not in told]
             places = estimates(session, ctx, waiting, now) if rules.tickets_away else {}
             for ticket in mine:
                 owed = _owed(session, ctx, ticket, places)
@@ -125,11 +128,11 @@ def queue_due(db: Database, notifier: Notifier, now: datetime) -> int:
 def _owed(session, ctx, ticket: Ticket, places: dict[int, dict]) -> tuple[str, str] | None:
     """(kind, text) of the message this ticket is owed now, or None."""
     rules = ctx.config.notify
-    if ticket.state == "called" and rules.called and ticket.window_id:
+    if ticket.state == TicketState.CALLED and rules.called and ticket.window_id:
         window = session.get(Window, ticket.window_id)
         return "called", called_text(ctx, ticket, window.number)
     place = places.get(ticket.id)
-    if ticket.state == "waiting" and place is not None:
+    if ticket.state == TicketState.WAITING and place is not None:
         ahead = place["people_ahead"]
         if ahead is not None and ahead <= rules.tickets_away:
             return "away", away_text(ctx, ticket, ahead)

@@ -42,7 +42,8 @@ from ..domain.estimate import (
 )
 from ..domain.numbering import local_day
 from ..domain.queue_policy import TIEBREAK_SLOTS, QueueEntry, queue_key_for
-from ..domain.tickets import Priority
+from ..domain.tickets import Priority, TicketState
+from ..domain.windows import WindowState
 from .halls import HallContext
 
 
@@ -72,7 +73,7 @@ def _waiting_line(by_item: bool):
             Ticket.slot_start,
         )
         .join(ServiceItem, Ticket.item_id == ServiceItem.id)
-        .where(Ticket.hall_id == bindparam("hall"), Ticket.state == "waiting")
+        .where(Ticket.hall_id == bindparam("hall"), Ticket.state == TicketState.WAITING)
     )
     if by_item:
         stmt = stmt.where(ServiceItem.code.in_(bindparam("codes", expanding=True)))
@@ -161,7 +162,7 @@ def _candidates(items: int, class_order: tuple[Priority, ...], limit: int):
             select(*columns, t.number, t.slot_start)
             .select_from(Ticket.__table__)
             .join(ServiceItem, t.item_id == ServiceItem.id)
-            .where(t.hall_id == bindparam("hall"), t.state == "waiting")
+            .where(t.hall_id == bindparam("hall"), t.state == TicketState.WAITING)
         )
 
     serves = and_(
@@ -253,7 +254,7 @@ def _line_and_windows():
         .select_from(Ticket.__table__.join(ServiceItem.__table__, t.item_id == si.id))
         .where(
             t.hall_id == bindparam("hall"),
-            t.state == "waiting",
+            t.state == TicketState.WAITING,
             si.code.in_(bindparam("codes", expanding=True)),
         )
         .order_by(t.queue_key, t.id)
@@ -278,7 +279,7 @@ def _line_and_windows():
                 current_item, current_item.c.id == current.c.item_id
             )
         )
-        .where(w.hall_id == bindparam("hall"), w.active, w.state != "closed")
+        .where(w.hall_id == bindparam("hall"), w.active, w.state != WindowState.CLOSED)
     )
     return union_all(select(line), staffed)
 
@@ -321,7 +322,7 @@ def _recent_stmt(per_item: int):
         .where(
             t.hall_id == bindparam("hall"),
             t.day >= bindparam("since"),
-            t.state == "finished",
+            t.state == TicketState.FINISHED,
             t.started_at.is_not(None),
             t.ended_at.is_not(None),
         )
@@ -439,7 +440,7 @@ def snapshot(session: Session, ctx: HallContext, now: datetime) -> dict[str, Any
     waiting = session.execute(
         select(ServiceItem.code, func.count(Ticket.id), func.min(Ticket.waiting_since))
         .join(Ticket, Ticket.item_id == ServiceItem.id)
-        .where(Ticket.hall_id == ctx.id, Ticket.state == "waiting")
+        .where(Ticket.hall_id == ctx.id, Ticket.state == TicketState.WAITING)
         .group_by(ServiceItem.code)
     ).all()
     by_item = {code: (count, oldest) for code, count, oldest in waiting}

@@ -113,7 +113,7 @@ def refer(
         late=uow.now > due,
     )
     uow.session.add(referral)
-    case.state = CaseState.REFERRED.value
+    case.state = CaseState.REFERRED
     case.colour = None
     case.finished_at = uow.now  # closed here: reports count it as referred, never as overdue
     uow.session.flush()
@@ -191,7 +191,7 @@ def accept(
         item_id=row.id,
         item=row,
         kind="promised",
-        state=CaseState.OPEN.value,
+        state=CaseState.OPEN,
         decision=Decision.COORDINATED.value,
         handling_unit=unit,
         window_id=None,
@@ -256,7 +256,7 @@ def give_back(
     origin_ctx = context_of(_hall_row(uow.session, referral.from_hall_id))
     referral.state, referral.decided_at, referral.decided_by = "returned", uow.now, who.id
     referral.return_reason = reason
-    origin.state = CaseState.OPEN.value
+    origin.state = CaseState.OPEN
     origin.finished_at = None
     origin.colour = colour_now(origin_ctx, origin, uow.now)
     uow.session.flush()

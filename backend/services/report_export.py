@@ -11,7 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..domain.cases import RATING_ZH, Rating
+from i18n import labels
+from i18n.textwidth import text_width
+
+from ..domain.cases import Rating
 
 COLUMNS: list[tuple[str, str]] = [
     ("tickets_issued", "取号人数"),
@@ -27,7 +30,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("cases_refused", "不予办理件数"),
     ("cases_referred", "上报交办件数"),
     ("on_time_rate", "按时办结率"),
-    *[(r.value, RATING_ZH[r]) for r in Rating],
+    *[(r.value, labels.label("rating", r)) for r in Rating],  # i18n/labels.toml
     ("evaluations", "评价总数"),
     ("satisfaction_rate", "满意率"),
 ]
@@ -54,14 +57,14 @@ def table(report: dict[str, Any], grouping: str) -> tuple[list[str], list[list[A
     overdue stock do not add up over days)."""
     keys = KEYS[grouping] + COLUMNS
     rows = report["days"] if grouping == "day" else report["groupings"][grouping]
-    body = [[_cell(row.get(k)) for k, _ in keys] for row in rows]
+    body = [[sheet_value(row.get(k)) for k, _ in keys] for row in rows]
     if grouping != "day":
         total = report["totals"]
         body.append(["合计"] + [None] * (len(KEYS[grouping]) - 1) + [total[k] for k, _ in COLUMNS])
     return [h for _, h in keys], body
 
 
-def _cell(value: Any) -> Any:
+def sheet_value(value: Any) -> Any:
     """Booleans in words; text that a spreadsheet would take for a formula quoted."""
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -70,7 +73,8 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _text(key: str, value: Any) -> Any:
+def csv_value(key: str, value: Any) -> Any:
+    """A cell as the CSV writes it: rates as 95.0%, None as empty."""
     if value is None:
         return ""
     if key in RATES:
@@ -85,12 +89,8 @@ def to_csv(report: dict[str, Any], grouping: str) -> bytes:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in body:
-        writer.writerow([_text(k, v) for k, v in zip(keys, row, strict=True)])
+        writer.writerow([csv_value(k, v) for k, v in zip(keys, row, strict=True)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(c) > 0x2E7F else 1 for c in ("" if text is None else str(text)))
 
 
 def to_xlsx(report: dict[str, Any], groupings: list[str]) -> bytes:
@@ -112,7 +112,7 @@ def to_xlsx(report: dict[str, Any], groupings: list[str]) -> bytes:
         for col, key in enumerate(keys, start=1):
             letter = get_column_letter(col)
             values = [header[col - 1]] + [r[col - 1] for r in body]
-            sheet.column_dimensions[letter].width = min(40, max(_width(v) for v in values) + 2)
+            sheet.column_dimensions[letter].width = min(40, max(text_width(v) for v in values) + 2)
             fmt = "0.0%" if key in RATES else "0.0" if key in AVERAGES else None
             for cell in sheet[letter][1:]:
                 if fmt:

@@ -23,6 +23,9 @@ from matplotlib.typing import RcKeyType
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from i18n import labels
+from i18n.textwidth import text_width
+
 from ..db.models import Evaluation, Rectification, ServiceItem, Ticket, User, Window
 from ..domain.cases import RATING_ZH, Rating
 from . import reports
@@ -37,12 +40,10 @@ FONTS = (
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 3),
 )
 BAD = tuple(r.value for r in Rating if r.value not in reports.GOOD)
-STEP_ZH = {"callback": "回访", "verify": "核实", "fix": "整改", "inform": "反馈"}
-STATE_ZH = {"open": "整改中", "done": "已整改", "void": "申诉成立"}
 BLUE, ORANGE, GREEN, RED, GREY = "#2F6DB5", "#E8833A", "#3A9E5C", "#C8423B", "#8A8A8A"
 NAVY = "#1F3F6B"
 A4 = (8.27, 11.69)
-_lock = threading.Lock()
+RENDER_LOCK = threading.Lock()  # matplotlib font and rc state is global: one PDF at a time
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -82,13 +83,13 @@ def bad_reviews(session: Session, ctx: HallContext, p: reports.Period, now) -> l
             closed = rect.closed_at
             entry["rectification"] = {
                 "state": rect.state,
-                "state_zh": STATE_ZH.get(rect.state, rect.state),
+                "state_zh": labels.label("rectification_state", rect.state),
                 "deadline": ctx.local(rect.deadline_at).strftime("%Y-%m-%d"),
                 "closed_at": ctx.local(closed).strftime("%Y-%m-%d") if closed else None,
                 "on_time": (closed <= rect.deadline_at)
                 if rect.state == "done"
                 else (False if rect.state == "open" and now > rect.deadline_at else None),
-                "steps": [STEP_ZH.get(s["step"], s["step"]) for s in rect.steps],
+                "steps": [labels.label("rectification_step", s["step"]) for s in rect.steps],
                 "measure": (steps.get("fix") or steps.get("verify") or {}).get("note")
                 or (
                     f"申诉：{rect.appeal_reason}；{rect.appeal_note or ''}" if e.excluded else None
@@ -119,7 +120,7 @@ def analysis(session: Session, ctx: HallContext, p: reports.Period, now) -> dict
 
 
 @functools.cache
-def _font() -> tuple[str, int, int | str]:
+def cjk_font() -> tuple[str, int, int | str]:
     """The first CJK font installed: its family name, PDF font type and weight (asking for
     another weight than the one it has makes matplotlib warn on every text)."""
     manager = font_manager.fontManager
@@ -131,16 +132,14 @@ def _font() -> tuple[str, int, int | str]:
     raise RuntimeError("no CJK font for the PDF report: install Debian package fonts-wqy-zenhei")
 
 
-def _pct(value: float | None) -> str:
+def percent_text(value: float | None) -> str:
+    """A rate (0..1) as 95.0%, 「—」 when there is none."""
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _num(value: float | None, unit: str = "") -> str:
+def number_text(value: float | None, unit: str = "") -> str:
+    """A figure for a table or label, 「—」 when there is none."""
     return "—" if value is None else f"{value:g}{unit}"
-
-
-def _cols(text: str) -> int:
-    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
 
 
 OPENING, CLOSING = set("（《「“(["), set("，。；：、！？）》」”),.;:!?%")
@@ -165,13 +164,13 @@ def wrap(text: str, width: int) -> list[str]:
     for para in (text or "").split("\n"):
         line = ""
         for tok in _tokens(para):
-            while _cols(tok) > width:  # a very long word: cut it
-                cut = next(i for i in range(len(tok), 0, -1) if _cols(tok[:i]) <= width)
+            while text_width(tok) > width:  # a very long word: cut it
+                cut = next(i for i in range(len(tok), 0, -1) if text_width(tok[:i]) <= width)
                 if line.strip():
                     lines.append(line.rstrip())
                 lines.append(tok[:cut])
                 line, tok = "", tok[cut:]
-            if _cols(line + tok) > width and line.strip():
+            if text_width(line + tok) > width and line.strip():
                 lines.append(line.rstrip())
                 line = tok.lstrip()
             else:
@@ -180,12 +179,13 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _bold(colour: str = "black", width: float = 0.6) -> list:
+def bold_outline(colour: str = "black", width: float = 0.6) -> list:
     """The CJK font has one weight: a thin outline of its own colour makes headings bold."""
     return [patheffects.withStroke(linewidth=width, foreground=colour)]
 
 
-def _page(title: str | None, data: dict) -> Figure:
+def page_figure(title: str | None, data: dict) -> Figure:
+    """An A4 page with the report's footer (hall, month) and, if given, a section title."""
     fig = Figure(figsize=A4)
     period = data["period"]
     foot = f"{data['hall']['name']}　{period['label']}　民生服务和民情诉求分析报告"
@@ -196,7 +196,7 @@ def _page(title: str | None, data: dict) -> Figure:
 
 
 def _section(fig: Figure, y: float, text: str) -> None:
-    fig.text(0.08, y, text, fontsize=13, color=NAVY, path_effects=_bold(NAVY))
+    fig.text(0.08, y, text, fontsize=13, color=NAVY, path_effects=bold_outline(NAVY))
 
 
 def _empty(ax, text: str = "本月无数据") -> None:
@@ -204,7 +204,8 @@ def _empty(ax, text: str = "本月无数据") -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=11, color=GREY)
 
 
-def _style(ax, grid: str = "y") -> None:
+def style_axes(ax, grid: str = "y") -> None:
+    """The reports' chart style: no top/right frame, small ticks, a faint grid on ``grid``."""
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     ax.grid(axis=grid, alpha=0.25)
@@ -216,22 +217,22 @@ def _summary_text(data: dict) -> str:
     excluded = f"（另有 {r['excluded']} 条经申诉核实不计入）" if r["excluded"] else ""
     return (
         f"本月共取号 {t['tickets_issued']} 人，办结 {t['tickets_served']} 人次，过号 "
-        f"{t['no_shows']} 人次；平均等候 {_num(t['avg_wait_minutes'], ' 分钟')}，平均办理 "
-        f"{_num(t['avg_service_minutes'], ' 分钟')}。受理办件 {t['cases_accepted']} 件，办结 "
+        f"{t['no_shows']} 人次；平均等候 {number_text(t['avg_wait_minutes'], ' 分钟')}，平均办理 "
+        f"{number_text(t['avg_service_minutes'], ' 分钟')}。受理办件 {t['cases_accepted']} 件，办结 "
         f"{t['cases_finished']} 件，其中按时办结 {t['cases_on_time']} 件，按时办结率 "
-        f"{_pct(t['on_time_rate'])}；超期 {t['cases_overdue']} 件，延期 {t['cases_extended']} "
+        f"{percent_text(t['on_time_rate'])}；超期 {t['cases_overdue']} 件，延期 {t['cases_extended']} "
         f"件，不予办理 {t['cases_refused']} 件。收到有效评价 {t['evaluations']} 条，满意率 "
-        f"{_pct(t['satisfaction_rate'])}；差评 {r['bad']} 条{excluded}，已整改 {r['done']} 条"
+        f"{percent_text(t['satisfaction_rate'])}；差评 {r['bad']} 条{excluded}，已整改 {r['done']} 条"
         f"（按期 {r['done_on_time']} 条），整改中 {r['open']} 条（逾期 {r['open_overdue']} 条）。"
     )
 
 
 def _cover(data: dict) -> Figure:
-    fig = _page(None, data)
+    fig = page_figure(None, data)
     t, period = data["totals"], data["period"]
     year, month = period["label"].split("-")
     fig.text(0.5, 0.925, "民生服务和民情诉求分析报告", fontsize=22, ha="center",
-             path_effects=_bold())  # fmt: skip
+             path_effects=bold_outline())  # fmt: skip
     fig.text(0.5, 0.89, f"{data['hall']['name']}　{year}年{int(month)}月", fontsize=13,
              ha="center")  # fmt: skip
     fig.text(0.5, 0.865, f"统计期间 {period['first']} 至 {period['last']}　生成于 "
@@ -241,9 +242,9 @@ def _cover(data: dict) -> Figure:
     kpis = [
         ("取号人数", str(t["tickets_issued"])),
         ("办结人次", str(t["tickets_served"])),
-        ("平均等候", _num(t["avg_wait_minutes"], " 分")),
-        ("按时办结率", _pct(t["on_time_rate"])),
-        ("满意率", _pct(t["satisfaction_rate"])),
+        ("平均等候", number_text(t["avg_wait_minutes"], " 分")),
+        ("按时办结率", percent_text(t["on_time_rate"])),
+        ("满意率", percent_text(t["satisfaction_rate"])),
         ("差评", str(data["rectification"]["bad"])),
     ]
     for n, (label, value) in enumerate(kpis):
@@ -253,7 +254,7 @@ def _cover(data: dict) -> Figure:
         for spine in ax.spines.values():
             spine.set_color("#C9D8EC")
         ax.text(0.5, 0.62, value, ha="center", va="center", fontsize=15, color=BLUE,
-                transform=ax.transAxes, path_effects=_bold(BLUE))  # fmt: skip
+                transform=ax.transAxes, path_effects=bold_outline(BLUE))  # fmt: skip
         ax.text(0.5, 0.2, label, ha="center", va="center", fontsize=8.5, transform=ax.transAxes)
     for n, line in enumerate(wrap(_summary_text(data), 100)):
         fig.text(0.08, 0.68 - n * 0.022, line, fontsize=9.5, va="top")
@@ -280,7 +281,7 @@ def _daily_chart(ax, days: list[dict]) -> None:
     ax.set_ylabel("人数 / 人次", fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(top=max(d["tickets_issued"] for d in days) * 1.25 + 1)
-    _style(ax)
+    style_axes(ax)
     waits = ax.twinx()
     values = [math.nan if d["avg_wait_minutes"] is None else d["avg_wait_minutes"] for d in days]
     waits.plot(x, values, "o-", color=ORANGE, ms=3.5, lw=1.4, label="平均等候（分钟）")
@@ -292,43 +293,43 @@ def _daily_chart(ax, days: list[dict]) -> None:
     ax.legend(handles=handles, fontsize=8, loc="upper left", frameon=False, ncols=3)
 
 
-def _hbars(fig, top: float, labels: list[str], series: list[tuple[str, list, str]],
+def hbars(fig, top: float, names: list[str], series: list[tuple[str, list, str]],
            width: float = 0.62) -> Any:  # fmt: skip
     """Horizontal grouped bars below ``top``, as tall as the rows need (12 rows fill 0.31 of the
     page); a missing value (None) draws no bar and is labelled 「—」."""
-    height = min(0.31, 0.06 + 0.021 * len(labels)) if labels else 0.1
+    height = min(0.31, 0.06 + 0.021 * len(names)) if names else 0.1
     ax = fig.add_axes((0.3, top - height, width, height))
-    if not labels:
+    if not names:
         _empty(ax)
         return ax
-    y = list(range(len(labels)))
+    y = list(range(len(names)))
     bar = 0.8 / len(series)
     for n, (name, values, colour) in enumerate(series):
         pos = [i - 0.4 + bar * (n + 0.5) for i in y]
         bars = ax.barh(pos, [v or 0 for v in values], bar * 0.9, color=colour, label=name)
-        ax.bar_label(bars, [_num(v) for v in values], fontsize=7, padding=2)
-    ax.set_yticks(y, ["\n".join(wrap(s, 26)) for s in labels])
-    ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.bar_label(bars, [number_text(v) for v in values], fontsize=7, padding=2)
+    ax.set_yticks(y, ["\n".join(wrap(s, 26)) for s in names])
+    ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlim(right=max(max(v or 0 for v in vs) for _, vs, _ in series) * 1.18 + 0.5)
     ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=3)
-    _style(ax, "x")
+    style_axes(ax, "x")
     return ax
 
 
-def _below(ax) -> float:
+def below(ax) -> float:
     """Where the next section may start under a chart (its tick labels included)."""
     return ax.get_position().y0 - 0.075
 
 
 def _items_page(data: dict) -> Figure:
-    fig = _page("三、各事项办理量", data)
+    fig = page_figure("三、各事项办理量", data)
     rows = [r for r in data["groupings"]["item"] if r["tickets_issued"] or r["tickets_served"]]
     rows = sorted(rows, key=lambda r: (-r["tickets_issued"], -r["tickets_served"]))[:12]
     fig.text(0.08, 0.92, "按取号人数排序（前 12 项）；转办后在新事项办结的计入新事项的办结人次。",
              fontsize=8.5, color=GREY)  # fmt: skip
     issued = [("取号人数", [r["tickets_issued"] for r in rows], BLUE),
               ("办结人次", [r["tickets_served"] for r in rows], GREEN)]  # fmt: skip
-    y = _below(_hbars(fig, 0.88, [r["name"] for r in rows], issued))
+    y = below(hbars(fig, 0.88, [r["name"] for r in rows], issued))
     _section(fig, y, "四、等候与办理时长（分钟）")
     fig.text(
         0.08, y - 0.025, "等候：取号至首次叫号；办理：开始办理至办结。", fontsize=8.5, color=GREY
@@ -336,12 +337,12 @@ def _items_page(data: dict) -> Figure:
     timed = [r for r in rows if r["avg_wait_minutes"] is not None]
     minutes = [("平均等候", [r["avg_wait_minutes"] for r in timed], ORANGE),
                ("平均办理", [r["avg_service_minutes"] for r in timed], BLUE)]  # fmt: skip
-    _hbars(fig, y - 0.07, [r["name"] for r in timed], minutes)
+    hbars(fig, y - 0.07, [r["name"] for r in timed], minutes)
     return fig
 
 
 def _cases_page(data: dict) -> Figure:
-    fig = _page("五、办件时限（按部门）", data)
+    fig = page_figure("五、办件时限（按部门）", data)
     rows = [
         r for r in data["groupings"]["department"] if r["cases_accepted"] or r["cases_finished"]
     ]
@@ -350,20 +351,20 @@ def _cases_page(data: dict) -> Figure:
     counts = [("受理", [r["cases_accepted"] for r in rows], GREY),
               ("办结", [r["cases_finished"] for r in rows], BLUE),
               ("按时办结", [r["cases_on_time"] for r in rows], GREEN)]  # fmt: skip
-    ax = _hbars(fig, 0.86, [r["name"] for r in rows], counts, width=0.4)
+    ax = hbars(fig, 0.86, [r["name"] for r in rows], counts, width=0.4)
     notes = [("按时办结率", "on_time_rate", 1.2), ("超期", "cases_overdue", 1.31),
              ("延期", "cases_extended", 1.42), ("不予办理", "cases_refused", 1.6)]  # fmt: skip
     for header, key, x in notes if rows else []:
         ax.text(x, 1.01, header, transform=ax.transAxes, fontsize=7.5, color=GREY, ha="right")
         for i, r in enumerate(rows):
-            value = _pct(r[key]) if key == "on_time_rate" else str(r[key])
+            value = percent_text(r[key]) if key == "on_time_rate" else str(r[key])
             colour = RED if key == "cases_overdue" and r[key] else "black"
             ax.text(x, i, value, transform=ax.get_yaxis_transform(), fontsize=8, ha="right",
                     va="center", color=colour)  # fmt: skip
-    y = _below(ax)
+    y = below(ax)
     _section(fig, y, "六、群众评价")
     t = data["totals"]
-    fig.text(0.08, y - 0.025, f"有效评价 {t['evaluations']} 条，满意率 {_pct(t['satisfaction_rate'])}"
+    fig.text(0.08, y - 0.025, f"有效评价 {t['evaluations']} 条，满意率 {percent_text(t['satisfaction_rate'])}"
              "（非常满意、满意、基本满意占有效评价的比例；经申诉核实的误评不计入）。",
              fontsize=9.5, va="top")  # fmt: skip
     height = min(0.31, y - 0.175)
@@ -381,7 +382,7 @@ def _cases_page(data: dict) -> Figure:
             locator.set_params(integer=True)
         ax.set_ylim(top=max(by_rating) * 1.2 + 0.5)
         ax.set_ylabel("条数", fontsize=9)
-        _style(ax)
+        style_axes(ax)
     else:
         _empty(ax, "本月无评价")
     return fig
@@ -394,7 +395,7 @@ SHORT_BY = 0.5  # a half hour is listed as short when on average this many windo
 def _staffing_page(data: dict) -> Figure:
     """Windows required (Erlang on the month's actual arrivals, for the hall's target) against
     windows opened (signed in and not paused, from the audit trail), per half hour and per day."""
-    fig = _page("七、窗口开放与需求", data)
+    fig = page_figure("七、窗口开放与需求", data)
     st = data["staffing"]
     intro = (
         f"目标：{st['target']}。需要窗口数按本月各时段实际取号（含转办）、各事项组平均办理时长，"
@@ -409,7 +410,7 @@ def _staffing_page(data: dict) -> Figure:
     _staffing_chart(ax, st)
     short = [(s, r - o) for s, o, r in zip(st["slots"], st["opened"], st["required"], strict=True)
              if r - o >= SHORT_BY]  # fmt: skip
-    y = _below(ax) - 0.01
+    y = below(ax) - 0.01
     text = (
         "开放不足的时段（平均缺口 ≥ 0.5 个窗口）：" + "、".join(f"{s} 缺 {g:.1f}" for s, g in short)
         if short
@@ -444,7 +445,7 @@ def _staffing_chart(ax, st: dict) -> None:
     ax.set_ylabel("窗口数", fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=3)
-    _style(ax)
+    style_axes(ax)
 
 
 def _staffing_days(ax, daily: list[dict]) -> None:
@@ -453,16 +454,16 @@ def _staffing_days(ax, daily: list[dict]) -> None:
     x = list(range(len(daily)))
     bars = ax.bar([i - 0.2 for i in x], [d["opened_hours"] for d in daily], 0.4, color=BLUE,
                   label="开放窗口工时")  # fmt: skip
-    ax.bar_label(bars, [_num(d["opened_hours"]) for d in daily], fontsize=7, padding=1)
+    ax.bar_label(bars, [number_text(d["opened_hours"]) for d in daily], fontsize=7, padding=1)
     bars = ax.bar([i + 0.2 for i in x], [d["required_hours"] for d in daily], 0.4, color=ORANGE,
                   label="需要窗口工时")  # fmt: skip
-    ax.bar_label(bars, [_num(d["required_hours"]) for d in daily], fontsize=7, padding=1)
+    ax.bar_label(bars, [number_text(d["required_hours"]) for d in daily], fontsize=7, padding=1)
     ax.set_xticks(x, [d["day"][5:] for d in daily], fontsize=7.5)
     top = max(max(d["opened_hours"], d["required_hours"]) for d in daily)
     ax.set_ylim(0, top * 1.25 + 0.5)
     ax.set_ylabel("窗口·小时", fontsize=9)
     ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=2)
-    _style(ax)
+    style_axes(ax)
 
 
 # (header, left edge as a fraction of the page width, width in columns of 7.5 pt text)
@@ -473,7 +474,9 @@ ROW_LINES = 4
 
 def _review_cells(r: dict) -> list[str]:
     rect = r["rectification"] or {}
-    state = "申诉成立，不计入" if r["excluded"] else rect.get("state_zh", "—")
+    upheld = labels.label("appeal_state", "upheld")
+    first = "待" + labels.label("rectification_step", "callback")  # no step recorded yet
+    state = f"{upheld}，不计入" if r["excluded"] else rect.get("state_zh", "—")
     on_time = rect.get("on_time")
     if on_time is not None:
         state += "（按期）" if on_time else "（逾期）"
@@ -483,7 +486,7 @@ def _review_cells(r: dict) -> list[str]:
         f"{r['item']}\n{where}",
         f"{r['rating_zh']}\n{r['ticket']}",
         r["comment"] or "（未填写）",
-        rect.get("measure") or ("已" + "、".join(rect["steps"]) if rect.get("steps") else "待回访"),
+        rect.get("measure") or ("已" + "、".join(rect["steps"]) if rect.get("steps") else first),
         f"{state}\n期限 {rect.get('deadline', '—')}",
     ]
 
@@ -506,13 +509,15 @@ def _reviews_pages(data: dict) -> list[Figure]:
     """The table of bad reviews, continued on as many pages as its rows need."""
     reviews, summary = data["bad_reviews"], data["rectification"]
     excluded = f"（另有 {summary['excluded']} 条经申诉核实不计入）" if summary["excluded"] else ""
-    text = (f"本月差评 {summary['bad']} 条{excluded}：已整改 {summary['done']} 条（按期 "
-            f"{summary['done_on_time']} 条），整改中 {summary['open']} 条（逾期 "
-            f"{summary['open_overdue']} 条）。整改按回访、核实、整改、反馈四步进行。")  # fmt: skip
+    state, steps = labels.zh("rectification_state"), labels.zh("rectification_step")
+    text = (f"本月差评 {summary['bad']} 条{excluded}：{state['done']} {summary['done']} 条（按期 "
+            f"{summary['done_on_time']} 条），{state['open']} {summary['open']} 条（逾期 "
+            f"{summary['open_overdue']} 条）。整改按{' → '.join(steps.values())}"
+            "的顺序逐步记录。")  # fmt: skip
     intro = wrap(text if reviews else "本月无差评。", 100)
     rows, pages = _review_rows(reviews), list[Figure]()
     while rows or not pages:
-        fig = _page("八、差评及整改情况" + ("（续）" if pages else ""), data)
+        fig = page_figure("八、差评及整改情况" + ("（续）" if pages else ""), data)
         top = 0.91
         if not pages:
             for k, line in enumerate(intro):
@@ -524,7 +529,7 @@ def _reviews_pages(data: dict) -> list[Figure]:
         fig.add_artist(Rectangle((0.075, top - 0.024), 0.87, 0.03, color="#E3ECF7", lw=0))
         for header, x, _ in TABLE:
             fig.text(x, top - 0.009, header, fontsize=8.5, va="center",
-                     path_effects=_bold(width=0.25))  # fmt: skip
+                     path_effects=bold_outline(width=0.25))  # fmt: skip
         y, k = top - 0.034, 0
         while rows and (y - rows[0][1] > 0.06 or k == 0):
             cells, height = rows.pop(0)
@@ -542,8 +547,8 @@ def _reviews_pages(data: dict) -> list[Figure]:
 def render(data: dict) -> bytes:
     """The report as PDF bytes: cover with the daily chart, items and waits, time limits and
     ratings, windows required vs opened, then the bad reviews (as many pages as they need)."""
-    with _lock:  # rcParams and the font manager are process-wide
-        name, fonttype, weight = _font()
+    with RENDER_LOCK:  # rcParams and the font manager are process-wide
+        name, fonttype, weight = cjk_font()
     rc: dict[RcKeyType, Any] = {
         "font.family": "sans-serif",
         "font.sans-serif": [name, "DejaVu Sans"],
@@ -555,7 +560,7 @@ def render(data: dict) -> bytes:
         "text.parse_math": False,  # a resident's "$" is a dollar sign, not TeX
     }
     out = io.BytesIO()
-    with _lock, matplotlib.rc_context(rc):
+    with RENDER_LOCK, matplotlib.rc_context(rc):
         figures = [_cover(data), _items_page(data), _cases_page(data), _staffing_page(data),
                    *_reviews_pages(data)]  # fmt: skip
         for number, fig in enumerate(figures, start=1):

@@ -81,7 +81,8 @@ class Fact:
     value: float | None = None
 
 
-def _minutes(delta: timedelta) -> float:
+def minutes(delta: timedelta) -> float:
+    """A duration in minutes (waits and services in every report)."""
     return delta.total_seconds() / 60
 
 
@@ -99,7 +100,7 @@ def ticket_facts(session: Session, ctx: HallContext, p: Period) -> list[Fact]:
         ).where(Ticket.hall_id == ctx.id, Ticket.day >= p.first, Ticket.day <= p.last)
     ).all()  # fmt: skip
     requeued = [r for r in rows if r.parent_id is None and r.requeue_count and r.called_at]
-    first_call = _first_calls(session, ctx, p, requeued)
+    first_call = first_calls(session, ctx, p, requeued)
     facts = []
     for r in rows:
         at = (r.item_id, r.window_id, r.clerk_id, r.day)
@@ -107,17 +108,19 @@ def ticket_facts(session: Session, ctx: HallContext, p: Period) -> list[Fact]:
             facts.append(Fact("issued", *at))
             called = first_call.get(r.id, r.called_at)
             if called is not None:
-                facts.append(Fact("wait", *at, _minutes(called - r.issued_at)))
+                facts.append(Fact("wait", *at, minutes(called - r.issued_at)))
         if r.state == "finished":
             facts.append(Fact("served", *at))
             if r.started_at and r.ended_at:
-                facts.append(Fact("service", *at, _minutes(r.ended_at - r.started_at)))
+                facts.append(Fact("service", *at, minutes(r.ended_at - r.started_at)))
         elif r.state == "no_show":
             facts.append(Fact("no_show", *at))
     return facts
 
 
-def _first_calls(session: Session, ctx: HallContext, p: Period, rows) -> dict[int, datetime]:
+def first_calls(session: Session, ctx: HallContext, p: Period, rows) -> dict[int, datetime]:
+    """When each of these tickets (rows with ``id`` and ``number``) was first called within the
+    period, by ticket id (the audit log's ``ticket.called``: a recall is not the first call)."""
     if not rows:
         return {}
     wanted = {r.id for r in rows}
@@ -186,7 +189,7 @@ def case_facts(session: Session, ctx: HallContext, p: Period, now: datetime) -> 
         for day, cutoff in cutoffs:
             unresolved = r.finished_at is None or r.finished_at > cutoff
             late = unresolved and r.accepted_at < cutoff and r.deadline_at < cutoff
-            if late and not _suspended_on(r.suspensions, day):
+            if late and not suspended_on(r.suspensions, day):
                 facts.append(Fact("overdue_open", *ids, day))
     return facts
 
@@ -195,7 +198,9 @@ def _next_midnight(ctx: HallContext, d: date) -> datetime:
     return datetime.combine(d + timedelta(days=1), time(), tzinfo=ctx.tz)
 
 
-def _suspended_on(suspensions: list[Any], day: date) -> bool:
+def suspended_on(suspensions: list[Any], day: date) -> bool:
+    """True if the case was waiting for supplements (补正) on ``day``: ``suspensions`` are the
+    case's [since, until] ISO date pairs, ``until`` None while it still waits."""
     for since, until in suspensions or []:
         if date.fromisoformat(since) <= day and (until is None or day < date.fromisoformat(until)):
             return True

@@ -35,6 +35,8 @@ from sqlalchemy.orm import Session
 from ..db.models import ServiceItem, Ticket, Window
 from ..domain.erlang import servers_needed
 from ..domain.hours import DayKind
+from ..domain.tickets import TicketState
+from ..domain.windows import WindowState
 from ..domain.workcalendar import WorkCalendar
 from ..sim.engine import SimResult, SimTicket, percentile, simulate
 from ..sim.history import (
@@ -650,7 +652,7 @@ def _current_line(session, ctx, local_now, service: ServiceTimes, patience):
             Ticket.target_window,
         )  # fmt: skip
         .join(ServiceItem, Ticket.item_id == ServiceItem.id)
-        .where(Ticket.hall_id == ctx.id, Ticket.state == "waiting")
+        .where(Ticket.hall_id == ctx.id, Ticket.state == TicketState.WAITING)
         .order_by(Ticket.id)
     ).all()
     line = []
@@ -682,7 +684,7 @@ def _windows_open_now(session, ctx) -> list[int]:
     return sorted(
         session.scalars(
             select(Window.number).where(
-                Window.hall_id == ctx.id, Window.active, Window.state != "closed"
+                Window.hall_id == ctx.id, Window.active, Window.state != WindowState.CLOSED
             )
         )
     )

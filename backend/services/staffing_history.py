@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from ..db.models import ServiceItem, Ticket
 from ..domain.erlang import servers_needed
 from ..domain.hours import DayKind
+from ..domain.tickets import TicketState
 from . import staffing
 from .halls import HallContext
 from .reports import Period
@@ -116,7 +117,7 @@ def _queue_entries(session: Session, ctx: HallContext, p: Period):
     for r in rows:
         joined = r.issued_at if r.parent_id is None else ended.get(r.parent_id) or r.issued_at
         entries.append((r.code, joined))
-        if r.state == "finished" and r.started_at and r.ended_at:
+        if r.state == TicketState.FINISHED and r.started_at and r.ended_at:
             services[r.code].append((r.ended_at - r.started_at).total_seconds() / 60)
     return entries, services
 

@@ -19,6 +19,7 @@ from ..domain.queue_policy import TIEBREAK_SLOTS, QueueEntry, queue_key_for, req
 from ..domain.tickets import Action, GreenReason, Priority, TicketState, next_state
 from . import appointments
 from .halls import HallContext, ItemInfo
+from .legs import latest_leg
 from .queue import (
     entry_of,
     estimate,
@@ -255,9 +256,7 @@ def find_today(session: Session, ctx: HallContext, number: str, now) -> Ticket:
 
 
 def latest_leg_by_token(session: Session, token: str) -> Ticket:
-    ticket = session.scalar(
-        select(Ticket).where(Ticket.status_token == token).order_by(Ticket.id.desc()).limit(1)
-    )
+    ticket = latest_leg(session, token)
     if ticket is None:
         raise NotFound("ticket_not_found", "no such ticket", "token")
     return ticket
@@ -297,7 +296,7 @@ def public_status(session: Session, ctx: HallContext, ticket: Ticket, now) -> di
 def cancel_ticket(
     uow: UnitOfWork, ctx: HallContext, actor: Actor, ticket: Ticket, request_id: str | None
 ) -> dict[str, Any]:
-    ticket.state = next_state(ticket.state, Action.CANCEL).value
+    ticket.state = next_state(ticket.state, Action.CANCEL)
     ticket.ended_at = uow.now
     uow.audit(
         ctx.id,
@@ -329,7 +328,7 @@ def requeue_ticket(
         if e.priority == ticket.priority
     ]
     ticket.queue_key = requeue_key(line, ctx.config.queue.requeue_behind, _key_now(uow), ctx.policy)
-    ticket.state = new_state.value
+    ticket.state = new_state
     ticket.slot_start = None  # a returning no-show waits in its class, not by its slot
     ticket.waiting_since = uow.now
     ticket.requeue_count += 1

@@ -1,9 +1,9 @@
 """The waiting-hall display, the managers' board, the county supervisor's overview, the cases
 page, the reviews and reports page, the rating pad, their static assets, fonts and voice clips.
 
-Everything is served by this server: the Socket.IO client comes from the npm package installed at
-set-up (display/node_modules), the CJK font from the Debian package fonts-noto-cjk, the Arabic-script
-font for Uyghur (Noto Sans Arabic) from fonts-noto-core."""
+Everything is served by this server: the Socket.IO client (its ES module build) and lit-html
+from the npm packages installed at set-up (display/node_modules), the CJK font from the Debian
+package fonts-noto-cjk, the Arabic-script font for Uyghur (Noto Sans Arabic) from fonts-noto-core."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ bp = Blueprint("pages", __name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DISPLAY_DIR = ROOT / "display"
-SOCKET_IO_JS = DISPLAY_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+NODE_MODULES = DISPLAY_DIR / "node_modules"
+SOCKET_IO_JS = NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"
+SOCKET_IO_ESM = NODE_MODULES / "socket.io-client" / "dist" / "socket.io.esm.min.js"
+LIT_HTML = NODE_MODULES / "lit-html"
+LIT_MODULE = re.compile(r"^(directives/)?[a-z0-9-]+\.js$")
 FONTS = {
     "cjk-bold": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
     "cjk-regular": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -80,7 +84,9 @@ def index():
 def asset(name: str):
     if not ASSET.match(name):
         abort(404)
-    return send_from_directory(DISPLAY_DIR, name, max_age=60)
+    # Module scripts need a JavaScript MIME type; say it rather than trust the system's table.
+    mimetype = "text/javascript" if name.endswith(".js") else None
+    return send_from_directory(DISPLAY_DIR, name, max_age=60, mimetype=mimetype)
 
 
 @bp.get("/vendor/socket.io.min.js")
@@ -88,6 +94,24 @@ def socket_io_client():
     if not SOCKET_IO_JS.exists():
         abort(503, "socket.io client not installed: run `make install` (npm ci in display/)")
     return send_file(SOCKET_IO_JS, mimetype="text/javascript", max_age=3600)
+
+
+@bp.get("/vendor/socket.io.esm.min.js")
+def socket_io_module():
+    """The ES module build of the same client: live.js imports it."""
+    if not SOCKET_IO_ESM.exists():
+        abort(503, "socket.io client not installed: run `make install` (npm ci in display/)")
+    return send_file(SOCKET_IO_ESM, mimetype="text/javascript", max_age=3600)
+
+
+@bp.get("/vendor/lit-html/<path:name>")
+def lit_html_module(name: str):
+    """lit-html's ES modules (the staff pages' renderer), its own relative imports included."""
+    if not LIT_MODULE.match(name):
+        abort(404)
+    if not (LIT_HTML / name).exists():
+        abort(503, "lit-html not installed: run `make install` (npm ci in display/)")
+    return send_file(LIT_HTML / name, mimetype="text/javascript", max_age=3600)
 
 
 @bp.get("/fonts/<name>.<ext>")

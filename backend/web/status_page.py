@@ -21,17 +21,15 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template_string, request
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
 import i18n
 
 from ..api.framework import db, now, publisher, read
-from ..db.models import Evaluation, Hall
-from ..db.uow import Actor, UnitOfWork
+from ..db.uow import UnitOfWork
 from ..domain.cases import Rating
-from ..domain.errors import DomainError, NotFound
+from ..domain.errors import DomainError
 from ..live import status_read
-from ..services import case_queries, evaluations, halls, tickets
+from ..services import case_queries, resident_status
 
 bp = Blueprint("status_page", __name__)
 
@@ -47,8 +45,7 @@ PAGE = """<!doctype html>
 <noscript><meta http-equiv="refresh" content="15"></noscript>
 <title>{{ s.number ~ " · " ~ P.title if s else P.title_lookup }}</title>
 <link rel="stylesheet" href="/assets/status.css">
-{% if s %}<script src="/vendor/socket.io.min.js" defer></script>
-<script src="/assets/status.js" defer></script>{% endif %}
+{% if s %}<script type="module" src="/assets/status.js"></script>{% endif %}
 </head><body{% if s %} data-state="{{ s.state }}" data-lang-alt="{{ second }}"{% endif %}><main>
  <nav class="langs" aria-label="{{ P.languages }}">{% for l in languages %}{% if not loop.first %} · {% endif %}{% if l.code == lang %}<b aria-current="true">{{ l.name }}</b>{% else %}<a href="?lang={{ l.code }}" lang="{{ l.code }}" dir="{{ l.dir }}">{{ l.name }}</a>{% endif %}{% endfor %}</nav>
 {% if s %}
@@ -158,26 +155,7 @@ def say(template: str, bold: tuple[str, ...] = (), **values) -> Markup:
 
 def _page(token: str):
     """(ticket status, case view, rating state) for a token; (None, None, None) if unknown."""
-
-    def view(uow):
-        session = uow.session
-        try:
-            ticket = tickets.latest_leg_by_token(session, token)
-        except NotFound:
-            return None, None, None
-        ctx = halls.context_of(session.get(Hall, ticket.hall_id))
-        case = status_read.case_of_token(session, token)
-        rated = session.scalar(
-            select(Evaluation.id).where(Evaluation.ticket_id == (ticket.root_id or ticket.id))
-        )
-        rate = "done" if rated else ("open" if ticket.state == "finished" else None)
-        return (
-            tickets.public_status(session, ctx, ticket, now()),
-            case_queries.public_case(session, ctx, case) if case else None,
-            rate,
-        )
-
-    return read(view)
+    return read(lambda uow: resident_status.page(uow.session, token, now()))
 
 
 class _Words:
@@ -281,9 +259,7 @@ def rate(token: str):
 
     try:
         with UnitOfWork(db(), now()) as uow:
-            ticket = tickets.latest_leg_by_token(uow.session, token)
-            ctx = halls.context_of(uow.session.get_one(Hall, ticket.hall_id))
-            evaluations.rate(uow, ctx, Actor("resident:qr"), ticket, rating, comment, "qr", None)
+            resident_status.rate_by_qr(uow, token, rating, comment)
             uow.commit(publisher())
     except DomainError as exc:
         return _render(token, error=exc.message, status=409 if exc.kind == "conflict" else 400)

@@ -74,6 +74,16 @@ def test_window_moves():
         next_window_state(W.OPEN, A.SIGN_IN)
 
 
+def test_a_take_over_opens_an_open_or_paused_window_but_not_a_closed_one():
+    W, A = WindowState, WindowAction
+    assert next_window_state(W.PAUSED, A.TAKE_OVER) is W.OPEN
+    assert next_window_state(W.OPEN, A.TAKE_OVER) is W.OPEN
+    with pytest.raises(Conflict) as closed:
+        next_window_state(W.CLOSED, A.TAKE_OVER)
+    assert closed.value.code == "invalid_window_transition"
+    assert "take over a window that is closed" in closed.value.message
+
+
 def test_ab_posts_decide_who_may_sign_in():
     assert may_sign_in(7, None, None)
     assert may_sign_in(7, 7, 8) and may_sign_in(8, 7, 8)

@@ -4,6 +4,7 @@ rectification and an upheld appeal), then exact figures in JSON, CSV, XLSX and t
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -14,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+
+from backend.domain.cases import Rating
+from i18n import labels
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APPLICANT = {"name": "张小三", "phone": "13812341234", "id_number": "320102198503151230"}
@@ -344,6 +348,32 @@ def test_monthly_pdf_report(hall, november, tmp_path):
     page = Image.open(tmp_path / "p-1.png").convert("L")
     dark = sum(page.histogram()[:128])
     assert dark > page.width * page.height * 0.01, "page 1 is blank"
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    pdf = tmp_path / "labels.pdf"
+    pdf.write_bytes(data)
+    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+
+
+def test_the_pdf_and_the_exports_name_states_from_the_labels(hall, november, tmp_path, monkeypatch):
+    """i18n/labels.toml is read when a report is made: renamed there, renamed in the PDF."""
+    renamed = copy.deepcopy(labels.all_labels())
+    renamed["rectification_state"]["done"]["zh"] = "整改完毕"
+    renamed["appeal_state"]["upheld"]["zh"] = "申诉经核实成立"
+    renamed["rectification_step"]["inform"]["zh"] = "告知群众"
+    monkeypatch.setattr(labels, "all_labels", lambda: renamed)
+    r = hall.get(f"{REPORTS}/monthly.pdf?month=2026-11", hall.staff("boss"))
+    text = "".join(_pdf_text(r.data, tmp_path).split())  # the table wraps its cells
+    assert "整改完毕1条（按期1条）" in text and "整改完毕（按期）" in text
+    assert "申诉经核实成立，不计入" in text
+    assert "回访群众→核实→整改→告知群众" in text and "反馈" not in text
+    csv_head = hall.get(f"{REPORTS}/monthly?month=2026-11&format=csv", hall.staff("boss")).data
+    header = next(csv.reader(io.StringIO(csv_head.decode("utf-8-sig"))))
+    assert [h for h in header if h in labels.zh("rating").values()] == list(
+        labels.zh("rating", Rating).values()
+    )
 
 
 def test_an_empty_month_still_renders(hall):
