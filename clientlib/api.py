@@ -10,9 +10,12 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
+
+if TYPE_CHECKING:
+    from .config import ClientConfig
 
 
 class ApiUnavailable(Exception):
@@ -205,3 +208,14 @@ class ApiClient:
         if printer is not None:
             body["printer"] = printer
         return self.post(self.hall_path(f"/devices/{device}/status"), body)
+
+
+def api_client(config: ClientConfig, token: str | None = None) -> ApiClient:
+    """An ApiClient for a terminal's config (the kiosk passes its device token)."""
+    return ApiClient(
+        config.backend_url,
+        config.hall,
+        token,
+        timeout=config.api_timeout,
+        retries=config.api_retries,
+    )

@@ -5,14 +5,14 @@
 - scheduler: `after(seconds, fn)` / `every(seconds, fn)` returning a handle with `cancel()`
   (clientlib.qtbridge.QtScheduler, or a test fake).
 
-`Plumbing` is the mixin both presenters use for async calls whose answers are dropped after
-stop(), and for named timers.
+`Jobs` is that plumbing as an object a presenter and its collaborators share (injected, one
+per presenter): async calls whose answers are dropped after stop(), and named timers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 
 class Runner(Protocol):
@@ -25,33 +25,61 @@ class Scheduler(Protocol):
     def every(self, seconds: float, fn: Callable[[], None]) -> Any: ...
 
 
-class Plumbing:
-    """Async calls whose answers are dropped after stop(), and named timers."""
+class Jobs:
+    """A presenter's async calls and named timers; after stop() no answer or timer fires."""
 
-    runner: Runner
-    scheduler: Scheduler
-    _timers: dict[str, Any]
-    _stopped: bool
+    def __init__(self, runner: Runner, scheduler: Scheduler):
+        self.runner, self.scheduler = runner, scheduler
+        self.stopped = False
+        self._timers: dict[str, Any] = {}
 
-    def _call(self, fn, on_done, on_error=None, runner: Runner | None = None) -> None:
-        (runner or self.runner).run(fn, self._guard(on_done), self._guard(on_error))
+    def call(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[Exception], None] | None = None,
+        runner: Runner | None = None,
+    ) -> None:
+        """`fn` off the GUI thread (on `runner`, else the default one); answers on it."""
+        (runner or self.runner).run(fn, self.guard(on_done), self.guard(on_error))
 
-    def _guard(self, fn):
+    @overload
+    def guard(self, fn: None) -> None: ...
+
+    @overload
+    def guard(self, fn: Callable[..., Any]) -> Callable[..., None]: ...
+
+    def guard(self, fn: Callable[..., Any] | None) -> Callable[..., None] | None:
+        """`fn`, made to do nothing once stopped."""
         if fn is None:
             return None
 
         def guarded(*args):
-            if not self._stopped:
+            if not self.stopped:
                 fn(*args)
 
         return guarded
 
-    def _start_timer(self, name: str, seconds: float, fn, repeat: bool = False) -> None:
-        self._stop_timer(name)
+    def start_timer(self, name: str, seconds: float, fn, repeat: bool = False) -> None:
+        """(Re)start the timer `name`: once after `seconds`, or every `seconds`."""
+        self.stop_timer(name)
         make = self.scheduler.every if repeat else self.scheduler.after
-        self._timers[name] = make(seconds, self._guard(fn))
+        self._timers[name] = make(seconds, self.guard(fn))
 
-    def _stop_timer(self, name: str) -> None:
+    def stop_timer(self, name: str) -> None:
         timer = self._timers.pop(name, None)
         if timer is not None:
             timer.cancel()
+
+    def has_timer(self, name: str) -> bool:
+        return name in self._timers
+
+    def fired(self, name: str) -> None:
+        """A one-shot timer has run: forget it (nothing to cancel)."""
+        self._timers.pop(name, None)
+
+    def stop(self) -> None:
+        """Cancel every timer and drop answers still on their way."""
+        self.stopped = True
+        for name in list(self._timers):
+            self.stop_timer(name)

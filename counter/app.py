@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
-
-from clientlib.api import ApiClient
+from clientlib.api import api_client
+from clientlib.plumbing import Jobs
+from clientlib.qtapp import qt_app
 from clientlib.qtbridge import QtRunner, QtScheduler
 
 from .appointments import AppointmentsPanel
@@ -42,15 +41,6 @@ class Counter:
         self.runner.wait(15_000)
         if self.print_runner is not None:
             self.print_runner.wait(2_000)  # a print job has its own time limit; not waited for
-
-
-def api_client(config: CounterConfig) -> ApiClient:
-    return ApiClient(
-        config.backend_url,
-        config.hall,
-        timeout=config.api_timeout,
-        retries=config.api_retries,
-    )
 
 
 def connect(window: CounterWindow, p: Presenter) -> None:
@@ -94,16 +84,10 @@ def connect(window: CounterWindow, p: Presenter) -> None:
     w.message_dismissed.connect(p.dismiss_message)
 
 
-def _qt_app() -> QApplication:
-    """The running QApplication, or a new one."""
-    app = QApplication.instance()
-    return app if isinstance(app, QApplication) else QApplication(sys.argv)
-
-
 def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> Counter:
     """Build (not show, not start) a counter; `api` and `live` (a live client factory) default
     to the real ones from config."""
-    apply_theme(_qt_app())
+    apply_theme(qt_app())
     window = CounterWindow(config.language)
     scheduler = QtScheduler(window)
     runner = QtRunner(threads=4)
@@ -118,7 +102,7 @@ def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> 
 
         printer, print_runner = CounterPrinter(config.printer), QtRunner(threads=1)
     appointments = AppointmentsPanel(
-        window, api, runner, scheduler, config.language, refresh_seconds=60.0
+        window, api, Jobs(runner, scheduler), config.language, refresh_seconds=60.0
     )
     presenter = Presenter(
         window, api, live, scheduler, config, runner, local, printer, print_runner, appointments
@@ -128,7 +112,7 @@ def create_counter(config: CounterConfig, api: Any = None, live: Any = None) -> 
 
 
 def run(config: CounterConfig, size: tuple[int, int] | None = None) -> int:
-    app = _qt_app()
+    app = qt_app()
     counter = create_counter(config)
     if size:
         counter.window.resize(*size)

@@ -1,8 +1,8 @@
 """今日预约 at the counter: today's slots of the window's items with their appointments (names
 and phones masked, as the API gives them), refreshed on appointment.* live events (debounced)
 and on a timer. No widgets here: the view is anything with the setters of `AppointmentsView`
-(counter.views.window.CounterWindow implements them); api, runner and scheduler are the
-presenter's (clientlib), so every request runs off the GUI thread.
+(counter.views.window.CounterWindow implements them); requests run off the GUI thread on the
+clientlib.plumbing.Jobs it is given, which also keeps its two timers.
 
 The Presenter owns one (optional) panel: start(items) when the clerk is signed in to a window,
 stop() when they leave; it forwards live events and the page's open / close / refresh."""
@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from clientlib.api import ApiError, ApiUnavailable
-from clientlib.plumbing import Plumbing, Runner, Scheduler
+from clientlib.plumbing import Jobs
 
 from .i18n import TEXT, pair
 
 log = logging.getLogger(__name__)
+REFRESH, DEBOUNCE = "appointments_refresh", "appointments_debounce"  # the panel's timers
 
 
 def primary(key: str, lang: str = "zh", **values: Any) -> str:
@@ -103,20 +104,19 @@ def build_screen(
     )
 
 
-class AppointmentsPanel(Plumbing):
+class AppointmentsPanel:
     """Loads and shows today's appointments of the window's items; see the module docstring."""
 
     def __init__(
         self,
         view: AppointmentsView,
         api: Any,
-        runner: Runner,
-        scheduler: Scheduler,
+        jobs: Jobs,
         lang: str = "zh",
         refresh_seconds: float = 60.0,
         debounce_seconds: float = 1.0,
     ):
-        self.view, self.api, self.runner, self.scheduler = view, api, runner, scheduler
+        self.view, self.api, self.jobs = view, api, jobs
         self.lang = lang
         self.refresh_seconds, self.debounce_seconds = refresh_seconds, debounce_seconds
         self.items: frozenset[str] = frozenset()
@@ -127,15 +127,13 @@ class AppointmentsPanel(Plumbing):
         self.loads = 0  # answers received (tests wait on it)
         self._loading = self._again = False
         self._session = 0
-        self._timers: dict[str, Any] = {}
-        self._stopped = False
 
     # -- lifecycle (called by the presenter) ----------------------------------------------------
     def start(self, items: Iterable[str]) -> None:
         self.items = frozenset(items)
         self.active, self.data, self.info = True, None, ""
         self._session += 1
-        self._start_timer("refresh", self.refresh_seconds, self.load, True)
+        self.jobs.start_timer(REFRESH, self.refresh_seconds, self.load, True)
         self._label()
         self.load()
 
@@ -144,8 +142,8 @@ class AppointmentsPanel(Plumbing):
         self.active = False
         self._session += 1
         self._loading = self._again = False
-        for name in list(self._timers):
-            self._stop_timer(name)
+        for name in (REFRESH, DEBOUNCE):
+            self.jobs.stop_timer(name)
         self.data = None
         if self.is_open:
             self.is_open = False
@@ -177,11 +175,11 @@ class AppointmentsPanel(Plumbing):
             return
         item = (event.get("data") or {}).get("item")
         code = item.get("code") if isinstance(item, dict) else item
-        if (code is None or code in self.items) and "debounce" not in self._timers:
-            self._start_timer("debounce", self.debounce_seconds, self._debounced)
+        if (code is None or code in self.items) and not self.jobs.has_timer(DEBOUNCE):
+            self.jobs.start_timer(DEBOUNCE, self.debounce_seconds, self._debounced)
 
     def _debounced(self) -> None:
-        self._timers.pop("debounce", None)
+        self.jobs.fired(DEBOUNCE)
         self.load()
 
     # -- loading ----------------------------------------------------------------------------------
@@ -194,7 +192,7 @@ class AppointmentsPanel(Plumbing):
         self._loading, self._again = True, False
         session = self._session
         path = self.api.hall_path("/appointments/today")
-        self._call(
+        self.jobs.call(
             lambda: self.api.get(path),
             lambda data: self._loaded(session, data),
             lambda exc: self._failed(session, exc),

@@ -1,31 +1,33 @@
-"""The case workflow at the counter, as a part of the Presenter: accept the ticket being served
-as a case (受理), the one-time notice of missing materials (一次性告知), the rating request
-(评价), My cases (我的办件) with supplement / extension / finish / refuse / 上报县级 (refer the
-case to the hall above: POST /cases/<n>/refer, the county's departments from GET
-/network/targets), the latest referred cases (已移交) under the open ones, and the receipts.
+"""The case workflow at the counter (CaseDesk): accept the ticket being served as a case (受理),
+the one-time notice of missing materials (一次性告知), the rating request (评价), My cases
+(我的办件) with supplement / extension / finish / refuse / 上报县级 (refer the case to the hall
+above: POST /cases/<n>/refer, the county's departments from GET /network/targets), the latest
+referred cases (已移交) under the open ones. The receipts are counter.casereceipts'.
 
-Every change goes through the presenter's Pending: one request id, kept and sent again after a
-network loss, so nothing is done twice. A dialog that waits for its answer stays open, shows a
+Every change goes through counter.actions.Actions as a Pending: one request id, kept and sent
+again after a network loss, so nothing is done twice. A dialog that waits for its answer stays open, shows a
 refusal next to the field the backend names (error.field), keeps what was typed, and closes on
-success. Printing runs on its own runner and never holds up the clerk.
+success.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from clientlib.api import ApiError, ApiUnavailable
+from clientlib.plumbing import Jobs
 
 from . import casebuild as cb
-from .builders import Catalog
+from .actions import Actions
+from .casereceipts import Receipts
 from .i18n import error_text, field_error_text, pair, tr
 from .pending import Pending
-from .screens import MainScreen
-from .workhost import WorkHost
+from .screens import AcceptForm, CaseActionForm, CasesScreen, MainScreen, MissingForm
+from .shift import Shift
 
 log = logging.getLogger(__name__)
 
@@ -40,30 +42,39 @@ SUCCESS = {
 REFERRED_SHOWN = 20  # the latest referred cases (已移交) listed under the open ones
 
 
-class CaseWork(WorkHost):
-    """Part of counter.presenter.Presenter (which provides view, api, the Pending machinery,
-    _render, _call and the timers)."""
+class CaseView(Protocol):
+    def show_notice(self, text: str, level: str) -> None: ...
 
-    view: Any
-    api: Any
-    runner: Any
-    config: Any
-    lang: str
-    phase: str
-    window: int | None
-    state: dict | None
-    checked: set[int]
-    busy: bool
-    pending: Pending | None
-    catalog: Catalog | None
-    user: str | None
-    _stopped: bool
+    def open_accept(self, form: AcceptForm) -> None: ...
 
-    def _init_casework(self, printer: Any, print_runner: Any) -> None:
-        self.printer = printer  # a counter.printing.CounterPrinter, or None: no printing
-        self.print_runner = print_runner or self.runner
-        self.printing = False
-        self.qr_fallback = False  # the last receipt's QR uses the backend address (no public_url)
+    def open_missing(self, form: MissingForm) -> None: ...
+
+    def open_case_action(self, form: CaseActionForm) -> None: ...
+
+    def form_error(self, form: str, field: str | None, text: str) -> None: ...
+
+    def close_form(self, form: str) -> None: ...
+
+    def show_cases(self, screen: CasesScreen | None) -> None: ...
+
+
+class CaseDesk:
+    """The case workflow of one counter: the case of the ticket at the counter and My cases;
+    changes go through `actions`, their answers come back through `acted` / `failed`."""
+
+    def __init__(
+        self,
+        api: Any,
+        view: CaseView,
+        jobs: Jobs,
+        shift: Shift,
+        actions: Actions,
+        config: Any,
+        render: Callable[[], None],
+        receipts: Receipts,
+    ):
+        self.api, self.view, self.jobs, self.shift, self.actions = api, view, jobs, shift, actions
+        self.config, self.render, self.receipts = config, render, receipts
         self.case: dict | None = None  # the case accepted for the ticket at the counter
         self._case_ticket: int | None = None  # ... whose id is this
         self.rating_for: str | None = None  # the ticket last finished here (for 评价)
@@ -77,9 +88,13 @@ class CaseWork(WorkHost):
         self._cases_loading = False
         self._cases_again = False
 
-    def _reset_casework(self) -> None:
+    @property
+    def lang(self) -> str:
+        return self.shift.lang
+
+    def reset(self) -> None:
         """Signed out or taken away from the window: forget this window's cases."""
-        self._stop_timer("cases_debounce")
+        self.jobs.stop_timer("cases_debounce")
         self.case = self._case_ticket = self.rating_for = None
         self.cases, self.case_counts, self.selected_case, self.cases_info = None, {}, None, ""
         self.referred, self.targets = (), None
@@ -90,20 +105,20 @@ class CaseWork(WorkHost):
     # -- on the ticket card ---------------------------------------------------------------------
     def accept_case(self) -> None:
         """受理: the dialog for the ticket being served; the materials ticked come along."""
-        if not self._ready():
+        if not self.actions.ready():
             return
-        current = self._current()
+        current = self.shift.current()
         if not current or current.get("state") not in ("called", "serving"):
-            self._notice("no_ticket", "error")
+            self.actions.notice("no_ticket", "error")
         elif self.case is not None:
             self.view.show_notice(error_text("already_accepted", "", self.lang), "error")
         else:
-            catalog = self.catalog or Catalog({}, {})
-            self.view.open_accept(cb.accept_form(current, self.checked, catalog, self.lang))
+            catalog = self.shift.catalog_or_empty()
+            self.view.open_accept(cb.accept_form(current, self.shift.checked, catalog, self.lang))
 
     def submit_accept(self, values: dict) -> None:
         """values: name, phone, id_number, materials (received), decision, unit, note."""
-        if not self._form_ready("accept") or self.window is None:
+        if not self._form_ready("accept") or self.shift.window is None:
             return
         applicant = {k: (values.get(k) or "").strip() for k in ("name", "phone", "id_number")}
         applicant["id_number"] = applicant["id_number"].upper()
@@ -117,17 +132,17 @@ class CaseWork(WorkHost):
         note = (values.get("note") or "").strip()
         if note:
             body["note"] = note[:400]
-        self._send(Pending("accept_case", "accept", self.window, body, form="accept"))
+        self.actions.send(Pending("accept_case", "accept", self.shift.window, body, form="accept"))
 
     def one_time_notice(self) -> None:
         """一次性告知: only for a promised item accepted here and still open."""
-        if not self._ready():
+        if not self.actions.ready():
             return
         case = self.case
         if not case or case.get("kind") != "promised" or case.get("state") != "open":
             self.view.show_notice(tr("notice_needs_case", self.lang), "error")
             return
-        materials = tuple((self._current() or {}).get("materials") or ())
+        materials = tuple((self.shift.current() or {}).get("materials") or ())
         self.view.open_missing(cb.missing_form(case, materials, self.lang))
 
     def submit_missing(self, missing: list[str], note: str = "") -> None:
@@ -142,30 +157,33 @@ class CaseWork(WorkHost):
         body: dict[str, Any] = {"missing": missing}
         if note and note.strip():
             body["note"] = note.strip()[:400]
-        self._send(Pending("notice", "suspend", number, body, case=number, form="missing"))
+        self.actions.send(Pending("notice", "suspend", number, body, case=number, form="missing"))
 
     def request_evaluation(self) -> None:
         """评价: push the rating request for the ticket just finished to the window's pad."""
-        self._window_act("evaluate", "rating-request")
+        self.actions.window_act("evaluate", "rating-request")
 
     def print_case(self) -> None:
         """The acceptance receipt, or the one-time notice again once the case waits for
         supplements."""
         case = self.case
-        if self.printer is None or case is None or self.printing or self.phase != "main":
+        receipts = self.receipts
+        if not receipts.available or case is None or receipts.printing:
+            return
+        if self.shift.phase != "main":
             return
         if case.get("state") == "suspended" and case.get("missing_materials"):
-            self._print_notice(case)
+            receipts.notice(case)
         else:
-            self._print_acceptance(case)
+            receipts.acceptance(case)
 
     # -- My cases -----------------------------------------------------------------------------------
     def open_cases(self) -> None:
-        if self._stopped or self.phase != "main":
+        if self.jobs.stopped or self.shift.phase != "main":
             return
         self.cases_open = True
-        self._render_cases()
-        self._load_cases()
+        self.render_cases()
+        self.load_cases()
 
     def close_cases(self) -> None:
         if self.cases_open:
@@ -173,18 +191,18 @@ class CaseWork(WorkHost):
             self.view.show_cases(None)
 
     def reload_cases(self) -> None:
-        self._load_cases()
+        self.load_cases()
 
     def select_case(self, number: str | None) -> None:
         self.selected_case = number or None
-        self._render_cases()
+        self.render_cases()
 
     def case_dialog(self, kind: str) -> None:
-        if not self._ready():
+        if not self.actions.ready():
             return
         case = self._my_case(self.selected_case)
         if case is None or kind not in cb.case_actions(case, self._referable()):
-            self._notice("select_case", "error")
+            self.actions.notice("select_case", "error")
             return
         self.view.open_case_action(cb.case_action_form(kind, case, self.lang, self.targets))
 
@@ -202,14 +220,14 @@ class CaseWork(WorkHost):
             self.view.form_error("case_action", field, tr("text_required", self.lang))
             return
         pending = Pending(f"case_{kind}", kind, number, body, case=number, form="case_action")
-        self._send(pending)
+        self.actions.send(pending)
 
-    # -- answers (called by Presenter._acted / _act_failed) ---------------------------------------
-    def _case_acted(self, pending: Pending, result: dict) -> None:
+    # -- answers (routed here by the presenter) ---------------------------------------
+    def acted(self, pending: Pending, result: dict) -> None:
         result = result or {}
         case = result.get("case") or {}
         if pending.action == "accept":
-            self.case, self._case_ticket = case, (self._current() or {}).get("id")
+            self.case, self._case_ticket = case, (self.shift.current() or {}).get("id")
             self.view.show_notice(cb.accepted_text(case, self.lang), "ok")
         elif pending.action == "rating-request":
             number = (result.get("requested") or {}).get("number") or self.rating_for or ""
@@ -218,16 +236,16 @@ class CaseWork(WorkHost):
             self._remember(case)
             number = case.get("number") or pending.target
             self.view.show_notice(tr(SUCCESS[pending.action], self.lang, number=number), "ok")
-            if pending.action == "suspend" and self.printer is not None and case:
-                self._print_notice(case)
-            if pending.action == "refuse" and self.printer is not None and case:
-                self._print_refusal(case)
+            if pending.action == "suspend" and self.receipts.available and case:
+                self.receipts.notice(case)
+            if pending.action == "refuse" and self.receipts.available and case:
+                self.receipts.refusal(case)
         if pending.form:
             self.view.close_form(pending.form)
         if pending.action != "rating-request":
-            self._load_cases()
+            self.load_cases()
 
-    def _case_failed(self, pending: Pending, exc: Exception) -> bool:
+    def failed(self, pending: Pending, exc: Exception) -> bool:
         """Tell the dialog waiting for this answer; True if there was one."""
         if not pending.form:
             return False
@@ -240,7 +258,7 @@ class CaseWork(WorkHost):
             return False
         return True
 
-    def _ticket_acted(self, pending: Pending, ticket: dict) -> None:
+    def ticket_acted(self, pending: Pending, ticket: dict) -> None:
         """A window action answered: remember what was finished here, for 评价."""
         if pending.action == "finish" and ticket.get("number"):
             self.rating_for = ticket["number"]
@@ -249,27 +267,33 @@ class CaseWork(WorkHost):
 
     def _form_ready(self, form: str) -> bool:
         """Like _ready, and the dialog is told why nothing was sent."""
-        if self._ready():
+        if self.actions.ready():
             return True
-        if self.phase == "main":
-            text = self._pending_text("pending_first") if self.pending else tr("busy", self.lang)
+        if self.shift.phase == "main":
+            text = (
+                self.actions.pending_text("pending_first")
+                if self.shift.pending
+                else tr("busy", self.lang)
+            )
             self.view.form_error(form, None, text)
         return False
 
     # -- the case list ------------------------------------------------------------------------------
-    def _load_cases(self) -> None:
-        if self._stopped or self.phase != "main" or not self.user:
+    def load_cases(self) -> None:
+        if self.jobs.stopped or self.shift.phase != "main" or not self.shift.user:
             return
         if self._cases_loading:
             self._cases_again = True
             return
         self._cases_loading, self._cases_again = True, False
-        api, user, targets = self.api, self.user, self.targets
-        self._call(lambda: _fetch_cases(api, user, targets), self._cases_loaded, self._cases_failed)
+        api, user, targets = self.api, self.shift.user, self.targets
+        self.jobs.call(
+            lambda: _fetch_cases(api, user, targets), self._cases_loaded, self._cases_failed
+        )
 
     def _cases_loaded(self, data: dict) -> None:
         self._cases_loading = False
-        if self.phase != "main":
+        if self.shift.phase != "main":
             return
         self.cases = list((data or {}).get("cases") or [])
         self.case_counts = dict((data or {}).get("counts") or {})
@@ -281,36 +305,36 @@ class CaseWork(WorkHost):
             self.case = self._my_case(self.case.get("number")) or self.case
         if self._my_case(self.selected_case) is None:
             self.selected_case = None
-        self._sync_case()
-        self._render()
+        self.sync_case()
+        self.render()
         if self._cases_again:
-            self._load_cases()
+            self.load_cases()
 
     def _cases_failed(self, exc: Exception) -> None:
         self._cases_loading = False
-        if self.phase != "main":
+        if self.shift.phase != "main":
             return
         log.warning("cases not loaded: %s", exc)
-        self.cases_info = self._explain(exc)
-        self._render_cases()
+        self.cases_info = self.actions.explain(exc)
+        self.render_cases()
         if self._cases_again and not isinstance(exc, ApiUnavailable):
-            self._load_cases()
+            self.load_cases()
 
-    def _case_event(self, event: dict) -> None:
+    def on_event(self, event: dict) -> None:
         """case.* pushed to staff: reload if it is about one of my cases (or names none)."""
-        if self.phase != "main":
+        if self.shift.phase != "main":
             return
         named = (event.get("data") or {}).get("case")  # referral.*: the number itself
         number = named.get("number") if isinstance(named, dict) else named
         mine = {c.get("number") for c in (*(self.cases or ()), *self.referred)}
         if self.case is not None:
             mine.add(self.case.get("number"))
-        if (number is None or number in mine) and "cases_debounce" not in self._timers:
-            self._start_timer("cases_debounce", self.config.debounce_seconds, self._cases_soon)
+        if (number is None or number in mine) and not self.jobs.has_timer("cases_debounce"):
+            self.jobs.start_timer("cases_debounce", self.config.debounce_seconds, self._cases_soon)
 
     def _cases_soon(self) -> None:
-        self._timers.pop("cases_debounce", None)
-        self._load_cases()
+        self.jobs.fired("cases_debounce")
+        self.load_cases()
 
     def _remember(self, case: dict) -> None:
         """A case changed by this counter: update the card and the list before the reload."""
@@ -326,10 +350,10 @@ class CaseWork(WorkHost):
         listed = (*(self.cases or ()), *self.referred)
         return next((c for c in listed if c.get("number") == number), None)
 
-    def _sync_case(self) -> None:
+    def sync_case(self) -> None:
         """The case belongs to the ticket at the counter: forget it when the ticket changes;
         find it again in My cases after a restart."""
-        current = self._current()
+        current = self.shift.current()
         ticket_id = (current or {}).get("id")
         if ticket_id != self._case_ticket:
             self.case, self._case_ticket = None, ticket_id
@@ -337,9 +361,9 @@ class CaseWork(WorkHost):
             self.case = next((c for c in self.cases or () if cb.same_visit(c, current)), None)
 
     # -- rendering -----------------------------------------------------------------------------------
-    def _with_cases(self, screen: MainScreen) -> MainScreen:
+    def with_cases(self, screen: MainScreen) -> MainScreen:
         """The main screen with the case badge, the case buttons and the My cases count."""
-        current = self._current()
+        current = self.shift.current()
         case = self.case if current else None
         ticket = screen.ticket
         if ticket is not None and case is not None:
@@ -350,7 +374,7 @@ class CaseWork(WorkHost):
         promised_open = (
             case is not None and case.get("kind") == "promised" and case.get("state") == "open"
         )
-        served = ((self.state or {}).get("today", {}).get("window") or {}).get("served", 0)
+        served = ((self.shift.state or {}).get("today", {}).get("window") or {}).get("served", 0)
         if live and serving and case is None:
             enabled.add("accept_case")
         if live and serving and promised_open:
@@ -359,9 +383,9 @@ class CaseWork(WorkHost):
             enabled.add("evaluate")
         hooks = {"evaluate"} | ({"accept_case", "notice"} if current else set())
         suspended = case is not None and case.get("state") == "suspended"
-        if self.printer is not None and case is not None:
+        if self.receipts.available and case is not None:
             hooks.add("print_receipt")
-            if not self.printing:
+            if not self.receipts.printing:
                 enabled.add("print_receipt")
         idle = screen.idle_text
         if not current and self.rating_for and "evaluate" in enabled:
@@ -378,79 +402,21 @@ class CaseWork(WorkHost):
             cases_label=f"{first}{count} {second}",
         )
 
-    def _render_cases(self) -> None:
-        if self._stopped or not self.cases_open or self.phase != "main":
+    def render_cases(self) -> None:
+        if self.jobs.stopped or not self.cases_open or self.shift.phase != "main":
             return
         info = self.cases_info or (tr("cases_loading", self.lang) if self.cases is None else "")
         screen = cb.cases_screen(
             self.cases,
             self.case_counts,
             self.selected_case,
-            self.busy,
+            self.shift.busy,
             self.lang,
             info,
             referred=self.referred,
             referable=self._referable(),
         )
         self.view.show_cases(screen)
-
-    # -- printing --------------------------------------------------------------------------------------
-    def _print_acceptance(self, case: dict) -> None:
-        catalog = self.catalog or Catalog({}, {})
-        token = (self._current() or {}).get("status_token")
-        base, fallback = cb.status_base(catalog, self.config.backend_url)
-        url = f"{base}/t/{token}" if token else ""
-        self.qr_fallback = bool(token) and fallback
-        if self.qr_fallback:
-            log.warning("the hall sets no public_url: the receipt's QR code uses %s", base)
-        receipt = cb.acceptance_receipt(case, catalog, self.window or 0, url)
-        zone = cb.hall_zone(catalog)
-        self._print("receipt", lambda: self.printer.print_acceptance(receipt, zone))
-
-    def _print_notice(self, case: dict) -> None:
-        if not case.get("missing_materials"):
-            return
-        catalog = self.catalog or Catalog({}, {})
-        today = datetime.now(cb.hall_zone(catalog)).date()
-        receipt = cb.notice_receipt(case, catalog, self.window or 0, today)
-        self._print("notice", lambda: self.printer.print_notice(receipt))
-
-    def _print_refusal(self, case: dict) -> None:
-        if not case.get("refuse_reason"):
-            return
-        catalog = self.catalog or Catalog({}, {})
-        today = datetime.now(cb.hall_zone(catalog)).date()
-        receipt = cb.refusal_receipt(case, catalog, self.window or 0, today)
-        self._print("refusal", lambda: self.printer.print_refusal(receipt))
-
-    def _print(self, what: str, job) -> None:
-        self.printing = True
-        self.view.show_notice(tr("printing", self.lang), "info")
-        self._render()
-        self.print_runner.run(
-            job,
-            self._guard(lambda result: self._printed(what, result)),
-            self._guard(lambda exc: self._printed(what, None, exc)),
-        )
-
-    def _printed(self, what: str, result, exc: Exception | None = None) -> None:
-        self.printing = False
-        if result is not None and result.ok and what == "receipt" and self.qr_fallback:
-            self.view.show_notice(tr("printed_receipt_internal_qr", self.lang), "error")
-        elif result is not None and result.ok:
-            self.view.show_notice(tr(f"printed_{what}", self.lang), "ok")
-        else:
-            if exc is not None:
-                log.warning("printing failed: %r", exc)
-            cause = ("打印失败", "printing failed")
-            if result is not None:
-                from .printing import fault_text  # python-escpos: only with a printer
-
-                cause = fault_text(result)
-            text = tr("print_failed", self.lang, cause=cause[0], cause_en=cause[1])
-            self.view.show_notice(text, "error")
-        if self.phase == "main":
-            self._render()
 
 
 def _fetch_cases(api: Any, user: str, targets: dict | None) -> dict:

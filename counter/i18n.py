@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from i18n import labels  # state names: i18n/labels.toml, shared with the backend and pages
+
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("窗口叫号终端", "Counter terminal"),
     # login
@@ -31,9 +33,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "signed_out": ("已签退", "Signed out"),
     # window states
-    "state_open": ("服务中", "Open"),
-    "state_paused": ("暂停", "Paused"),
-    "state_closed": ("未签到", "Closed"),
+    "state_open": labels.pair("window_state", "open"),
+    "state_paused": labels.pair("window_state", "paused"),
+    "state_closed": labels.pair("window_state", "closed"),
     "reason_break": ("休息", "Break"),
     "reason_meeting": ("会议", "Meeting"),
     "reason_handover": ("交接班", "Handover"),
@@ -94,8 +96,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "paused_idle": ("窗口暂停中，按 F9 恢复", "Window paused; press F9 to resume"),
     "waited": ("已等 {minutes} 分钟", "waited {minutes} min"),
     "call_count": ("第 {count} 次呼叫", "call {count}"),
-    "ticket_called": ("已叫号", "Called"),
-    "ticket_serving": ("办理中", "Serving"),
+    "ticket_called": labels.pair("ticket_state", "called"),
+    "ticket_serving": labels.pair("ticket_state", "serving"),
     "kind_immediate": ("即办件", "Immediate"),
     "kind_promised": ("承诺件 {days} 个工作日", "Promised, {days} working days"),
     "history": ("转办记录", "Transfer history"),
@@ -297,10 +299,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "appt_loading": ("正在读取今日预约…", "Loading today's appointments…"),
     "appt_unreachable": ("暂时连不上服务器，稍后自动重试", "Server unreachable; retrying"),
     "appt_refused": ("读取预约失败：{message}", "Appointments not loaded: {message}"),
-    "appt_state_booked": ("待签到", "booked"),
-    "appt_state_checked_in": ("已签到", "checked in"),
-    "appt_state_no_show": ("未到", "no-show"),
-    "appt_state_cancelled": ("已取消", "cancelled"),
+    "appt_state_booked": labels.pair("appointment_state", "booked"),
+    "appt_state_checked_in": labels.pair("appointment_state", "checked_in"),
+    "appt_state_no_show": labels.pair("appointment_state", "no_show"),
+    "appt_state_cancelled": labels.pair("appointment_state", "cancelled"),
 }
 
 # Refusals shown next to the field they are about (code, field) -> text.

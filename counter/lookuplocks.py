@@ -1,18 +1,20 @@
 """解除查询锁定 at the counter: a resident whose 办件查询 at the kiosk was locked (too many wrong
 tries on their acceptance number, or on that kiosk) asks at the desk; the clerk sees the locks
-in force and lifts one (``POST /cases/lookup/unlock``, audited by the backend). Part of the
-Presenter, like counter.casework."""
+in force and lifts one (``POST /cases/lookup/unlock``, audited by the backend)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from clientlib.plumbing import Jobs
+
+from .actions import Actions
 from .i18n import pair, tr
 from .pending import Pending
-from .workhost import WorkHost
 
 LOCKS_PATH = "/cases/lookup/locks"
 UNLOCK_PATH = "/cases/lookup/unlock"
@@ -48,32 +50,44 @@ def unlock_form(
     return LookupUnlockForm(tuple(choices), number, info)
 
 
-class LookupLocks(WorkHost):
-    """Part of counter.presenter.Presenter (view, api, _ready, _act, _call, _explain)."""
+class LookupView(Protocol):
+    def show_notice(self, text: str, level: str) -> None: ...
 
-    view: Any
-    api: Any
-    lang: str
-    selected_case: str | None
-    case: dict | None
+    def open_lookup_unlock(self, form: LookupUnlockForm) -> None: ...
+
+
+class LookupLocks:
+    """The 解除查询锁定 dialog and its action; `selected()` is the case number to prefill."""
+
+    def __init__(
+        self,
+        api: Any,
+        view: LookupView,
+        jobs: Jobs,
+        actions: Actions,
+        lang: str,
+        selected: Callable[[], str],
+    ):
+        self.api, self.view, self.jobs, self.actions = api, view, jobs, actions
+        self.lang, self.selected = lang, selected
 
     def lookup_unlock_dialog(self) -> None:
         """Open the dialog with the locks in force (and the selected case's number)."""
-        if not self._ready():
+        if not self.actions.ready():
             return
-        number = self.selected_case or (self.case or {}).get("number") or ""
+        number = self.selected()
 
         def loaded(data: dict) -> None:
             locks = (data or {}).get("locks") or []
             self.view.open_lookup_unlock(unlock_form(locks, number, self.lang, datetime.now(UTC)))
 
         def failed(exc: Exception) -> None:
-            info = self._explain(exc)
+            info = self.actions.explain(exc)
             self.view.open_lookup_unlock(
                 unlock_form(None, number, self.lang, datetime.now(UTC), info)
             )
 
-        self._call(lambda: self.api.get(self.api.hall_path(LOCKS_PATH)), loaded, failed)
+        self.jobs.call(lambda: self.api.get(self.api.hall_path(LOCKS_PATH)), loaded, failed)
 
     def lift_lookup_lock(self, scope: str, key: str) -> None:
         """Lift the lock of an acceptance number (scope "number") or a kiosk ("device")."""
@@ -83,4 +97,6 @@ class LookupLocks(WorkHost):
         if scope not in ("number", "device") or not key:
             self.view.show_notice(tr("lookup_target_required", self.lang), "error")
             return
-        self._act(Pending("lookup_unlock", "lookup-unlock", key, {scope: key}, path=UNLOCK_PATH))
+        self.actions.act(
+            Pending("lookup_unlock", "lookup-unlock", key, {scope: key}, path=UNLOCK_PATH)
+        )

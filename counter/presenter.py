@@ -1,18 +1,28 @@
-"""All counter behaviour, without widgets: login and sign-in, the clerk's actions done exactly
-once, live updates, losing and regaining the connection, coming back after a restart.
+"""The counter, without widgets: a small presenter that wires its collaborators and routes the
+view's signals to them. Login and sign-in, the clerk's actions done exactly once, live updates,
+losing and regaining the connection, coming back after a restart.
 
-Collaborators are injected so tests can drive it without Qt:
+What it is given (tests drive it without Qt):
 - view: the setters of `View` below (counter.views.window.CounterWindow implements them);
-- api: a clientlib.api.ApiClient (or a fake with the same methods);
+- api: a clientlib.api.ApiClient;
 - live_factory(token, on_snapshot, on_event, on_connection): a live client with `connect()`
   and `close()` whose callbacks arrive on the presenter's (GUI) thread;
 - scheduler: `after(seconds, fn)` / `every(seconds, fn)` returning a handle with `cancel()`;
 - runner: `run(fn, on_done, on_error)` calling `fn` off the GUI thread, callbacks back on it;
 - local: a counter.localstate.LocalState (last username and window; nothing secret);
-- printer (optional): a counter.printing.CounterPrinter, with its own `print_runner`.
+- printer (optional): a counter.printing.CounterPrinter, with its own `print_runner`;
+- appointments (optional): a counter.appointments.AppointmentsPanel (今日预约).
 
-The case workflow (受理, 一次性告知, 评价, My cases, receipts) is counter.casework.CaseWork.
-Runner, Scheduler and the Plumbing mixin (async calls, named timers) are clientlib.plumbing's.
+What it makes of them, each given only what it needs:
+- jobs (clientlib.plumbing.Jobs): background calls and named timers, all silenced by stop();
+- shift (counter.shift.Shift): who is signed in where, the counter state, the pending action;
+- actions (counter.actions.Actions): one action at a time, sent exactly once;
+- login (counter.login.Login), queue (counter.queuework.QueueWork): sign-in and the queue;
+- desk (counter.casework.CaseDesk): 受理, 一次性告知, 评价, My cases;
+- receipts (counter.casereceipts.Receipts): the case receipts, on the printer's own runner;
+- locks (counter.lookuplocks.LookupLocks): 解除查询锁定;
+- states (counter.stateload.StateLoader) and link (counter.livelink.LiveLink): the counter
+  state and the live socket.
 """
 
 from __future__ import annotations
@@ -21,32 +31,36 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from clientlib.api import ApiError, ApiUnavailable, new_request_id
-from clientlib.plumbing import Plumbing, Runner, Scheduler
+from clientlib.api import ApiError, ApiUnavailable
+from clientlib.link import CatalogFetch, Probe
+from clientlib.plumbing import Jobs, Runner, Scheduler
 
 from . import builders as b
-from .casework import CaseWork
+from .actions import Actions
+from .casereceipts import Receipts
+from .casework import CaseDesk, CaseView
 from .config import CounterConfig
-from .i18n import error_text, pair, tr
+from .i18n import tr
+from .livelink import LiveLink
 from .localstate import LocalState
-from .lookuplocks import LookupLocks, LookupUnlockForm
+from .login import Login, quietly
+from .lookuplocks import LookupLocks, LookupView
 from .pending import Pending
+from .queuework import QueueView, QueueWork
 from .screens import (
-    AcceptForm,
-    CaseActionForm,
-    CasesScreen,
     Connection,
     LoginScreen,
     MainScreen,
-    MissingForm,
-    PauseChoices,
-    TransferChoices,
 )
+from .shift import Shift
+from .stateload import StateLoader
 
 log = logging.getLogger(__name__)
 
 
-class View(Protocol):
+class View(CaseView, QueueView, LookupView, Protocol):
+    """What the collaborators draw on, and the presenter's own setters."""
+
     def show_login(self, screen: LoginScreen) -> None: ...
 
     def show_main(self, screen: MainScreen) -> None: ...
@@ -55,49 +69,12 @@ class View(Protocol):
 
     def show_message(self, text: str) -> None: ...
 
-    def show_notice(self, text: str, level: str) -> None: ...
 
-    def open_transfer(self, choices: TransferChoices) -> None: ...
-
-    def open_call_number(self, suggestions: tuple[str, ...]) -> None: ...
-
-    def open_requeue(self) -> None: ...
-
-    def open_pause(self, choices: PauseChoices) -> None: ...
-
-    def open_accept(self, form: AcceptForm) -> None: ...
-
-    def open_missing(self, form: MissingForm) -> None: ...
-
-    def open_case_action(self, form: CaseActionForm) -> None: ...
-
-    def form_error(self, form: str, field: str | None, text: str) -> None: ...
-
-    def close_form(self, form: str) -> None: ...
-
-    def show_cases(self, screen: CasesScreen | None) -> None: ...
-
-    def open_lookup_unlock(self, form: LookupUnlockForm) -> None: ...
-
-
-SUCCESS = {
-    "call-next": "called",
-    "call": "called",
-    "recall": "recalled",
-    "start": "started",
-    "finish": "finished",
-    "no-show": "marked_no_show",
-    "transfer": "transferred",
-    "requeue": "requeued",
-    "pause": "paused",
-    "resume": "resumed",
-    "lookup-unlock": "lookup_unlocked",
-}
 EVENT_PREFIXES = ("ticket.", "window.")
 __all__ = ["Pending", "Presenter", "View"]
 
 
-class Presenter(CaseWork, LookupLocks, Plumbing):
+class Presenter:
     def __init__(
         self,
         view: View,
@@ -111,339 +88,189 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
         print_runner: Runner | None = None,
         appointments: Any = None,
     ):
-        self.view, self.api, self.live_factory = view, api, live_factory
-        self.appointments = appointments  # counter.appointments.AppointmentsPanel, or None
-        self.scheduler, self.config, self.runner, self.local = scheduler, config, runner, local
+        self.view, self.api, self.config, self.local = view, api, config, local
+        self.appointments = appointments
         self.lang = config.language
-        self.phase = "login"  # login | main
-        self.catalog: b.Catalog | None = None
-        self.user: str | None = None  # username of the logged-in session (token in api)
-        self.display_name = ""
-        self.username = local.username
-        self.window: int | None = local.window or config.window
-        self.state: dict | None = None  # GET /windows/<n>
-        self.checked: set[int] = set()  # materials ticked for the current ticket
-        self._checked_for: int | None = None
-        self.busy = False  # an action (and the reload after it) is on its way
-        self.pending: Pending | None = None  # failed for lack of network; retried as is
-        self.api_ok = True
-        self.live: Any = None
-        self.live_ok: bool | None = None
-        self.login_busy = False
-        self.login_error = ""
-        self.login_info = ""
-        self.handover = ""
         self.message = ""
         self.screen: LoginScreen | MainScreen | None = None
-        self._loading = False
-        self._load_again = False
-        self._catalog_loading = False
-        self._loads_started = 0
-        self._busy_until_load: int | None = None
-        self._live_session = 0
-        self._timers: dict[str, Any] = {}
-        self._stopped = False
-        self._init_casework(printer, print_runner)
+        jobs = self.jobs = Jobs(runner, scheduler)
+        self.catalogs = CatalogFetch(
+            api, jobs, b.Catalog.from_api, self._catalog_loaded, self._catalog_failed
+        )
+        self.probe = Probe(jobs, config.retry_seconds)  # backend down: retry until it answers
+        shift = self.shift = Shift(self.lang, local.username, local.window or config.window)
+        render = self._render
+        actions = self.actions = Actions(api, view, jobs, shift, render, self._acted, self._failed)
+        self.login = Login(
+            api, jobs, shift, render, self._enter, self._api_down, self.catalogs.load
+        )
+        self.queue = QueueWork(view, shift, actions, render)
+        self.receipts = Receipts(
+            printer, print_runner, view, jobs, shift, config.backend_url, render
+        )
+        self.desk = CaseDesk(api, view, jobs, shift, actions, config, render, self.receipts)
+        self.locks = LookupLocks(api, view, jobs, actions, self.lang, self._lock_number)
+        self.states = StateLoader(
+            api, jobs, shift, config.debounce_seconds, self._state_loaded, self._state_failed
+        )
+        self.link = LiveLink(
+            live_factory,
+            api,
+            jobs,
+            shift,
+            config.retry_seconds,
+            self.on_snapshot,
+            self.on_event,
+            self.on_connection,
+            self._render_connection,
+        )
+        # The view's signals, each to the collaborator that handles it (counter.app.connect).
+        login, queue, desk, locks = self.login, self.queue, self.desk, self.locks
+        self.sign_in = login.sign_in
+        self.take_over = login.take_over
+        self.call_next = queue.call_next
+        self.recall = queue.recall
+        self.start_serving = queue.start_serving
+        self.finish = queue.finish
+        self.no_show = queue.no_show
+        self.sign_out = queue.sign_out
+        self.transfer_dialog = queue.transfer_dialog
+        self.transfer = queue.transfer
+        self.call_number_dialog = queue.call_number_dialog
+        self.call_number = queue.call_number
+        self.requeue_dialog = queue.requeue_dialog
+        self.requeue = queue.requeue
+        self.pause_toggle = queue.pause_toggle
+        self.pause = queue.pause
+        self.resume = queue.resume
+        self.toggle_material = queue.toggle_material
+        self.accept_case = desk.accept_case
+        self.submit_accept = desk.submit_accept
+        self.one_time_notice = desk.one_time_notice
+        self.submit_missing = desk.submit_missing
+        self.request_evaluation = desk.request_evaluation
+        self.print_case = desk.print_case
+        self.open_cases = desk.open_cases
+        self.close_cases = desk.close_cases
+        self.reload_cases = desk.reload_cases
+        self.select_case = desk.select_case
+        self.case_dialog = desk.case_dialog
+        self.case_action = desk.case_action
+        self.lookup_unlock_dialog = locks.lookup_unlock_dialog
+        self.lift_lookup_lock = locks.lift_lookup_lock
+
+    # -- what tests and the window read -------------------------------------------------------
+    @property
+    def pending(self) -> Pending | None:
+        return self.shift.pending
+
+    @property
+    def busy(self) -> bool:
+        return self.shift.busy
+
+    @property
+    def user(self) -> str | None:
+        return self.shift.user
+
+    @property
+    def checked(self) -> set[int]:
+        return self.shift.checked
+
+    @property
+    def live(self) -> Any:
+        return self.link.live
+
+    @property
+    def live_ok(self) -> bool | None:
+        return self.shift.live_ok
+
+    @property
+    def case(self) -> dict | None:
+        return self.desk.case
+
+    @property
+    def cases(self) -> list[dict] | None:
+        return self.desk.cases
+
+    @property
+    def printer(self) -> Any:
+        return self.receipts.printer
+
+    @property
+    def printing(self) -> bool:
+        return self.receipts.printing
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
         self._render()
-        self._load_catalog()
+        self.catalogs.load()
 
     def stop(self) -> None:
         """Cancel timers, close the live connection, ignore answers still on their way."""
-        self._stopped = True
-        for name in list(self._timers):
-            self._stop_timer(name)
-        self._close_live()
+        self.jobs.stop()
+        self.link.close()
         if self.appointments is not None:
             self.appointments.stop()
-
-    # -- login, sign-in, take-over ------------------------------------------------------------
-    def sign_in(self, username: str, password: str, window: int | None) -> None:
-        """Log in (unless this user already is) and sign in to `window`."""
-        if self._stopped or self.phase != "login" or self.login_busy:
-            return
-        username = (username or "").strip()
-        missing = (
-            "need_username"
-            if not username
-            else "need_window"
-            if not window
-            else "need_password"
-            if not password and self.user != username
-            else ""
-        )
-        if missing or window is None:
-            self._login_problem(tr(missing or "need_window", self.lang))
-            return
-        self.username, self.window = username, int(window)
-        self.login_busy, self.login_error, self.login_info, self.handover = True, "", "", ""
-        self._render()
-        if self.user == username:
-            self._open_window()
-            return
-        previous, self.user = self.user, None
-
-        def work():
-            if previous:
-                _quietly(self.api.logout)
-            return self.api.login(username, password, client="counter")
-
-        self._call(work, self._logged_in, self._login_failed)
-
-    def take_over(self) -> None:
-        """Shift handover (接班): take the window its clerk paused for handover, with its ticket."""
-        window = self.window
-        if self.phase != "login" or self.login_busy or not self.handover or not self.user:
-            return
-        if window is None:
-            return
-        self.login_busy, self.login_error = True, ""
-        self._render()
-        self._call(
-            lambda: self.api.window_action(window, "take-over", request_id=new_request_id()),
-            lambda _result: self._load_then_enter(window),
-            self._login_failed,
-        )
-
-    def _logged_in(self, result: dict) -> None:
-        user = result.get("user", {})
-        self.user = user.get("username", self.username)
-        self.display_name = user.get("display_name", "")
-        if self.catalog is None:
-            self._load_catalog()
-        self._open_window()
-
-    def _open_window(self) -> None:
-        window = self.window
-        if window is None:  # sign_in and take_over set it first
-            return
-
-        def work():
-            try:
-                self.api.window_action(window, "sign-in", request_id=new_request_id())
-            except ApiError as exc:
-                if exc.code != "window_taken":
-                    raise
-                return "taken", self._fetch_state(window)
-            return "open", self._fetch_state(window)
-
-        self._call(work, lambda result: self._window_answer(window, *result), self._login_failed)
-
-    def _window_answer(self, window: int, outcome: str, state: dict) -> None:
-        if outcome == "open":
-            self._enter(window, state)
-            return
-        self.login_busy = False
-        w = state["window"]
-        current = w.get("current") or {}
-        if w.get("state") == "paused" and (w.get("pause_reason") or "").startswith("handover"):
-            number = current.get("number")
-            self.handover = _both(
-                "handover_offer",
-                self.lang,
-                window=window,
-                clerk=w.get("clerk") or "",
-                ticket=pair("handover_ticket", "zh", number=number)[0] if number else "",
-                ticket_en=pair("handover_ticket", "en", number=number)[0] if number else "",
-            )
-        else:
-            self.login_error = tr("window_taken", self.lang, window=window, clerk=w.get("clerk"))
-        self._render()
-
-    def _load_then_enter(self, window: int) -> None:
-        self._call(
-            lambda: self._fetch_state(window),
-            lambda state: self._enter(window, state),
-            self._login_failed,
-        )
-
-    def _login_failed(self, exc: Exception) -> None:
-        self.login_busy = False
-        self._login_problem(self._explain(exc))
-        if isinstance(exc, ApiUnavailable):
-            self._api_down()
-
-    def _login_problem(self, text: str) -> None:
-        self.login_error = text
-        self._render()
-
-    def _enter(self, window: int, state: dict) -> None:
-        """Signed in: the main screen, with whatever ticket the server says is current."""
-        self.phase, self.window, self.login_busy, self.handover = "main", window, False, ""
-        self.login_error = self.login_info = ""
-        self.local.save(self.username, window)
-        self._apply_state(state)
-        self._api_up()
-        self._start_live()
-        self._start_timer("refresh", self.config.refresh_seconds, self._load_state, True)
-        self._load_cases()
-        if self.appointments is not None:
-            self.appointments.start(self._window_items())
-
-    def _leave(self, info: str = "", error: str = "") -> None:
-        """Back to the login screen; the token is revoked in the background."""
-        self._close_live()
-        for name in ("refresh", "debounce", "probe"):
-            self._stop_timer(name)
-        self.phase, self.state, self.busy, self.pending = "login", None, False, None
-        self.checked, self._checked_for = set(), None
-        self._reset_casework()
-        if self.appointments is not None:
-            self.appointments.stop()
-        self.login_info, self.login_error, self.handover = info, error, ""
-        self.message = ""
-        self.view.show_message("")
-        if self.user is None:
-            self._render()
-            return
-        self.user, self.login_busy = None, True
-        self._render()
-
-        def done(_result=None):
-            self.api.token = None
-            self.login_busy = False
-            self._render()
-
-        self._call(lambda: _quietly(self.api.logout), done, done)
-
-    # -- the clerk's actions -------------------------------------------------------------------
-    def call_next(self) -> None:
-        self._window_act("call_next", "call-next")
-
-    def recall(self) -> None:
-        self._window_act("recall", "recall")
-
-    def start_serving(self) -> None:
-        self._window_act("start", "start")
-
-    def finish(self) -> None:
-        self._window_act("finish", "finish")
-
-    def no_show(self) -> None:
-        self._window_act("no_show", "no-show")
-
-    def resume(self) -> None:
-        self._window_act("resume", "resume")
-
-    def sign_out(self) -> None:
-        self._window_act("sign_out", "sign-out")
-
-    def transfer_dialog(self) -> None:
-        current = self._current()
-        if self._ready() and current and self.catalog and self.window is not None:
-            self.view.open_transfer(
-                b.transfer_choices(
-                    current["number"], current["item"], self.window, self.catalog, self.lang
-                )
-            )
-        elif self._ready():
-            self._notice("no_ticket", "error")
-
-    def transfer(self, to_item: str | None, to_window: int | None, note: str = "") -> None:
-        if not to_item and not to_window:
-            self._notice("target_required", "error")
-            return
-        body: dict[str, Any] = {}
-        if to_item:
-            body["to_item"] = to_item
-        if to_window:
-            body["to_window"] = int(to_window)
-        if note and note.strip():
-            body["note"] = note.strip()[:200]
-        self._window_act("transfer", "transfer", body)
-
-    def call_number_dialog(self) -> None:
-        if self._ready():
-            line = (self.state or {}).get("line", {}).get("next", [])
-            self.view.open_call_number(tuple(e["number"] for e in line))
-
-    def call_number(self, number: str, reason: str) -> None:
-        """Call a specific ticket out of order; a reason is mandatory (and audited)."""
-        number, reason = (number or "").strip().upper(), (reason or "").strip()
-        if not number:
-            self._notice("number_required", "error")
-        elif not reason:
-            self._notice("reason_required", "error")
-        else:
-            body = {"number": number, "reason": reason[:200]}
-            self._window_act("call_number", "call", body)
-
-    def requeue_dialog(self) -> None:
-        if self._ready():
-            self.view.open_requeue()
-
-    def requeue(self, number: str) -> None:
-        """Put a returning no-show back in the line (behind the hall's requeue_behind people)."""
-        number = (number or "").strip().upper()
-        if not number:
-            self._notice("number_required", "error")
-            return
-        self._act(Pending("requeue", "requeue", number, on_ticket=True))
-
-    def pause_toggle(self) -> None:
-        """F9: resume a paused window, or ask for a pause reason."""
-        if not self._ready():
-            return
-        if (self.state or {}).get("window", {}).get("state") == "paused":
-            self.resume()
-        else:
-            self.view.open_pause(b.pause_choices(self.lang))
-
-    def pause(self, reason: str, note: str = "") -> None:
-        body = {"reason": reason}
-        if note and note.strip():
-            body["note"] = note.strip()[:100]
-        self._window_act("pause", "pause", body)
 
     def retry_pending(self) -> None:
         """Send the pending action again now, with the same request id."""
-        if self.pending is not None and not self.busy and self.phase == "main":
-            self._send(self.pending)
-
-    def toggle_material(self, index: int, checked: bool) -> None:
-        if self.phase != "main":
-            return
-        (self.checked.add if checked else self.checked.discard)(index)
-        self._render()
+        shift = self.shift
+        if shift.pending is not None and not shift.busy and shift.phase == "main":
+            self.actions.send(shift.pending)
 
     def dismiss_message(self) -> None:
         self.message = ""
         self.view.show_message("")
 
-    # -- sending actions -------------------------------------------------------------------------
-    def _ready(self) -> bool:
-        if self._stopped or self.phase != "main":
-            return False
-        if self.busy:
-            self._notice("busy", "info")
-            return False
-        if self.pending is not None:
-            self.view.show_notice(self._pending_text("pending_first"), "error")
-            return False
-        return True
+    def reload(self) -> None:
+        """Fetch the counter state now (the periodic refresh and the probe do the same)."""
+        self.states.load()
 
-    def _act(self, pending: Pending) -> None:
-        if self._ready():
-            self._send(pending)
+    # -- signed in, signed out ----------------------------------------------------------------
+    def _enter(self, window: int, state: dict) -> None:
+        """Signed in: the main screen, with whatever ticket the server says is current."""
+        shift = self.shift
+        shift.phase, shift.window = "main", window
+        self.local.save(shift.username, window)
+        self._apply_state(state)
+        self._api_up()
+        self.link.start()
+        self.jobs.start_timer("refresh", self.config.refresh_seconds, self.states.load, True)
+        self.desk.load_cases()
+        if self.appointments is not None:
+            self.appointments.start(self._window_items())
 
-    def _window_act(self, key: str, action: str, body: dict | None = None) -> None:
-        """An action on the clerk's own window (none before sign-in)."""
-        if self.window is not None:
-            self._act(Pending(key, action, self.window, body or {}))
-
-    def _send(self, pending: Pending) -> None:
-        self.busy = True
+    def _leave(self, info: str = "", error: str = "") -> None:
+        """Back to the login screen; the token is revoked in the background."""
+        self.link.close()
+        for name in ("refresh", "debounce"):
+            self.jobs.stop_timer(name)
+        self.probe.up()
+        shift = self.shift
+        shift.phase, shift.state, shift.busy, shift.pending = "login", None, False, None
+        shift.checked, shift.checked_for = set(), None
+        self.desk.reset()
+        if self.appointments is not None:
+            self.appointments.stop()
+        self.login.left(info, error)
+        self.message = ""
+        self.view.show_message("")
+        if shift.user is None:
+            self._render()
+            return
+        shift.user, self.login.busy = None, True
         self._render()
-        self._call(
-            lambda: pending.send(self.api),
-            lambda result: self._acted(pending, result),
-            lambda exc: self._act_failed(pending, exc),
-        )
 
+        def done(_result=None):
+            self.api.token = None
+            self.login.busy = False
+            self._render()
+
+        self.jobs.call(lambda: quietly(self.api.logout), done, done)
+
+    # -- answers to the clerk's actions ----------------------------------------------------------
     def _acted(self, pending: Pending, result: dict) -> None:
-        self.pending = None
+        self.shift.pending = None
         self._api_up()
         if pending.action == "sign-out":
             self._leave(info=tr("signed_out", self.lang))
@@ -453,199 +280,107 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
             return
         ticket = (result or {}).get("ticket") or {}
         if pending.casework:
-            self._case_acted(pending, result)
+            self.desk.acted(pending, result)
         else:
-            self._ticket_acted(pending, ticket)
-            if pending.action == "call-next" and not ticket:
-                self._notice("nobody_waiting", "info")
-            elif pending.action in SUCCESS:
-                number = ticket.get("number") or pending.target
-                self.view.show_notice(tr(SUCCESS[pending.action], self.lang, number=number), "ok")
-        self._busy_until_load = self._loads_started + 1
-        self._load_state()
+            self.desk.ticket_acted(pending, ticket)
+            self.queue.answered(pending, ticket)
+        self.states.after_action()
 
-    def _act_failed(self, pending: Pending, exc: Exception) -> None:
-        self.busy = False
+    def _failed(self, pending: Pending, exc: Exception) -> None:
+        self.shift.busy = False
         if isinstance(exc, ApiUnavailable):
-            self.pending = pending  # resent with the same request id once the backend answers
+            self.shift.pending = pending  # resent with the same request id once the backend answers
             self._api_down()
-            self.view.show_notice(self._pending_text("pending_first"), "error")
-            self._case_failed(pending, exc)
+            self.view.show_notice(self.actions.pending_text("pending_first"), "error")
+            self.desk.failed(pending, exc)
             self._render()
             return
-        self.pending = None
+        self.shift.pending = None
         if isinstance(exc, ApiError) and exc.status == 401:
-            self._leave(error=self._explain(exc))
+            self._leave(error=self.actions.explain(exc))
             return
-        if not self._case_failed(pending, exc):  # a waiting dialog shows it at its field
-            self.view.show_notice(self._explain(exc), "error")
-        self._load_state()
-
-    def _pending_text(self, key: str) -> str:
-        action = pair(self.pending.key, self.lang)[0] if self.pending else ""
-        return tr(key, self.lang, action=action)
+        if not self.desk.failed(pending, exc):  # a waiting dialog shows it at its field
+            self.view.show_notice(self.actions.explain(exc), "error")
+        self.states.load()
 
     # -- the counter state -----------------------------------------------------------------------
-    def _fetch_state(self, window: int) -> dict:
-        return self.api.get(self.api.hall_path(f"/windows/{window}"))
-
-    def reload(self) -> None:
-        """Fetch the counter state now (the periodic refresh and the probe do the same)."""
-        self._load_state()
-
-    def _reload_soon(self) -> None:
-        if "debounce" not in self._timers:
-            self._start_timer("debounce", self.config.debounce_seconds, self._debounced)
-
-    def _debounced(self) -> None:
-        self._timers.pop("debounce", None)
-        self._load_state()
-
-    def _load_state(self) -> None:
-        if self._stopped or self.phase != "main" or self.window is None:
-            return
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading, self._load_again = True, False
-        self._loads_started += 1
-        ordinal, window = self._loads_started, self.window
-        self._call(
-            lambda: self._fetch_state(window),
-            lambda state: self._state_loaded(ordinal, window, state),
-            lambda exc: self._state_failed(ordinal, exc),
-        )
-
-    def _state_loaded(self, ordinal: int, window: int, state: dict) -> None:
-        self._loading = False
-        self._settle(ordinal)
-        if self.phase != "main" or window != self.window:
-            return
+    def _state_loaded(self, window: int, state: dict) -> None:
         self._api_up()
         w = state.get("window", {})
-        if w.get("state") == "closed" or (
-            self.display_name and w.get("clerk") and w["clerk"] != self.display_name
-        ):
+        name = self.shift.display_name
+        if w.get("state") == "closed" or (name and w.get("clerk") and w["clerk"] != name):
             who = w.get("clerk") or "—"
             self._leave(info=tr("window_taken", self.lang, window=window, clerk=who))
             return
         self._apply_state(state)
-        if self._load_again:
-            self._load_state()
 
-    def _state_failed(self, ordinal: int, exc: Exception) -> None:
-        self._loading = False
-        self._settle(ordinal)
-        if self.phase != "main":
-            return
+    def _state_failed(self, exc: Exception) -> None:
         if isinstance(exc, ApiUnavailable):
             self._api_down()
         elif isinstance(exc, ApiError) and exc.status == 401:
-            self._leave(error=self._explain(exc))
+            self._leave(error=self.actions.explain(exc))
         else:
             log.warning("counter state refused: %s", exc)
         self._render()
-        if self._load_again and self.api_ok:
-            self._load_state()
-
-    def _settle(self, ordinal: int) -> None:
-        """The reload that follows an action has come back: buttons are live again."""
-        if self._busy_until_load is not None and ordinal >= self._busy_until_load:
-            self._busy_until_load = None
-            self.busy = False
 
     def _apply_state(self, state: dict) -> None:
-        self.state = state
+        shift = self.shift
+        shift.state = state
         current = state.get("current") or {}
-        if current.get("id") != self._checked_for:
-            self._checked_for, self.checked = current.get("id"), set()
-        self._sync_case()
+        if current.get("id") != shift.checked_for:
+            shift.checked_for, shift.checked = current.get("id"), set()
+        self.desk.sync_case()
         self._render()
 
-    def _current(self) -> dict | None:
-        return (self.state or {}).get("current")
+    def _lock_number(self) -> str:
+        """The case number 解除查询锁定 starts with: the one selected, or the one at the counter."""
+        return self.desk.selected_case or (self.desk.case or {}).get("number") or ""
 
     # -- connection --------------------------------------------------------------------------------
     def _api_down(self) -> None:
-        self.api_ok = False
-        if "probe" not in self._timers:
-            probe = self._load_state if self.phase == "main" else self._load_catalog
-            self._start_timer("probe", self.config.retry_seconds, probe, True)
+        self.shift.api_ok = False
+        self.probe.down(self.states.load if self.shift.phase == "main" else self.catalogs.load)
         self._render_connection()
 
     def _api_up(self) -> None:
-        was = self.api_ok
-        self.api_ok = True
-        self._stop_timer("probe")
+        shift = self.shift
+        was, shift.api_ok = shift.api_ok, True
+        self.probe.up()
         self._render_connection()
         if not was:
             log.info("backend reachable again")
-        if self.catalog is None:
-            self._load_catalog()
-        if self.pending is not None and not self.busy and self.phase == "main":
-            self._send(self.pending)
-
-    def _start_live(self) -> None:
-        self._close_live()
-        self._live_session += 1
-        session = self._live_session
-
-        def guard(fn):
-            return lambda *args: fn(*args) if session == self._live_session else None
-
-        self.live = self.live_factory(
-            self.api.token,
-            guard(self.on_snapshot),
-            guard(self.on_event),
-            guard(self.on_connection),
-        )
-        live = self.live
-        self._call(live.connect, None, guard(self._live_failed))
-
-    def _live_failed(self, exc: Exception) -> None:
-        log.warning("live connection failed: %s", exc)
-        self.live_ok = False
-        self._render_connection()
-        self._start_timer("live_retry", self.config.retry_seconds, self._retry_live)
-
-    def _retry_live(self) -> None:
-        if self.phase == "main" and not (self.live and getattr(self.live, "connected", False)):
-            self._start_live()
-
-    def _close_live(self) -> None:
-        self._stop_timer("live_retry")
-        self._live_session += 1
-        live, self.live, self.live_ok = self.live, None, None
-        if live is not None:
-            self._call(live.close, None, None)
+        if shift.catalog is None:
+            self.catalogs.load()
+        if shift.pending is not None and not shift.busy and shift.phase == "main":
+            self.actions.send(shift.pending)
 
     def on_connection(self, up: bool) -> None:
         """The live socket connected or dropped (python-socketio reconnects by itself)."""
-        if self._stopped:
+        if self.jobs.stopped:
             return
-        self.live_ok = up
+        self.shift.live_ok = up
         if not up:
-            self._load_state()  # also tells us whether the API itself is reachable
+            self.states.load()  # also tells us whether the API itself is reachable
         self._render_connection()
 
     def on_snapshot(self, _snapshot: dict) -> None:
         """(Re)connected: the server sent its picture; reload ours and resend what is pending."""
-        if self._stopped:
+        if self.jobs.stopped:
             return
-        self.live_ok = True
+        self.shift.live_ok = True
         self._render_connection()
-        self._load_state()
-        self._load_cases()
-        if self.appointments is not None and self.phase == "main":
+        self.states.load()
+        self.desk.load_cases()
+        if self.appointments is not None and self.shift.phase == "main":
             self.appointments.load()
 
     def on_event(self, event: dict) -> None:
-        if self._stopped:
+        if self.jobs.stopped:
             return
         kind = event.get("type", "")
         if kind == "manager.message":
             data = event.get("data") or {}
-            if data.get("window") in (None, self.window) and self.phase == "main":
+            if data.get("window") in (None, self.shift.window) and self.shift.phase == "main":
                 self.message = tr(
                     "manager_message",
                     self.lang,
@@ -654,22 +389,23 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
                 )
                 self.view.show_message(self.message)
         elif kind.startswith(EVENT_PREFIXES):
-            self._reload_soon()
+            self.states.soon()
         elif kind.startswith(("case.", "referral.")):  # referral.*: a case of mine referred
-            self._case_event(event)
+            self.desk.on_event(event)
         elif kind.startswith("appointment.") and self.appointments is not None:
             self.appointments.on_event(event)
 
     # -- 今日预约 (counter.appointments) -------------------------------------------------------------
     def _window_items(self) -> list[str]:
-        if self.catalog is None or self.window is None:
+        catalog, number = self.shift.catalog, self.shift.window
+        if catalog is None or number is None:
             return []
-        window = self.catalog.windows.get(self.window) or {}
+        window = catalog.windows.get(number) or {}
         return list(window.get("items") or ())
 
     def open_appointments(self) -> None:
-        if self.appointments is not None and self.phase == "main" and not self._stopped:
-            self.close_cases()
+        if self.appointments is not None and self.shift.phase == "main" and not self.jobs.stopped:
+            self.desk.close_cases()
             self.appointments.set_items(self._window_items())
             self.appointments.open()
 
@@ -682,87 +418,43 @@ class Presenter(CaseWork, LookupLocks, Plumbing):
             self.appointments.load()
 
     # -- catalog -------------------------------------------------------------------------------------
-    def _load_catalog(self) -> None:
-        if not self._catalog_loading:
-            self._catalog_loading = True
-            self._call(self.api.catalog, self._catalog_loaded, self._catalog_failed)
-
-    def _catalog_loaded(self, data: dict) -> None:
-        self._catalog_loading = False
-        self.catalog = b.Catalog.from_api(data)
-        if self.appointments is not None and self.phase == "main":
+    def _catalog_loaded(self, catalog: b.Catalog, _changed: bool) -> None:
+        self.shift.catalog = catalog
+        if self.appointments is not None and self.shift.phase == "main":
             self.appointments.set_items(self._window_items())
-        if self.phase == "login":
+        if self.shift.phase == "login":
             self._api_up()
         self._render()
 
     def _catalog_failed(self, exc: Exception) -> None:
-        self._catalog_loading = False
         log.warning("catalog not loaded: %s", exc)
         if isinstance(exc, ApiUnavailable):
             self._api_down()
-        if self.phase == "login" and "probe" not in self._timers:
-            self._start_timer("probe", self.config.retry_seconds, self._load_catalog, True)
+        if self.shift.phase == "login":
+            self.probe.down(self.catalogs.load)  # refused, not down: keep asking all the same
 
     # -- rendering ------------------------------------------------------------------------------------
     def _render(self) -> None:
-        if self._stopped:
+        if self.jobs.stopped:
             return
-        if self.phase == "main" and self.state is not None:
-            catalog = self.catalog or b.Catalog({}, {})
-            screen = b.main_screen(self.state, catalog, self.checked, self.lang, self.busy)
-            self.screen = self._with_cases(screen)
+        shift = self.shift
+        if shift.phase == "main" and shift.state is not None:
+            catalog = shift.catalog_or_empty()
+            screen = b.main_screen(shift.state, catalog, shift.checked, self.lang, shift.busy)
+            self.screen = self.desk.with_cases(screen)
             self.view.show_main(self.screen)
-            self._render_cases()
+            self.desk.render_cases()
         else:
-            self.screen = self._login_screen()
+            self.screen = self.login.screen()
             self.view.show_login(self.screen)
         self._render_connection()
 
-    def _login_screen(self) -> LoginScreen:
-        windows = b.window_choices(self.catalog, self.lang) if self.catalog else ()
-        info = self.login_info or ("" if self.catalog else tr("catalog_loading", self.lang))
-        return LoginScreen(
-            username=self.username,
-            windows=windows,
-            window=self.window,
-            busy=self.login_busy,
-            error=self.login_error,
-            info=info,
-            handover=self.handover,
-            logged_in_as=self.user or "",
-        )
-
     def _render_connection(self) -> None:
-        if self._stopped:
+        if self.jobs.stopped:
             return
-        ok = self.api_ok and (self.phase != "main" or self.live_ok is not False)
+        shift = self.shift
+        ok = shift.api_ok and (shift.phase != "main" or shift.live_ok is not False)
         text = tr("offline", self.lang)
-        if self.pending is not None:
-            text += "    " + self._pending_text("pending_retry")
-        self.view.set_connection(Connection(ok, text, self.pending is not None and not self.busy))
-
-    def _notice(self, key: str, level: str) -> None:
-        self.view.show_notice(tr(key, self.lang), level)
-
-    def _explain(self, exc: Exception) -> str:
-        if isinstance(exc, ApiUnavailable):
-            return tr("unreachable", self.lang)
-        if isinstance(exc, ApiError):
-            return error_text(exc.code, exc.message, self.lang)
-        log.exception("unexpected error", exc_info=exc)
-        return str(exc)
-
-
-def _quietly(fn) -> None:
-    """Best effort (logging out a token that may already be gone)."""
-    try:
-        fn()
-    except (ApiError, ApiUnavailable) as exc:
-        log.info("ignored: %s", exc)
-
-
-def _both(key: str, lang: str, **values) -> str:
-    """Both languages, each on its own line (for longer sentences)."""
-    first, second = pair(key, lang, **values)
-    return f"{first}\n{second}"
+        if shift.pending is not None:
+            text += "    " + self.actions.pending_text("pending_retry")
+        self.view.set_connection(Connection(ok, text, shift.pending is not None and not shift.busy))

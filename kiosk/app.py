@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from clientlib import api as clientapi
 from clientlib.api import ApiClient
+from clientlib.qtapp import qt_app
 from clientlib.qtbridge import QtRunner, QtScheduler
 
 from .config import KioskConfig
@@ -47,13 +48,7 @@ class Kiosk:
 
 
 def api_client(config: KioskConfig) -> ApiClient:
-    return ApiClient(
-        config.backend_url,
-        config.hall,
-        config.token,
-        timeout=config.api_timeout,
-        retries=config.api_retries,
-    )
+    return clientapi.api_client(config, config.token)
 
 
 def connect(window: KioskWindow, p: Presenter) -> None:
@@ -93,17 +88,11 @@ def connect(window: KioskWindow, p: Presenter) -> None:
     w.activity.connect(p.user_activity)
 
 
-def _qt_app() -> QApplication:
-    """The running QApplication, or a new one."""
-    app = QApplication.instance()
-    return app if isinstance(app, QApplication) else QApplication(sys.argv)
-
-
 def create_kiosk(
     config: KioskConfig, api: Any = None, printer: Any = None, speaker: Any = None
 ) -> Kiosk:
     """Build (not show) a kiosk; `api`, `printer` and `speaker` default to the real ones."""
-    apply_theme(_qt_app())
+    apply_theme(qt_app())
     window = KioskWindow()
     scheduler = QtScheduler(window)
     runner = QtRunner(threads=4)
@@ -120,7 +109,7 @@ def create_kiosk(
 
 
 def run(config: KioskConfig, windowed: bool = False, size: tuple[int, int] = (1080, 1920)) -> int:
-    app = _qt_app()
+    app = qt_app()
     kiosk = create_kiosk(config)
     if windowed:
         kiosk.window.resize(*size)

@@ -1,4 +1,4 @@
-"""我有预约 for the presenter: check in at POST /appointments/check-in, with the 8-digit code
+"""我有预约: check in at POST /appointments/check-in, with the 8-digit code
 from the booking message, or with the last 4 phone digits and then the booked item.
 
 On time (within the hall's tolerance around the slot start) the backend issues an appointment
@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from clientlib.api import ApiError, ApiUnavailable, new_request_id
+from clientlib.api import ApiError, new_request_id
+from clientlib.plumbing import Jobs
 
 from . import builders as b
-from .backendlink import refused
-from .flowhost import FlowHost
+from .backendlink import BackendLink
 from .i18n import pick, tr
-from .ports import touch
 from .screens import AppointmentScreen
+from .session import Navigator, Session
 
 log = logging.getLogger(__name__)
 
@@ -35,153 +36,153 @@ REFUSALS = {
 }
 
 
-class AppointmentFlow(FlowHost):
-    """Part of Presenter: the appointment check-in."""
+class CheckIn:
+    """The check-in's digits and its request; `show_ticket(item code, result, mode)` shows the
+    ticket the backend issued (the presenter's confirmation, as for a ticket taken)."""
 
-    def _forget_appointment(self) -> None:
-        self.appointment_way = "code"
-        self.appointment_code = ""
-        self.appointment_notice = ""  # an i18n key, or "" (see appointment_message)
-        self.appointment_message: Callable[[str], str] | None = (
-            None  # a backend message (zh / en) shown as is
-        )
-        self.checking_in = False
-        self.checkin_intent: tuple[tuple, str] | None = None  # (what, request id)
+    def __init__(
+        self,
+        api: Any,
+        jobs: Jobs,
+        session: Session,
+        nav: Navigator,
+        link: BackendLink,
+        show_ticket: Callable[[str, dict, b.Mode | None], None],
+    ):
+        self.api, self.jobs, self.session, self.nav = api, jobs, session, nav
+        self.link, self.show_ticket = link, show_ticket
+        self.forget()
 
-    @touch
-    def open_appointment(self) -> None:
-        self._forget_appointment()
-        self._push("appointment")
+    def forget(self) -> None:
+        self.way = "code"
+        self.code = ""
+        self.notice = ""  # an i18n key, or "" (see message)
+        self.message: Callable[[str], str] | None = None  # a backend message shown as is
+        self.busy = False  # a check-in in flight
+        self.intent: tuple[tuple, str] | None = None  # (what, request id)
 
-    @touch
-    def switch_appointment_way(self) -> None:
+    def open(self) -> None:
+        self.forget()
+        self.nav.push("appointment")
+
+    def switch_way(self) -> None:
         """Between the code and the phone's last 4 digits (then the booked item)."""
-        if self.checking_in:
+        if self.busy:
             return
-        self.appointment_way = WAYS[(WAYS.index(self.appointment_way) + 1) % len(WAYS)]
-        self.appointment_code, self.appointment_notice = "", ""
-        self.appointment_message = None
-        self._render()
+        self.way = WAYS[(WAYS.index(self.way) + 1) % len(WAYS)]
+        self.code, self.notice, self.message = "", "", None
+        self.nav.render()
 
-    def _appointment_limit(self) -> int:
-        return CODE_DIGITS if self.appointment_way == "code" else PHONE_DIGITS
+    def _limit(self) -> int:
+        return CODE_DIGITS if self.way == "code" else PHONE_DIGITS
 
-    @touch
-    def appointment_digit(self, digit: str) -> None:
-        if self.checking_in or not (len(digit) == 1 and digit.isdigit()):
+    def digit(self, digit: str) -> None:
+        if self.busy or not (len(digit) == 1 and digit.isdigit()):
             return
-        if len(self.appointment_code) < self._appointment_limit():
-            self.appointment_code += digit
-            self.appointment_notice, self.appointment_message = "", None
-            self._render()
+        if len(self.code) < self._limit():
+            self.code += digit
+            self.notice, self.message = "", None
+            self.nav.render()
 
-    @touch
-    def appointment_erase(self) -> None:
-        if not self.checking_in:
-            self.appointment_code = self.appointment_code[:-1]
-            self._render()
+    def erase(self) -> None:
+        if not self.busy:
+            self.code = self.code[:-1]
+            self.nav.render()
 
-    @touch
-    def appointment_clear(self) -> None:
-        if not self.checking_in:
-            self.appointment_code = ""
-            self._render()
+    def clear(self) -> None:
+        if not self.busy:
+            self.code = ""
+            self.nav.render()
 
-    @touch
-    def submit_appointment(self) -> None:
-        if self.checking_in or self.state != "ready" or self.top[0] != "appointment":
+    def submit(self) -> None:
+        s = self.session
+        if self.busy or s.state != "ready" or s.top[0] != "appointment":
             return
-        if len(self.appointment_code) != self._appointment_limit():
-            short = "appointment_too_short" if self.appointment_way == "code" else "phone_too_short"
-            self.appointment_notice = short
-            self._render()
+        if len(self.code) != self._limit():
+            self.notice = "appointment_too_short" if self.way == "code" else "phone_too_short"
+            self.nav.render()
             return
-        if self.appointment_way == "phone":  # then the booked item, as on the green channel
-            self.mode = b.Mode("appointment", self.appointment_code)
-            self._push("departments")
+        if self.way == "phone":  # then the booked item, as on the green channel
+            s.mode = b.Mode("appointment", self.code)
+            self.nav.push("departments")
             return
-        code = self.appointment_code
-        self._check_in({"code": code}, on_error=self._code_check_in_failed)
+        self._check_in({"code": self.code}, on_error=self._code_failed)
 
-    def _check_in(self, what: dict, on_error) -> None:
+    def for_item(self, code: str) -> None:
+        """Phone way: the guide's 预约签到取号 for the booked item."""
+        mode = self.session.mode
+        if self.busy or mode is None:
+            return
+        self._check_in({"phone_last4": mode.reason, "item_code": code}, self._item_failed)
+
+    def _check_in(self, what: dict, on_error: Callable[[Exception], None]) -> None:
         key = tuple(sorted(what.items()))
-        if self.checkin_intent is None or self.checkin_intent[0] != key:
-            self.checkin_intent = (key, new_request_id())
-        request_id, lang = self.checkin_intent[1], self.language
-        self.checking_in = True
-        self.appointment_notice, self.appointment_message, self.notice = "", None, None
-        self._render()
-        self._call(
+        if self.intent is None or self.intent[0] != key:
+            self.intent = (key, new_request_id())
+        request_id, lang = self.intent[1], self.session.language
+        self.busy = True
+        self.notice, self.message, self.session.notice = "", None, None
+        self.nav.render()
+        self.jobs.call(
             lambda: self.api.check_in(request_id, language=lang, **what),
             lambda result: self._checked_in(what, result),
             on_error,
         )
 
-    def check_in_for_item(self, code: str) -> None:
-        """Phone way: the guide's 预约签到取号 for the booked item."""
-        if self.checking_in or self.mode is None:
-            return
-        what = {"phone_last4": self.mode.reason, "item_code": code}
-        self._check_in(what, on_error=self._item_check_in_failed)
-
     def _checked_in(self, what: dict, result: dict) -> None:
-        self.checking_in = False
-        self.checkin_intent = None
+        self.busy = False
+        self.intent = None
         code = result["ticket"].get("item") or what.get("item_code", "")
-        self._show_ticket(code, result, None)
+        self.show_ticket(code, result, None)
 
-    def _check_in_refusal(self, exc: Exception) -> bool:
+    def _refusal(self, exc: Exception) -> bool:
         """Offline / out of service; True when it was one of those."""
-        self.checking_in = False
-        if isinstance(exc, ApiUnavailable):
-            self._go_offline(exc)
-            return True
-        if refused(exc):
-            self._go_out_of_service(exc)
+        self.busy = False
+        if self.link.failed(exc):
             return True
         if not isinstance(exc, ApiError):
             log.error("appointment check-in failed", exc_info=exc)
         return False
 
-    def _code_check_in_failed(self, exc: Exception) -> None:
-        if self._check_in_refusal(exc):
+    def _code_failed(self, exc: Exception) -> None:
+        if self._refusal(exc):
             return
         key = REFUSALS.get(exc.code) if isinstance(exc, ApiError) else None
         if key:
-            self.appointment_notice = key
+            self.notice = key
         else:
-            self.appointment_message = _message(exc)
-        if self.top[0] == "appointment":
-            self._render()
+            self.message = _message(exc)
+        if self.session.top[0] == "appointment":
+            self.nav.render()
 
-    def _item_check_in_failed(self, exc: Exception) -> None:
-        if self._check_in_refusal(exc):
+    def _item_failed(self, exc: Exception) -> None:
+        if self._refusal(exc):
             return
         key = REFUSALS.get(exc.code) if isinstance(exc, ApiError) else None
         message = _message(exc)
-        self.notice = (lambda lang: tr(key, lang)) if key else message
-        if self.top[0] == "guide":
-            self._render()
+        self.session.notice = (lambda lang: tr(key, lang)) if key else message
+        if self.session.top[0] == "guide":
+            self.nav.render()
 
-    def _appointment_screen(self) -> AppointmentScreen:
-        lang, way = self.language, self.appointment_way
-        if self.appointment_message is not None:
-            notice = self.appointment_message(lang)
+    def screen(self) -> AppointmentScreen:
+        lang, way = self.session.language, self.way
+        if self.message is not None:
+            notice = self.message(lang)
         else:
-            notice = tr(self.appointment_notice, lang) if self.appointment_notice else ""
-        full = len(self.appointment_code) == self._appointment_limit()
+            notice = tr(self.notice, lang) if self.notice else ""
+        full = len(self.code) == self._limit()
         return AppointmentScreen(
             title=tr("appointment_title", lang),
             hint=tr(f"appointment_hint_{way}", lang),
-            code=self.appointment_code,
-            can_submit=full and not self.checking_in,
+            code=self.code,
+            can_submit=full and not self.busy,
             notice=notice,
-            length=self._appointment_limit(),
+            length=self._limit(),
             submit_label=tr("checking_in", lang)
-            if self.checking_in
+            if self.busy
             else tr(f"appointment_submit_{way}", lang),
             switch_label=tr(f"appointment_switch_{way}", lang),
-            busy=self.checking_in,
+            busy=self.busy,
         )
 
 

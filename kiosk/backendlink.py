@@ -1,4 +1,4 @@
-"""The presenter's link to the backend: catalog (re)loading, going offline when it cannot be
+"""The kiosk's link to the backend: catalog (re)loading, going offline when it cannot be
 reached and probing until it answers again, the device heartbeat, and going out of service
 when the backend refuses this kiosk.
 
@@ -14,17 +14,21 @@ restart; a device re-activated with its old token comes back the same way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from clientlib.api import ApiError, ApiUnavailable
-from clientlib.printing import Condition
+from clientlib.link import CatalogFetch, Probe
+from clientlib.plumbing import Jobs
 
 from . import __version__
 from .catalog import Catalog
-from .config import ConfigError, load_config
-from .flowhost import FlowHost
+from .config import ConfigError, KioskConfig, load_config
 from .i18n import tr
+from .printflow import Printing
 from .screens import OutOfServiceScreen
+from .session import Navigator, Session
 
 log = logging.getLogger(__name__)
 
@@ -46,73 +50,101 @@ def out_of_service_screen(lang: str, phone: str = "") -> OutOfServiceScreen:
     )
 
 
-class BackendLink(FlowHost):
-    """Part of Presenter: reaching the backend, offline/ready/out of service, heartbeats."""
+class BackendLink:
+    """Reaching the backend: offline / ready / out of service, the catalog, heartbeats (with
+    the printer's condition from `printing`)."""
 
-    def check_connection(self) -> None:
+    def __init__(
+        self,
+        api: Any,
+        config: KioskConfig,
+        jobs: Jobs,
+        session: Session,
+        nav: Navigator,
+        printing: Printing,
+    ):
+        self.api, self.config, self.jobs = api, config, jobs
+        self.session, self.nav, self.printing = session, nav, printing
+        self.catalogs = CatalogFetch(
+            api, jobs, Catalog.from_api, self._catalog_loaded, self._catalog_failed
+        )
+        self.probe = Probe(jobs, config.retry_seconds)  # offline: the catalog until it answers
+        self.service_probe = Probe(jobs, config.retry_seconds, "service_probe")  # refused
+
+    def start(self) -> None:
+        self.load_catalog()
+        self.printing.check()
+        self.jobs.start_timer("heartbeat", self.config.heartbeat_seconds, self._heartbeat, True)
+        self.jobs.start_timer(
+            "refresh", self.config.catalog_refresh_seconds, self._refresh_catalog, True
+        )
+
+    def load_catalog(self) -> None:
         """Reload the catalog now, as the periodic retry does (offline -> ready if it answers)."""
-        self._load_catalog()
-
-    def _load_catalog(self) -> None:
-        if self._catalog_loading:
-            return
-        self._catalog_loading = True
-        self._call(self.api.catalog, self._catalog_loaded, self._catalog_failed)
+        self.catalogs.load()
 
     def _refresh_catalog(self) -> None:
-        if self.state == "ready":
-            self._load_catalog()
+        if self.session.state == "ready":
+            self.load_catalog()
 
-    def _catalog_loaded(self, data: dict) -> None:
-        self._catalog_loading = False
-        catalog = Catalog.from_api(data)
-        changed, self.catalog = catalog != self.catalog, catalog
-        self._stop_timer("probe")
-        if self.state == "out_of_service":
+    def _catalog_loaded(self, catalog: Catalog, changed: bool) -> None:
+        s = self.session
+        s.catalog = catalog
+        self.probe.up()
+        if s.state == "out_of_service":
             return  # the catalog is public: only an accepted heartbeat brings it back
-        was, self.state, self.offline_reason = self.state, "ready", ""
+        was, s.state, s.offline_reason = s.state, "ready", ""
         if was != "ready":
             log.info("backend reachable; ticketing open")
-            self._report()
-            self._render()
-        elif changed and self.top[0] in ("home", "departments", "items", "search", "guide"):
-            self._render()
+            self.report()
+            self.nav.render()
+        elif changed and s.top[0] in ("home", "departments", "items", "search", "guide"):
+            self.nav.render()
 
     def _catalog_failed(self, exc: Exception) -> None:
-        self._catalog_loading = False
-        if isinstance(exc, ApiUnavailable) or self.catalog is None:
-            self._go_offline(exc)
+        if isinstance(exc, ApiUnavailable) or self.session.catalog is None:
+            self.go_offline(exc)
         else:
             log.warning("catalog refresh failed: %s", exc)
 
-    def _go_offline(self, exc: Exception) -> None:
-        if self.state == "out_of_service":
-            return  # still refused as far as we know; the service probe keeps asking
-        if self.state != "offline":
-            log.warning("backend unreachable, ticketing paused: %s", exc)
-        self.state, self.offline_reason = "offline", str(exc)
-        if "probe" not in self._timers:
-            self._start_timer("probe", self.config.retry_seconds, self._load_catalog, True)
-        self._render()
+    def failed(self, exc: Exception) -> bool:
+        """After a call failed: offline or out of service if that is what it says (True)."""
+        if isinstance(exc, ApiUnavailable):
+            self.go_offline(exc)
+            return True
+        if refused(exc):
+            self.go_out_of_service(exc)
+            return True
+        return False
 
-    def _go_out_of_service(self, exc: Exception) -> None:
+    def go_offline(self, exc: Exception) -> None:
+        s = self.session
+        if s.state == "out_of_service":
+            return  # still refused as far as we know; the service probe keeps asking
+        if s.state != "offline":
+            log.warning("backend unreachable, ticketing paused: %s", exc)
+        s.state, s.offline_reason = "offline", str(exc)
+        self.probe.down(self.load_catalog)
+        self.nav.render()
+
+    def go_out_of_service(self, exc: Exception) -> None:
         """The backend refused this kiosk: 暂停服务 at once, until a heartbeat is accepted."""
-        if self.state != "out_of_service":
+        s = self.session
+        if s.state != "out_of_service":
             log.error("backend refused this kiosk, out of service: %s", exc)
-        self.state, self.offline_reason = "out_of_service", str(exc)
-        self.issuing, self.intent = False, None
-        self._stop_timer("probe")
-        if "service_probe" not in self._timers:
-            self._start_timer("service_probe", self.config.retry_seconds, self._probe_service, True)
-        if self.top[0] == "confirmation":
-            self._render()  # a ticket already issued stays on screen until it times out
+        s.state, s.offline_reason = "out_of_service", str(exc)
+        s.issuing, s.intent = False, None
+        self.probe.up()
+        self.service_probe.down(self._probe_service)
+        if s.top[0] == "confirmation":
+            self.nav.render()  # a ticket already issued stays on screen until it times out
         else:
-            self._home()  # whoever was typing is gone by the time it comes back
+            self.nav.home()  # whoever was typing is gone by the time it comes back
 
     def _probe_service(self) -> None:
         """Out of service: the heartbeat again, with the token as the config file has it now."""
-        if self.state != "out_of_service":
-            self._stop_timer("service_probe")
+        if self.session.state != "out_of_service":
+            self.service_probe.up()
             return
         token = self._configured_token()
         if token and token != self.api.token:
@@ -135,38 +167,39 @@ class BackendLink(FlowHost):
             log.info("still out of service: %s", exc)
 
     def _back_in_service(self, _result=None) -> None:
-        if self.state != "out_of_service":
+        s = self.session
+        if s.state != "out_of_service":
             return
         log.info("backend accepts this kiosk again; ticketing open")
-        self._stop_timer("service_probe")
-        self.offline_reason = ""
-        if self.catalog is None:
-            self.state = "starting"
-            self._load_catalog()  # -> ready (or offline), and renders
+        self.service_probe.up()
+        s.offline_reason = ""
+        if s.catalog is None:
+            s.state = "starting"
+            self.load_catalog()  # -> ready (or offline), and renders
             return
-        self.state = "ready"
-        self._render()
-        self._load_catalog()  # a fresh one: it may have changed meanwhile
+        s.state = "ready"
+        self.nav.render()
+        self.load_catalog()  # a fresh one: it may have changed meanwhile
 
     def _heartbeat(self) -> None:
-        if self.state != "ready":
+        if self.session.state != "ready":
             return
-        self._report()
-        if self.printer_condition not in (Condition.READY, Condition.PAPER_NEAR_END):
-            self._check_printer()  # so a fixed printer shows as fixed on the board
+        self.report()
+        if not self.printing.fine:
+            self.printing.check()  # so a fixed printer shows as fixed on the board
 
-    def _report(self) -> None:
+    def report(self) -> None:
         """POST the heartbeat with the last known printer condition."""
-        if self.state != "ready":
+        if self.session.state != "ready":
             return  # the first heartbeat after reconnecting carries it
         self._send_report(lambda _result: None, self._report_failed)
 
-    def _send_report(self, on_done, on_error) -> None:
+    def _send_report(self, on_done: Callable[[Any], None], on_error) -> None:
         printer = {
-            "condition": self.printer_condition.value,
-            "message": self.printer_message[:200],
+            "condition": self.printing.condition.value,
+            "message": self.printing.message[:200],
         }
-        self._call(
+        self.jobs.call(
             lambda: self.api.report_device_status(
                 self.config.kiosk, printer=printer, version=f"kiosk {__version__}"
             ),
@@ -176,8 +209,8 @@ class BackendLink(FlowHost):
 
     def _report_failed(self, exc: Exception) -> None:
         if refused(exc):
-            self._go_out_of_service(exc)
+            self.go_out_of_service(exc)
         elif isinstance(exc, ApiUnavailable):
-            self._go_offline(exc)
+            self.go_offline(exc)
         else:
             log.warning("heartbeat refused: %s", exc)

@@ -1,5 +1,5 @@
-"""办件查询 for the presenter: typing the acceptance number and the phone digits on the
-keypad, asking the backend, showing and printing the answer.
+"""办件查询: typing the acceptance number and the phone digits on the keypad, asking the
+backend, showing and printing the answer.
 
 Navigation: ("case", "number") -> ("case", "phone") -> ("case", "result"); Back walks the
 same way, so a resident who mistyped the number goes back one step and keeps the digits.
@@ -14,200 +14,200 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from clientlib.api import ApiError, ApiUnavailable
-from clientlib.printing import Fault, PrintResult, cause_of, condition_of, fault_result
+from clientlib.api import ApiError
+from clientlib.plumbing import Jobs
+from clientlib.printing import PrintResult, cause_of
 
 from . import cases as c
-from .flowhost import FlowHost
+from .backendlink import BackendLink
 from .i18n import pair, pick, tr
-from .ports import touch
+from .printflow import Printing
+from .session import Navigator, Session
 
 
-class CaseFlow(FlowHost):
-    """Part of Presenter: the case query."""
+class CaseQuery:
+    """The case query's digits, its answer and its slip."""
 
-    case_digits: str = ""  # typed after the hall prefix
-    case_phone: str = ""
-    case_notice: Callable[[str], str] | None = None
-    case_busy: bool = False
-    case_found: dict[str, Any] | None = None  # the answer on screen
-    case_print: tuple[str, tuple[str, str]] | None = None  # state, cause
-    printing_case: bool = False
-    _case_seq: int = 0  # answers to an older query are dropped
+    def __init__(
+        self,
+        api: Any,
+        jobs: Jobs,
+        session: Session,
+        nav: Navigator,
+        link: BackendLink,
+        printing: Printing,
+        hall: str,
+    ):
+        self.api, self.jobs, self.session, self.nav = api, jobs, session, nav
+        self.link, self.printing, self.hall = link, printing, hall
+        self.printing_case = False
+        self._seq = 0  # answers to an older query are dropped
+        self.forget()
 
-    @touch
-    def open_case_query(self) -> None:
-        self._forget_case()
-        self._push("case", "number")
+    def forget(self) -> None:
+        """Drop everything typed or found, and any answer still on its way."""
+        self._seq += 1
+        self.digits = ""  # typed after the hall prefix
+        self.phone = ""
+        self.notice: Callable[[str], str] | None = None
+        self.busy = False
+        self.found: dict[str, Any] | None = None  # the answer on screen
+        self.print_state: tuple[str, tuple[str, str]] | None = None  # state, cause
+
+    def open(self) -> None:
+        self.forget()
+        self.nav.push("case", "number")
 
     @property
-    def case_prefix(self) -> str:
-        return (self.catalog.hall_code if self.catalog else self.config.hall).upper()
+    def prefix(self) -> str:
+        s = self.session
+        return (s.catalog.hall_code if s.catalog else self.hall).upper()
 
-    def _case_step(self) -> str:
-        return self.top[1] if self.top[0] == "case" else ""
+    def _step(self) -> str:
+        top = self.session.top
+        return top[1] if top[0] == "case" else ""
 
-    @touch
-    def case_digit(self, digit: str) -> None:
-        if not (len(digit) == 1 and digit.isdigit()) or self.case_busy:
+    def digit(self, digit: str) -> None:
+        if not (len(digit) == 1 and digit.isdigit()) or self.busy:
             return
-        step = self._case_step()
-        if step == "number" and len(self.case_digits) < c.NUMBER_DIGITS:
-            self.case_digits += digit
-        elif step == "phone" and len(self.case_phone) < c.PHONE_DIGITS:
-            self.case_phone += digit
+        step = self._step()
+        if step == "number" and len(self.digits) < c.NUMBER_DIGITS:
+            self.digits += digit
+        elif step == "phone" and len(self.phone) < c.PHONE_DIGITS:
+            self.phone += digit
         else:
             return
-        self.case_notice = None
-        self._render()
+        self.notice = None
+        self.nav.render()
 
-    @touch
-    def case_erase(self) -> None:
-        self._case_edit(lambda text: text[:-1])
+    def erase(self) -> None:
+        self._edit(lambda text: text[:-1])
 
-    @touch
-    def case_clear(self) -> None:
-        self._case_edit(lambda _text: "")
+    def clear(self) -> None:
+        self._edit(lambda _text: "")
 
-    def _case_edit(self, change: Callable[[str], str]) -> None:
-        step = self._case_step()
-        if self.case_busy or step not in ("number", "phone"):
+    def _edit(self, change: Callable[[str], str]) -> None:
+        step = self._step()
+        if self.busy or step not in ("number", "phone"):
             return
         if step == "number":
-            self.case_digits = change(self.case_digits)
+            self.digits = change(self.digits)
         else:
-            self.case_phone = change(self.case_phone)
-        self.case_notice = None
-        self._render()
+            self.phone = change(self.phone)
+        self.notice = None
+        self.nav.render()
 
-    def case_continue(self) -> None:
+    def proceed(self) -> None:
         """The big button under the number or the phone digits: 下一步 or 查询."""
-        if self._case_step() == "number":
-            self.case_next()
-        elif self._case_step() == "phone":
-            self.submit_case_query()
+        if self._step() == "number":
+            self.next()
+        elif self._step() == "phone":
+            self.submit()
 
-    @touch
-    def case_next(self) -> None:
+    def next(self) -> None:
         """From the number to the phone digits, once the number is whole and its date real."""
-        if self._case_step() != "number":
+        if self._step() != "number":
             return
-        if len(self.case_digits) < c.NUMBER_DIGITS:
-            self._case_say("case_number_short")
-        elif not c.valid_date(self.case_digits):
-            self._case_say("case_bad_date")
+        if len(self.digits) < c.NUMBER_DIGITS:
+            self._say("case_number_short")
+        elif not c.valid_date(self.digits):
+            self._say("case_bad_date")
         else:
-            self._push("case", "phone")
+            self.nav.push("case", "phone")
 
-    @touch
-    def submit_case_query(self) -> None:
-        if self.case_busy or self.state != "ready" or self._case_step() != "phone":
+    def submit(self) -> None:
+        if self.busy or self.session.state != "ready" or self._step() != "phone":
             return
-        if len(self.case_phone) != c.PHONE_DIGITS:
-            self._case_say("case_phone_short")
+        if len(self.phone) != c.PHONE_DIGITS:
+            self._say("case_phone_short")
             return
-        number, last4 = c.case_number(self.case_prefix, self.case_digits), self.case_phone
-        self._case_seq += 1
-        seq = self._case_seq
-        self.case_busy, self.case_notice = True, None
-        self._render()
-        self._call(
+        number, last4 = c.case_number(self.prefix, self.digits), self.phone
+        self._seq += 1
+        seq = self._seq
+        self.busy, self.notice = True, None
+        self.nav.render()
+        self.jobs.call(
             lambda: c.lookup_case(self.api, number, last4),
-            lambda case: self._case_answered(seq, case),
-            lambda exc: self._case_failed(seq, exc),
+            lambda case: self._answered(seq, case),
+            lambda exc: self._failed(seq, exc),
         )
 
-    def _case_answered(self, seq: int, case: dict[str, Any]) -> None:
-        if seq != self._case_seq:  # the resident left meanwhile
+    def _answered(self, seq: int, case: dict[str, Any]) -> None:
+        if seq != self._seq:  # the resident left meanwhile
             return
-        self.case_busy = False
-        self.case_digits, self.case_phone = "", ""
-        self.case_found, self.case_print = case, None
-        self.nav = [("home",), ("case", "number"), ("case", "result")]
-        self._navigated()
+        self.busy = False
+        self.digits, self.phone = "", ""
+        self.found, self.print_state = case, None
+        self.session.nav = [("home",), ("case", "number"), ("case", "result")]
+        self.nav.navigated()
 
-    def _case_failed(self, seq: int, exc: Exception) -> None:
-        if seq != self._case_seq:
+    def _failed(self, seq: int, exc: Exception) -> None:
+        if seq != self._seq:
             return
-        self.case_busy = False
-        if isinstance(exc, ApiUnavailable):
-            self._go_offline(exc)  # the offline screen; back on this step when it returns
+        self.busy = False
+        if self.link.failed(exc):  # offline: back on this step when it returns
             return
-        if isinstance(exc, ApiError) and exc.status in (401, 403):
-            self._go_out_of_service(exc)
-            return
-        self.case_phone = ""  # to be typed again, whichever of the two was wrong
-        self.case_notice = _case_error(exc)
-        self._render()
+        self.phone = ""  # to be typed again, whichever of the two was wrong
+        self.notice = _case_error(exc)
+        self.nav.render()
 
-    @touch
-    def new_case_query(self) -> None:
+    def again(self) -> None:
         """查询其他办件: a blank number, as for the next resident."""
-        self._forget_case()
-        self.nav = [("home",), ("case", "number")]
-        self._navigated()
+        self.forget()
+        self.session.nav = [("home",), ("case", "number")]
+        self.nav.navigated()
 
-    @touch
-    def print_case_result(self) -> None:
-        if self.top != ("case", "result") or self.case_found is None or self.printing_case:
+    def print_result(self) -> None:
+        s = self.session
+        if s.top != ("case", "result") or self.found is None or self.printing_case:
             return
-        tz = ZoneInfo(self.catalog.timezone if self.catalog else "Asia/Shanghai")
+        tz = ZoneInfo(s.catalog.timezone if s.catalog else "Asia/Shanghai")
         slip = c.case_receipt(
-            self.catalog.hall_name_zh if self.catalog else tr("default_hall", "zh"),
-            self.case_found,
+            s.catalog.hall_name_zh if s.catalog else tr("default_hall", "zh"),
+            self.found,
             datetime.now(tz).replace(tzinfo=None),
-            self.catalog.supervision_phone if self.catalog else "",
+            s.catalog.supervision_phone if s.catalog else "",
         )
-        found = self.case_found
+        found = self.found
         self.printing_case = True
-        self.case_print = ("printing", ("", ""))
-        self._render()
-        self._call(
-            lambda: self.printer.print_case(slip),
-            lambda result: self._case_printed(found, result),
-            lambda exc: self._case_printed(found, fault_result(Fault.UNEXPECTED, repr(exc))),
-            self.print_runner,
+        self.print_state = ("printing", ("", ""))
+        self.nav.render()
+        self.printing.job(
+            lambda: self.printing.printer.print_case(slip),
+            lambda result: self._printed(found, result),
         )
 
-    def _case_printed(self, found: dict[str, Any], result: PrintResult) -> None:
+    def _printed(self, found: dict[str, Any], result: PrintResult) -> None:
         self.printing_case = False
-        self._note_printer(condition_of(result), result.message_zh, force=not result.ok)
-        if self.case_found is found and self.top == ("case", "result"):
-            self.case_print = ("printed" if result.ok else "fault", cause_of(result))
-            self._render()
+        if self.found is found and self.session.top == ("case", "result"):
+            self.print_state = ("printed" if result.ok else "fault", cause_of(result))
+            self.nav.render()
 
-    # -- for the presenter ------------------------------------------------------------------------
-    def _forget_case(self) -> None:
-        """Drop everything typed or found, and any answer still on its way."""
-        self._case_seq += 1
-        self.case_digits, self.case_phone = "", ""
-        self.case_notice, self.case_busy = None, False
-        self.case_found, self.case_print = None, None
+    def _say(self, key: str) -> None:
+        self.notice = lambda lang: tr(key, lang)
+        self.nav.render()
 
-    def _case_say(self, key: str) -> None:
-        self.case_notice = lambda lang: tr(key, lang)
-        self._render()
-
-    def _case_screen(self, step: str):
-        lang = self.language
-        if step == "result" and self.case_found is not None:
-            phone = self.catalog.supervision_phone if self.catalog else ""
+    def screen(self, step: str):
+        lang = self.session.language
+        catalog = self.session.catalog
+        if step == "result" and self.found is not None:
+            phone = catalog.supervision_phone if catalog else ""
             print_state = None
-            if self.case_print:
-                state, cause = self.case_print
+            if self.print_state:
+                state, cause = self.print_state
                 print_state = (state, pair(cause, lang))
-            return c.result_screen(self.case_found, lang, phone, print_state)
+            return c.result_screen(self.found, lang, phone, print_state)
         if step == "result":  # nothing found to show (a stale entry): start again
-            self.nav = [("home",), ("case", "number")]
+            self.session.nav = [("home",), ("case", "number")]
             step = "number"
         return c.query_screen(
             step,
-            self.case_prefix,
-            self.case_digits,
-            self.case_phone,
+            self.prefix,
+            self.digits,
+            self.phone,
             lang,
-            busy=self.case_busy,
-            notice=self.case_notice(lang) if self.case_notice else "",
+            busy=self.busy,
+            notice=self.notice(lang) if self.notice else "",
         )
 
 

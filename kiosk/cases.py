@@ -19,7 +19,7 @@ DATE_DIGITS = 8  # 受理编号 QINGSHAN-20261129-0007: hall, local date, daily 
 SEQUENCE_DIGITS = 4
 NUMBER_DIGITS = DATE_DIGITS + SEQUENCE_DIGITS
 PHONE_DIGITS = 4
-STATES = ("open", "suspended", "finished", "refused")
+STATES = ("open", "suspended", "finished", "refused", "referred")
 SLIP_PRIVACY = "本凭条不含个人信息"
 
 

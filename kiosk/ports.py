@@ -11,7 +11,8 @@ Collaborators are injected so tests can drive the presenter without Qt:
 - runner / print_runner: `run(fn, on_done, on_error)` that calls `fn` off the GUI thread and
   the callbacks back on it. Network and printer calls only ever go through a runner.
 
-Runner, Scheduler and the Plumbing mixin (async calls and named timers) are clientlib.plumbing's.
+Runner, Scheduler and Jobs (async calls and named timers, shared by the presenter and its
+collaborators) are clientlib.plumbing's.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def touch(method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        if self._stopped:
+        if self.jobs.stopped:
             return None
         try:
             return method(self, *args, **kwargs)

@@ -1,8 +1,12 @@
-"""Printing for the presenter: the ticket after issuing, reprint, the guide, and watching
-the printer's condition (reported to the backend) until a fault is fixed."""
+"""The kiosk's receipt printer: the ticket after issuing, reprint, the guide, the case slip, and
+watching the printer's condition (reported to the backend) until a fault is fixed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from clientlib.plumbing import Jobs, Runner
 from clientlib.printing import (
     Condition,
     Fault,
@@ -14,99 +18,131 @@ from clientlib.printing import (
 )
 
 from . import builders as b
-from .flowhost import FlowHost
-from .ports import touch
+from .session import Navigator, Session
 
 
-class PrintFlow(FlowHost):
-    """Part of Presenter: everything about the receipt printer."""
+class Printing:
+    """Every print job runs on `runner` (one at a time, never in the way of network calls);
+    `report` sends the heartbeat when the printer's condition changes."""
 
-    def _print_ticket(self) -> None:
-        issued = self.issued
+    def __init__(
+        self,
+        printer: Any,
+        jobs: Jobs,
+        runner: Runner,
+        session: Session,
+        nav: Navigator,
+        retry_seconds: float,
+        report: Callable[[], None],
+    ):
+        self.printer, self.jobs, self.runner = printer, jobs, runner
+        self.session, self.nav = session, nav
+        self.retry_seconds, self.report = retry_seconds, report
+        self.printing_ticket = False
+        self.printing_guide = False
+        self._checking = False
+        self.condition = Condition.UNKNOWN
+        self.message = ""
+
+    def job(self, work: Callable[[], PrintResult], on_result: Callable[[PrintResult], None]):
+        """`work` on the print runner; a crash is a fault like any other. The condition it
+        leaves is noted (and reported if it changed or the job failed) before `on_result`."""
+
+        def done(result: PrintResult) -> None:
+            self.note(condition_of(result), result.message_zh, force=not result.ok)
+            on_result(result)
+
+        self.jobs.call(
+            work, done, lambda exc: done(fault_result(Fault.UNEXPECTED, repr(exc))), self.runner
+        )
+
+    # -- the ticket ----------------------------------------------------------------------------
+    def print_ticket(self) -> None:
+        issued = self.session.issued
         if issued is None or issued.receipt is None or self.printing_ticket:
             return
         self.printing_ticket = True
         issued.print_state, issued.recovered = "printing", False
-        self._call(
-            lambda: self.printer.print_ticket(issued.receipt),
+        receipt = issued.receipt
+        self.job(
+            lambda: self.printer.print_ticket(receipt),
             lambda result: self._ticket_printed(issued, result),
-            lambda exc: self._ticket_printed(issued, fault_result(Fault.UNEXPECTED, repr(exc))),
-            self.print_runner,
         )
 
     def _ticket_printed(self, issued: b.Issued, result: PrintResult) -> None:
         self.printing_ticket = False
-        self._note_printer(condition_of(result), result.message_zh, force=not result.ok)
         issued.print_state = "printed" if result.ok else "fault"
         issued.print_cause = cause_of(result)
         issued.print_incomplete = result.delivered and not result.ok
-        if self.issued is not issued:
+        if self.session.issued is not issued:
             return
         if result.ok:
-            self._stop_timer("printer_poll")
-            if self.leave_after_print:
-                self._reset()
+            self.jobs.stop_timer("printer_poll")
+            if self.session.leave_after_print:
+                self.nav.reset()
                 return
         else:
-            self._start_timer("printer_poll", self.config.retry_seconds, self._check_printer, True)
-            self.user_activity()  # the full idle time to photograph or scan the number
-        self._render()
+            self.jobs.start_timer("printer_poll", self.retry_seconds, self.check, True)
+            self.nav.user_activity()  # the full idle time to photograph or scan the number
+        self.nav.render()
 
-    @touch
     def reprint(self) -> None:
-        issued = self.issued
-        if self.top[0] == "confirmation" and issued and issued.print_state == "fault":
-            self._print_ticket()
-            self._render()
+        issued = self.session.issued
+        if self.session.top[0] == "confirmation" and issued and issued.print_state == "fault":
+            self.print_ticket()
+            self.nav.render()
 
-    @touch
+    # -- the guide (一次性告知) ------------------------------------------------------------------
     def print_guide(self) -> None:
-        if self.top[0] != "guide" or self.printing_guide or not self.catalog:
+        s = self.session
+        if s.top[0] != "guide" or self.printing_guide or not s.catalog:
             return
-        code = self.top[1]
-        item = self.catalog.item(code)
+        code = s.top[1]
+        item = s.catalog.item(code)
         if item is None:  # the catalog was reloaded without it meanwhile
             return
-        receipt = b.guide_receipt(self.catalog, item)
+        receipt = b.guide_receipt(s.catalog, item)
         self.printing_guide = True
-        self.guide_print = ("printing", ("", ""))
-        self._render()
-        self._call(
+        s.guide_print = ("printing", ("", ""))
+        self.nav.render()
+        self.job(
             lambda: self.printer.print_guide(receipt),
             lambda result: self._guide_printed(code, result),
-            lambda exc: self._guide_printed(code, fault_result(Fault.UNEXPECTED, repr(exc))),
-            self.print_runner,
         )
 
     def _guide_printed(self, code: str, result: PrintResult) -> None:
         self.printing_guide = False
-        self._note_printer(condition_of(result), result.message_zh, force=not result.ok)
-        if self.top == ("guide", code):
-            self.guide_print = ("printed" if result.ok else "fault", cause_of(result))
-            self._render()
+        if self.session.top == ("guide", code):
+            self.session.guide_print = ("printed" if result.ok else "fault", cause_of(result))
+            self.nav.render()
 
-    def _check_printer(self) -> None:
-        if self._checking_printer or self.printing_ticket:
+    # -- the printer's condition ----------------------------------------------------------------
+    def check(self) -> None:
+        if self._checking or self.printing_ticket:
             return
-        self._checking_printer = True
-        self._call(
+        self._checking = True
+        self.jobs.call(
             self.printer.status,
-            self._printer_checked,
-            lambda exc: self._printer_checked(PrinterStatus(reason=repr(exc))),
-            self.print_runner,
+            self._checked,
+            lambda exc: self._checked(PrinterStatus(reason=repr(exc))),
+            self.runner,
         )
 
-    def _printer_checked(self, status: PrinterStatus) -> None:
-        self._checking_printer = False
-        self._note_printer(status.condition, status.message_zh)
-        issued = self.issued
+    def _checked(self, status: PrinterStatus) -> None:
+        self._checking = False
+        self.note(status.condition, status.message_zh)
+        issued = self.session.issued
         if issued and issued.print_state == "fault" and status.can_print and not issued.recovered:
             issued.recovered = True
-            self._stop_timer("printer_poll")
-            self._render()
+            self.jobs.stop_timer("printer_poll")
+            self.nav.render()
 
-    def _note_printer(self, condition: Condition, message: str, force: bool = False) -> None:
-        changed = condition != self.printer_condition
-        self.printer_condition, self.printer_message = condition, message
+    def note(self, condition: Condition, message: str, force: bool = False) -> None:
+        changed = condition != self.condition
+        self.condition, self.message = condition, message
         if changed or force:
-            self._report()
+            self.report()
+
+    @property
+    def fine(self) -> bool:
+        return self.condition in (Condition.READY, Condition.PAPER_NEAR_END)

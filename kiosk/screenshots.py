@@ -127,7 +127,7 @@ def capture(
         p.open_item(item)
         wait_until(lambda: isinstance(screen(), GuideScreen) and item in p.details)
         shot("guide", orientation)
-        p._idle_warning()  # as after a minute or two untouched: the countdown over the page
+        p.idle.warn()  # as after a minute or two untouched: the countdown over the page
         shot("countdown", orientation)
         p.user_activity()
         for lang in others:
@@ -164,13 +164,14 @@ def capture(
             action()
             shot(name, orientation)
         capture_case_query(kiosk, orientation, case, shot)
-        real_api = p.api
-        p.api = ApiClient(DEAD_URL, real_api.hall if hasattr(real_api, "hall") else "", retries=0)
+        catalogs = p.link.catalogs  # the catalog from a backend that does not answer: offline
+        real_api = catalogs.api
+        catalogs.api = ApiClient(DEAD_URL, getattr(real_api, "hall", ""), retries=0)
         p.go_home()
         p.check_connection()
         wait_until(lambda: isinstance(screen(), OfflineScreen) and p.state == "offline")
         shot("offline", orientation)
-        p.api = real_api
+        catalogs.api = real_api
         p.check_connection()
         wait_until(lambda: p.state == "ready")
     return saved

@@ -48,7 +48,7 @@ def test_demo_is_repeatable_and_its_credentials_work(tmp_path, capsys):
 def test_onestop_runs_the_clients_and_they_name_a_bad_config(client, tmp_path, capsys):
     missing = tmp_path / "nowhere.toml"
     assert main([client, "--config", str(missing)]) == 2
-    assert f"{missing}: file not found" in capsys.readouterr().err
+    assert f"{missing}: (file): file not found" in capsys.readouterr().err  # as the hall file says
 
 
 def test_backup_copies_a_live_database(tmp_path):

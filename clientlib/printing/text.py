@@ -1,12 +1,14 @@
 """Text handling for Chinese thermal printers: GB18030 bytes, column widths, wrapping, masking.
 
-In Chinese (FS &) mode a printer prints every single-byte character (ASCII) one column wide
-and every multi-byte GB18030 character (2 or 4 bytes) as one full-width glyph two columns
-wide, so a character's width on paper is decided by its encoding, not by Unicode tables.
+In Chinese (FS &) mode a printer prints ASCII one column wide and a Han character, full-width
+punctuation or an ambiguous-width sign (· — “”) from its GB18030 code as one glyph two columns
+wide; widths on paper follow ``i18n.textwidth`` (one rule for receipts, exports and names).
 """
 
 import re
 import unicodedata
+
+from i18n.textwidth import char_width, text_width
 
 ENCODING = "gb18030"
 
@@ -18,13 +20,12 @@ _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
-def char_width(ch: str) -> int:
-    """Columns one character takes on paper: 1 for ASCII, 2 for anything multi-byte."""
-    return 1 if ord(ch) < 0x80 else 2
+__all__ = ["char_width", "clean", "display_width", "encode", "labelled", "mask_personal", "wrap"]
 
 
 def display_width(text: str) -> int:
-    return sum(char_width(ch) for ch in text)
+    """Columns a text takes on paper (``i18n.textwidth.text_width``)."""
+    return text_width(text)
 
 
 def clean(text: str) -> str:

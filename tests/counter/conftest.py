@@ -1,4 +1,6 @@
-"""Counter tests run Qt offscreen; fixtures give a presenter on fakes, or a real counter window."""
+"""Counter tests run Qt offscreen. Fixtures: a presenter on the real app (the demo hall, in this
+process, on its FakeClock) with fakes only for Qt, the live socket and the network's failures;
+or a real counter window."""
 
 import os
 
@@ -8,16 +10,26 @@ from dataclasses import dataclass  # noqa: E402
 
 import pytest  # noqa: E402
 
+from clientlib.api import ApiClient  # noqa: E402
 from counter.localstate import LocalState  # noqa: E402
 from counter.presenter import Presenter  # noqa: E402
 from tests.clientlib.fakes import FakeScheduler, ManualRunner  # noqa: E402
+from tests.flaskhttp import FlakySession, FlaskSession  # noqa: E402
+from tests.support import FakeClock  # noqa: E402
 
-from .fakes import (  # noqa: E402
-    FakeApi,
-    FakeLiveFactory,
-    FakeView,
-    make_config,
-)
+from .fakes import FakeLiveFactory, FakeView, make_config  # noqa: E402
+from .hall import HALL, DemoHall, setup_demo_hall  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="package")
+def _gc_in_gui_thread(qapp):
+    """As in the terminals (clientlib.qtapp): a background request never collects Qt garbage;
+    the tests after this package get Python's own collection back."""
+    from clientlib.qtgc import collect_in_gui_thread, stop_collecting
+
+    collect_in_gui_thread(qapp)
+    yield
+    stop_collecting()
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +40,15 @@ def _private_config_dir(tmp_path, monkeypatch):
 
 @dataclass
 class Rig:
-    """A presenter on fakes, and the fakes to drive and inspect it."""
+    """A presenter and what drives and inspects it: the real hall behind the API, the network
+    between them (`net`: fails on demand, records what was sent), and the fakes for the rest."""
 
     presenter: Presenter
     view: FakeView
-    api: FakeApi
+    api: ApiClient
+    net: FlakySession
+    hall: DemoHall
+    clock: FakeClock
     live: FakeLiveFactory
     runner: ManualRunner
     scheduler: FakeScheduler
@@ -47,25 +63,44 @@ class Rig:
 
 
 @pytest.fixture
-def make_rig(tmp_path):
-    """make_rig(api=None, printer=None, **config) -> a started presenter on fakes (same state
-    file each time)."""
+def demo_hall(app, db_url, clock) -> DemoHall:
+    """The demo hall on the real app, with its staff (clerk1 李敏, clerk2 张伟, ...)."""
+    return DemoHall(app, db_url, clock, setup_demo_hall(db_url, clock()))
 
-    def make(api: FakeApi | None = None, printer=None, **config) -> Rig:
-        config.setdefault("state_file", str(tmp_path / "counter-state.json"))
-        cfg = make_config(**config)
-        local = LocalState.load(cfg.state_file)
-        view, live, runner, scheduler = (
-            FakeView(),
-            FakeLiveFactory(),
-            ManualRunner(limit=200),
-            FakeScheduler(),
-        )
-        api = api or FakeApi()
-        presenter = Presenter(view, api, live, scheduler, cfg, runner, local, printer)
-        presenter.start()
-        runner.settle()
-        return Rig(presenter, view, api, live, runner, scheduler, local)
+
+def _rig(tmp_path, api, net, hall, clock, printer, config) -> Rig:
+    config.setdefault("state_file", str(tmp_path / "counter-state.json"))
+    cfg = make_config(**config)
+    local = LocalState.load(cfg.state_file)
+    view, live = FakeView(), FakeLiveFactory()
+    runner, scheduler = ManualRunner(limit=200), FakeScheduler()
+    presenter = Presenter(view, api, live, scheduler, cfg, runner, local, printer)
+    presenter.start()
+    runner.settle()
+    return Rig(presenter, view, api, net, hall, clock, live, runner, scheduler, local)
+
+
+@pytest.fixture
+def make_rig(tmp_path, demo_hall, hall_api, clock):
+    """make_rig(printer=None, down=False, **config) -> a started presenter: a new terminal on
+    the same hall each time (and the same state file). `down`: the network is down at start."""
+
+    def make(printer=None, down: bool = False, **config) -> Rig:
+        api, net = hall_api()
+        net.down = down
+        return _rig(tmp_path, api, net, demo_hall, clock, printer, config)
+
+    return make
+
+
+@pytest.fixture
+def hall_api(app):
+    """hall_api() -> (api, net): a new terminal's ApiClient of the demo hall on the real app,
+    and the network under it (FlakySession: fails on demand, records what was sent)."""
+
+    def make() -> tuple[ApiClient, FlakySession]:
+        net = FlakySession(FlaskSession(app))
+        return ApiClient("http://127.0.0.1:9", HALL, session=net, retries=0), net  # type: ignore[arg-type]
 
     return make
 

@@ -12,6 +12,7 @@ import pytest
 import requests
 from PySide6.QtCore import Qt
 
+from clientlib.plumbing import Jobs
 from counter.appointments import AppointmentsPanel, build_screen
 from tests.clientlib.fakes import FakeScheduler, ManualRunner
 
@@ -79,7 +80,7 @@ class View:
 
 def rig():
     view, api, runner, scheduler = View(), Api(), ManualRunner(), FakeScheduler()
-    panel = AppointmentsPanel(view, api, runner, scheduler, "zh", refresh_seconds=60)
+    panel = AppointmentsPanel(view, api, Jobs(runner, scheduler), "zh", refresh_seconds=60)
     return panel, view, api, runner, scheduler
 
 

@@ -1,4 +1,4 @@
-"""The case workflow in the real counter window, offscreen on a fake backend: the 受理 dialog
+"""The case workflow in the real counter window, offscreen on the real app (the demo hall): the 受理 dialog
 with a refusal shown at its field, 一次性告知, 评价 after finishing, My cases with its actions,
 and the acceptance receipt on a (dummy) printer."""
 
@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QRadioButton
 
-from .fakes import FakeApi
 from .test_casework import ID_NUMBER
 from .test_window import click, idle, log_in, ticket_shown
 
 
-def at_counter(counter_factory, qtbot, item="MZ-01", **config):
-    api = FakeApi()
-    api.add_ticket(item)
+def at_counter(counter_factory, qtbot, hall, hall_api, item="MZ-01", **config):
+    hall.add_ticket(item)
+    api, net = hall_api()
     counter = counter_factory(api, **config)
     w = log_in(counter, qtbot)
     click(qtbot, w.main_page.buttons["call_next"])
     qtbot.waitUntil(lambda: ticket_shown(w) == "A001" and idle(counter))
-    return api, counter, w
+    return net, counter, w
 
 
 def fill_accept(qtbot, w, id_number=ID_NUMBER):
@@ -34,9 +33,9 @@ def fill_accept(qtbot, w, id_number=ID_NUMBER):
 
 
 def test_accept_dialog_shows_a_refusal_at_the_field_and_keeps_what_was_typed(
-    counter_factory, qtbot
+    counter_factory, qtbot, demo_hall, hall_api
 ):
-    api, counter, w = at_counter(counter_factory, qtbot)
+    net, counter, w = at_counter(counter_factory, qtbot, demo_hall, hall_api)
     card = w.main_page.ticket
     boxes = card.materials_box.findChildren(QCheckBox)
     boxes[0].click()
@@ -58,19 +57,19 @@ def test_accept_dialog_shows_a_refusal_at_the_field_and_keeps_what_was_typed(
     qtbot.keyClicks(ident, ID_NUMBER)
     click(qtbot, ok)
     qtbot.waitUntil(lambda: w.dialog is None and idle(counter))
-    [case] = api.cases.values()
+    [case] = demo_hall.cases("clerk1")
     assert case["decision"] == "proxy" and len(case["materials_received"]) == 2
     qtbot.waitUntil(card.badge.isVisible)
-    assert card.case_number.text() == "受理编号 QINGSHAN-20240506-0001"
-    assert card.case_deadline.text() == "承诺办结时间 2024-06-03 17:30"
-    assert w.notice.text().startswith("已受理 QINGSHAN-20240506-0001")
+    assert card.case_number.text() == "受理编号 QINGSHAN-20261123-0001"
+    assert card.case_deadline.text() == "承诺办结时间 2026-12-19 17:30"
+    assert w.notice.text().startswith("已受理 QINGSHAN-20261123-0001")
     assert not card.hooks["accept_case"].isEnabled() and card.hooks["notice"].isEnabled()
     assert not card.hooks["print_receipt"].isVisible()  # no printer configured
-    assert w.cases_button.text() == "我的办件 (1) My cases"
+    qtbot.waitUntil(lambda: w.cases_button.text() == "我的办件 (1) My cases")  # My cases reloads
 
 
-def test_one_time_notice_dialog_suspends_the_case(counter_factory, qtbot):
-    api, counter, w = at_counter(counter_factory, qtbot)
+def test_one_time_notice_dialog_suspends_the_case(counter_factory, qtbot, demo_hall, hall_api):
+    net, counter, w = at_counter(counter_factory, qtbot, demo_hall, hall_api)
     dialog, ok = fill_accept(qtbot, w)
     click(qtbot, ok)
     qtbot.waitUntil(lambda: w.dialog is None and idle(counter))
@@ -87,7 +86,7 @@ def test_one_time_notice_dialog_suspends_the_case(counter_factory, qtbot):
     assert len(dialog.findChildren(QCheckBox)) == 8
     click(qtbot, dialog.findChild(QPushButton, "ok"))
     qtbot.waitUntil(lambda: w.dialog is None and idle(counter))
-    [case] = api.cases.values()
+    [case] = demo_hall.cases("clerk1")
     assert case["state"] == "suspended"
     assert case["missing_materials"] == [first, "村委会证明"]
     card = w.main_page.ticket
@@ -95,8 +94,8 @@ def test_one_time_notice_dialog_suspends_the_case(counter_factory, qtbot):
     assert "村委会证明" in card.case_state.text() and not card.hooks["notice"].isEnabled()
 
 
-def test_evaluation_button_after_finishing(counter_factory, qtbot):
-    api, counter, w = at_counter(counter_factory, qtbot, item="MZ-02")
+def test_evaluation_button_after_finishing(counter_factory, qtbot, demo_hall, hall_api):
+    net, counter, w = at_counter(counter_factory, qtbot, demo_hall, hall_api, item="MZ-02")
     hooks = w.main_page.ticket.hooks
     assert hooks["evaluate"].isVisible() and not hooks["evaluate"].isEnabled()
     click(qtbot, w.main_page.buttons["finish"])
@@ -104,15 +103,17 @@ def test_evaluation_button_after_finishing(counter_factory, qtbot):
     assert not hooks["accept_case"].isVisible() and hooks["evaluate"].isVisible()
     assert "A001 已办结" in w.main_page.ticket.idle.text()
     click(qtbot, hooks["evaluate"])
-    qtbot.waitUntil(lambda: api.rating_requests == [(3, "A001")] and idle(counter))
+    qtbot.waitUntil(
+        lambda: demo_hall.audited("evaluation.requested", "A001") == 1 and idle(counter)
+    )
     assert w.notice.text().startswith("已请 A001 评价")
-    api.rated.add("A001")
+    demo_hall.rate("A001", window=3)
     click(qtbot, hooks["evaluate"])
     qtbot.waitUntil(lambda: "这次服务已评价" in w.notice.text())
 
 
-def test_my_cases_page_lists_and_acts(counter_factory, qtbot):
-    api, counter, w = at_counter(counter_factory, qtbot)
+def test_my_cases_page_lists_and_acts(counter_factory, qtbot, demo_hall, hall_api):
+    net, counter, w = at_counter(counter_factory, qtbot, demo_hall, hall_api)
     dialog, ok = fill_accept(qtbot, w)
     click(qtbot, ok)
     qtbot.waitUntil(lambda: w.dialog is None and idle(counter))
@@ -123,7 +124,7 @@ def test_my_cases_page_lists_and_acts(counter_factory, qtbot):
     assert page.counts.text() == "红 0 · 橙 0 · 黄 0 · 绿 1 · 待补正 0"
     assert not page.buttons["finish"].isEnabled()
     counter.presenter.reload()  # a reload of the counter state keeps the page showing
-    qtbot.waitUntil(lambda: api.state_loads > 2)
+    qtbot.waitUntil(lambda: net.gets("/windows/3") > 2)
     assert w.stack.currentWidget() is page
     page.table.selectRow(0)
     qtbot.waitUntil(lambda: page.buttons["finish"].isEnabled())
@@ -137,7 +138,7 @@ def test_my_cases_page_lists_and_acts(counter_factory, qtbot):
     dialog.findChild(QLineEdit, "text").insert("需入户核查")
     click(qtbot, ok)
     qtbot.waitUntil(lambda: w.dialog is None and idle(counter))
-    assert api.sent("case_extension")[0][3] == {"days": 2, "reason": "需入户核查"}
+    assert net.posts("extension")[0].body == {"days": 2, "reason": "需入户核查"}
     click(qtbot, page.buttons["finish"])
     qtbot.waitUntil(lambda: w.dialog is not None)
     w.dialog.findChild(QLineEdit, "text").insert("已办结")
@@ -148,8 +149,10 @@ def test_my_cases_page_lists_and_acts(counter_factory, qtbot):
     assert w.stack.currentWidget() is w.main_page
 
 
-def test_acceptance_receipt_on_the_configured_printer(counter_factory, qtbot):
-    api, counter, w = at_counter(counter_factory, qtbot, printer={"type": "dummy"})
+def test_acceptance_receipt_on_the_configured_printer(counter_factory, qtbot, demo_hall, hall_api):
+    net, counter, w = at_counter(
+        counter_factory, qtbot, demo_hall, hall_api, printer={"type": "dummy"}
+    )
     card = w.main_page.ticket
     assert not card.hooks["print_receipt"].isVisible()
     dialog, ok = fill_accept(qtbot, w)
@@ -161,5 +164,5 @@ def test_acceptance_receipt_on_the_configured_printer(counter_factory, qtbot):
     click(qtbot, button)
     qtbot.waitUntil(lambda: w.notice.text().startswith("受理回执已打印"))
     out = counter.presenter.printer.last_output
-    assert "受理回执".encode("gb18030") in out and b"QINGSHAN-20240506-0001" in out
+    assert "受理回执".encode("gb18030") in out and b"QINGSHAN-20261123-0001" in out
     assert ID_NUMBER.encode() not in out and b"13812341234" not in out

@@ -45,7 +45,7 @@ def test_missing_required_key_and_bad_toml(tmp_path):
         parse_config({"backend_url": "http://x"}, "c.toml")
     broken = tmp_path / "broken.toml"
     broken.write_text('hall = "qingshan\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"^{broken}: not valid TOML"):
+    with pytest.raises(ConfigError, match=rf"^{broken}: \(file\): not valid TOML"):
         load_config(broken)
 
 

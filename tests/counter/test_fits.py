@@ -1,6 +1,7 @@
 """The counter fits a 1366x768 and a 1280x720 desk monitor (issue #15): on every screen and in every
 dialog the buttons a clerk needs are shown whole, inside their window, not cut by a parent or
-squeezed below what their text needs. Real window, offscreen, on a fake backend with a printer;
+squeezed below what their text needs. Real window, offscreen, on the real app (the demo hall)
+with a printer, and canned rows for a busy day (a long My cases list, a full appointments day);
 the screenshots go to tests/artifacts/counter/fits/ for review."""
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 
+from clientlib.api import ApiClient
 from counter.appointments import build_screen
 from counter.screens import ACTIONS, CASE_ACTIONS
+from tests.flaskhttp import FlakySession, FlaskSession
 
-from .fakes import FakeApi
+from .hall import HALL
 from .test_casework import ID_NUMBER
 from .test_window import click, idle, log_in, ticket_shown
 
@@ -91,13 +94,22 @@ def save(w, name: str, size: tuple[int, int]) -> None:
     assert pixmap.save(str(OUT / f"{name}-{size[0]}x{size[1]}.png"))
 
 
-class HallApi(FakeApi):
-    """The fake hall, with today's appointments of window 3 (many slots, long lists of people)."""
+class BusyDayApi(ApiClient):
+    """The real app's API with canned rows only a layout check needs: today's appointments of
+    window 3 (many slots, long lists of people) and, once `copies` is set, copies of my one
+    case in every colour in My cases."""
+
+    def __init__(self, app):
+        super().__init__("http://127.0.0.1:9", HALL, session=FlakySession(FlaskSession(app)))  # type: ignore[arg-type]
+        self.copies = 0
 
     def get(self, path: str) -> dict:
         if path.endswith("/appointments/today"):
             return appointments_day()
-        return super().get(path)
+        data = super().get(path)
+        if self.copies and "/cases?clerk=" in path and "state=" not in path:
+            data = with_copies(data, self.copies)
+        return data
 
 
 def appointments_day() -> dict:
@@ -127,27 +139,33 @@ def appointments_day() -> dict:
     return {"day": "2026-12-02", "slots": slots}
 
 
-def more_cases(api: FakeApi, copies: int) -> None:
-    """Copies of the one accepted case, in every colour, so My cases has a long list."""
-    [(number, case)] = list(api.cases.items())
+def with_copies(data: dict, copies: int) -> dict:
+    """My cases with copies of its one case, in every colour, so the list is long."""
+    [case] = data["cases"]
     colours = ("red", "orange", "yellow", "green", None)
+    rows = [case]
     for n in range(copies):
-        copy = dict(case) | {
-            "number": f"{number[:-4]}{n + 10:04d}",
-            "colour": colours[n % len(colours)],
-            "state": "suspended" if colours[n % len(colours)] is None else "open",
-            "missing_materials": ["不动产权证书复印件", "委托书"],
-        }
-        api.cases[copy["number"]] = copy
-        api.case_clerks[copy["number"]] = api.case_clerks[number]
+        colour = colours[n % len(colours)]
+        rows.append(
+            case
+            | {
+                "number": f"{case['number'][:-4]}{n + 10:04d}",
+                "colour": colour,
+                "state": "suspended" if colour is None else "open",
+                "missing_materials": ["不动产权证书复印件", "委托书"],
+            }
+        )
+    counts = {c: sum(1 for r in rows if r["colour"] == c) for c in colours if c}
+    counts["suspended"] = sum(1 for r in rows if r["state"] == "suspended")
+    return data | {"cases": rows, "counts": counts}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_and_dialog_fits(counter_factory, qtbot, size):
-    api = HallApi()
-    api.add_ticket("MZ-01", priority="green", reason="elderly")
+def test_every_screen_and_dialog_fits(counter_factory, qtbot, size, app, demo_hall):
+    api = BusyDayApi(app)
+    demo_hall.add_ticket("MZ-01", priority="green", reason="elderly")
     for item in ("MZ-02", "MZ-03", "MZ-04", "MZ-01", "MZ-05"):
-        api.add_ticket(item)
+        demo_hall.add_ticket(item)
     counter = counter_factory(api, size=size, printer={"type": "dummy"})
     w = counter.window
     assert (w.width(), w.height()) == size
@@ -239,7 +257,7 @@ def test_every_screen_and_dialog_fits(counter_factory, qtbot, size):
     w.dialog.reject()
     qtbot.waitUntil(lambda: w.dialog is None)
 
-    more_cases(api, 14)
+    api.copies = 14
     click(qtbot, w.cases_button)
     page = w.cases_page
     qtbot.waitUntil(lambda: page.table.rowCount() == 15 and idle(counter))
@@ -269,13 +287,19 @@ def test_every_screen_and_dialog_fits(counter_factory, qtbot, size):
     w.dialog.reject()
 
 
-def test_the_check_fails_on_a_clipped_button(counter_factory, qtbot):
+def test_the_check_fails_on_a_clipped_button(counter_factory, qtbot, demo_hall, hall_api):
     """The check itself: a button pushed past the window's edge, or squeezed, is caught."""
-    counter = counter_factory(FakeApi(), size=SIZES[1])
+    counter = counter_factory(hall_api()[0], size=SIZES[1])
     w = counter.window
     qtbot.waitUntil(lambda: w.login_page.window_choice.count() == 12)
     sign_in = w.login_page.sign_in_button
     assert_whole(sign_in)
+    # A late resize or re-render would let the layouts put the button back: keep them still.
+    parent = sign_in.parentWidget()
+    while parent is not None:
+        if parent.layout() is not None:
+            parent.layout().setEnabled(False)
+        parent = parent.parentWidget()
     sign_in.move(sign_in.x(), w.height())  # below the bottom edge
     with pytest.raises(AssertionError, match="is cut by"):
         assert_whole(sign_in)
@@ -285,8 +309,8 @@ def test_the_check_fails_on_a_clipped_button(counter_factory, qtbot):
         assert_whole(sign_in)
 
 
-def test_appointments_page_fits_with_an_empty_day(counter_factory, qtbot):
-    counter = counter_factory(HallApi(), size=SIZES[1])
+def test_appointments_page_fits_with_an_empty_day(counter_factory, qtbot, app, demo_hall):
+    counter = counter_factory(BusyDayApi(app), size=SIZES[1])
     w = log_in(counter, qtbot)
     w.show_appointments(
         build_screen({"day": "2026-12-02", "slots": []}, frozenset({"MZ-01"}), "zh")

@@ -7,43 +7,43 @@ from __future__ import annotations
 from counter import casebuild as cb
 from counter.builders import Catalog
 
-from .fakes import FakeApi, FakePrinter, demo_catalog
+from .fakes import FakePrinter
 from .test_casework import accept, serving
 from .test_presenter import signed_in
 
 
-def printed_receipt(make_rig, public_url: str | None):
-    api = FakeApi()
-    api.status_tokens = True
+def printed_receipt(make_rig, demo_hall, public_url: str | None):
     if public_url is not None:
-        api.catalog_data["hall"]["public_url"] = public_url
+        demo_hall.configure(public_url=public_url)
     printer = FakePrinter()
-    rig = signed_in(make_rig(api, printer=printer))
+    rig = signed_in(make_rig(printer=printer))
     serving(rig)
     accept(rig)
     rig.presenter.print_case()
     rig.settle()
     [(kind, receipt)] = printer.printed
     assert kind == "acceptance"
-    return rig, receipt
+    token = rig.hall.counter_state(3)["current"]["status_token"]
+    return rig, receipt, token
 
 
-def test_the_qr_code_opens_the_halls_public_address(make_rig):
-    rig, receipt = printed_receipt(make_rig, "https://banshi.example.gov.cn/")
-    assert receipt.status_url == "https://banshi.example.gov.cn/t/tok-A001"
+def test_the_qr_code_opens_the_halls_public_address(make_rig, demo_hall):
+    rig, receipt, token = printed_receipt(make_rig, demo_hall, "https://banshi.example.gov.cn/")
+    assert receipt.status_url == f"https://banshi.example.gov.cn/t/{token}"
     assert "127.0.0.1" not in receipt.status_url
     assert rig.view.notices[-1] == ("受理回执已打印  Receipt printed", "ok")
 
 
-def test_without_a_public_address_the_clerk_is_warned(make_rig):
-    rig, receipt = printed_receipt(make_rig, "")
-    assert receipt.status_url == "http://127.0.0.1:9/t/tok-A001"  # the fallback
+def test_without_a_public_address_the_clerk_is_warned(make_rig, demo_hall):
+    rig, receipt, token = printed_receipt(make_rig, demo_hall, "")
+    assert receipt.status_url == f"http://127.0.0.1:9/t/{token}"  # the fallback
     text, level = rig.view.notices[-1]
     assert level == "error" and text.startswith("受理回执已打印") and "public_url" in text
 
 
-def test_status_base_prefers_the_catalog():
-    hall = demo_catalog()
+def test_status_base_prefers_the_catalog(demo_hall):
+    demo_hall.configure(public_url="")
+    hall = demo_hall.get("/catalog", demo_hall.device()).json
     assert cb.status_base(Catalog.from_api(hall), "http://10.0.0.5:5000/") == (
         "http://10.0.0.5:5000",
         True,

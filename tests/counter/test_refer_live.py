@@ -109,9 +109,9 @@ def test_refer_to_the_county_from_my_cases(county_server, counter_factory, qtbot
     assert waiting["reason"] == "户口迁移须县公安户籍审批" and waiting["direction"] == "up"
 
     # The county accepts it: referral.accepted reaches the town's counter, which reloads.
-    presenter, loads = counter.presenter, []
-    loaded = presenter._cases_loaded
-    presenter._cases_loaded = lambda data: (loads.append(data), loaded(data))[-1]
+    desk, loads = counter.presenter.desk, []
+    loaded = desk._cases_loaded
+    desk._cases_loaded = lambda data: (loads.append(data), loaded(data))[-1]
     county.post(county.hall_path(f"/referrals/{waiting['id']}/accept"), {"item": "GA-01"})
     qtbot.waitUntil(lambda: bool(loads), timeout=10_000)
     assert [c["number"] for c in loads[-1]["referred"]] == [number]

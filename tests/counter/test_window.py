@@ -1,4 +1,4 @@
-"""The real counter window offscreen (pytest-qt) on a fake backend: the login form, the buttons,
+"""The real counter window offscreen (pytest-qt) on the real app (the demo hall): the login form, the buttons,
 the dialogs, the F-key shortcuts, the red connection bar and the message bar."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPushButton
 
-from .fakes import PASSWORD, FakeApi, FakeLiveFactory
+from .fakes import FakeLiveFactory
+from .hall import PASSWORD
 
 
 def log_in(counter, qtbot, user: str = "clerk1", window: int = 3):
@@ -49,21 +50,21 @@ def activate(qtbot, w):
     qtbot.waitUntil(w.isActiveWindow)
 
 
-def test_login_form_signs_in_and_shows_the_window(counter_factory, qtbot):
-    api = FakeApi()
+def test_login_form_signs_in_and_shows_the_window(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
     counter = counter_factory(api)
     w = log_in(counter, qtbot)
     assert w.window_title.text() == "3号窗口 民政" and w.clerk.text() == "李敏"
     assert w.state_chip.text().startswith("服务中")
-    assert api.windows[3]["state"] == "open"
+    assert demo_hall.window_view(3)["state"] == "open"
     assert w.main_page.ticket.idle.isVisible() and "F1" in w.main_page.ticket.idle.text()
     assert not w.connection_bar.isVisible()
 
 
-def test_call_recall_start_and_finish_with_the_buttons(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01", "green", "elderly")
-    api.add_ticket("MZ-02")
+def test_call_recall_start_and_finish_with_the_buttons(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
+    demo_hall.add_ticket("MZ-01", "green", "elderly")
+    demo_hall.add_ticket("MZ-02")
     counter = counter_factory(api)
     w = log_in(counter, qtbot)
     buttons = w.main_page.buttons
@@ -85,27 +86,28 @@ def test_call_recall_start_and_finish_with_the_buttons(counter_factory, qtbot):
     assert not buttons["recall"].isEnabled() and not buttons["call_next"].isEnabled()
     click(qtbot, buttons["finish"])
     qtbot.waitUntil(lambda: ticket_shown(w) == "" and idle(counter))
-    assert api.audited("ticket.finished", "A001") == 1
+    assert demo_hall.audited("ticket.finished", "A001") == 1
     assert "已办结 A001" in w.notice.text()
     assert w.main_page.today.cells[0][1].text() == "1"
 
 
-def test_no_show_with_the_button(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01")
+def test_no_show_with_the_button(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
+    demo_hall.add_ticket("MZ-01")
     counter = counter_factory(api)
     w = log_in(counter, qtbot)
     click(qtbot, w.main_page.buttons["call_next"])
     qtbot.waitUntil(lambda: ticket_shown(w) == "A001" and idle(counter))
+    demo_hall.clock.advance(seconds=60)  # the hall's 过号 guard: a minute after the call
     click(qtbot, w.main_page.buttons["no_show"])
     qtbot.waitUntil(lambda: ticket_shown(w) == "" and idle(counter))
-    assert api.audited("ticket.no_show", "A001") == 1
+    assert demo_hall.audited("ticket.no_show", "A001") == 1
     assert w.main_page.today.cells[0][3].text() == "1"
 
 
-def test_transfer_through_the_dialog(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01")
+def test_transfer_through_the_dialog(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
+    demo_hall.add_ticket("MZ-01")
     counter = counter_factory(api)
     w = log_in(counter, qtbot)
     click(qtbot, w.main_page.buttons["call_next"])
@@ -120,12 +122,12 @@ def test_transfer_through_the_dialog(counter_factory, qtbot):
     dialog.findChild(QLineEdit, "note").insert("需综合窗口")  # keyClicks types ASCII only
     click(qtbot, ok)
     qtbot.waitUntil(lambda: ticket_shown(w) == "" and idle(counter))
-    assert api.sent("transfer")[0][3] == {"to_window": 1, "note": "需综合窗口"}
+    assert net.posts("transfer")[0].body == {"to_window": 1, "note": "需综合窗口"}
     assert w.dialog is None
 
 
-def test_pause_and_resume(counter_factory, qtbot):
-    api = FakeApi()
+def test_pause_and_resume(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
     counter = counter_factory(api)
     w = log_in(counter, qtbot)
     toggle = w.main_page.buttons["pause_toggle"]
@@ -135,37 +137,38 @@ def test_pause_and_resume(counter_factory, qtbot):
     assert not ok.isEnabled()
     click(qtbot, dialog.radios["break"])
     click(qtbot, ok)
-    qtbot.waitUntil(lambda: api.windows[3]["state"] == "paused" and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.window_view(3)["state"] == "paused" and idle(counter))
     qtbot.waitUntil(lambda: w.state_chip.text().startswith("暂停"))
     assert "休息" in w.state_chip.text() and toggle.title.text() == "恢复"
     assert not w.main_page.buttons["call_next"].isEnabled()
     click(qtbot, toggle)
-    qtbot.waitUntil(lambda: api.windows[3]["state"] == "open" and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.window_view(3)["state"] == "open" and idle(counter))
     qtbot.waitUntil(lambda: toggle.title.text() == "暂停")
 
 
-def test_f_keys_work_the_whole_flow(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01")
-    api.add_ticket("MZ-01")
+def test_f_keys_work_the_whole_flow(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
+    demo_hall.add_ticket("MZ-01")
+    demo_hall.add_ticket("MZ-01")
     counter = counter_factory(api)
     w = log_in(counter, qtbot)
     activate(qtbot, w)
     press(qtbot, w, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: ticket_shown(w) == "A001" and idle(counter))
     press(qtbot, w, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: api.audited("ticket.recalled") == 1 and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.audited("ticket.recalled") == 1 and idle(counter))
     press(qtbot, w, Qt.Key.Key_F3)
-    qtbot.waitUntil(lambda: api.audited("ticket.started") == 1 and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.audited("ticket.started") == 1 and idle(counter))
     press(qtbot, w, Qt.Key.Key_F4)
-    qtbot.waitUntil(lambda: api.audited("ticket.finished") == 1 and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.audited("ticket.finished") == 1 and idle(counter))
     press(qtbot, w, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: ticket_shown(w) == "A002" and idle(counter))
+    demo_hall.clock.advance(seconds=60)  # the hall's 过号 guard: a minute after the call
     press(qtbot, w, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: api.audited("ticket.no_show", "A002") == 1 and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.audited("ticket.no_show", "A002") == 1 and idle(counter))
     press(qtbot, w, Qt.Key.Key_F4)  # nothing to finish: the disabled button ignores its key
     press(qtbot, w, Qt.Key.Key_F6)
-    assert w.dialog is None and len(api.sent("finish")) == 1
+    assert w.dialog is None and len(net.posts("finish")) == 1
     for key, title in (
         (Qt.Key.Key_F7, "指定叫号"),
         (Qt.Key.Key_F8, "过号重排"),
@@ -182,7 +185,7 @@ def test_f_keys_work_the_whole_flow(counter_factory, qtbot):
     qtbot.waitUntil(lambda: w.dialog is not None)
     qtbot.keyClicks(w.dialog.findChild(QLineEdit, "number"), "a002")
     click(qtbot, w.dialog.findChild(QPushButton, "ok"))
-    qtbot.waitUntil(lambda: api.audited("ticket.requeued", "A002") == 1 and idle(counter))
+    qtbot.waitUntil(lambda: demo_hall.audited("ticket.requeued", "A002") == 1 and idle(counter))
     activate(qtbot, w)
     press(qtbot, w, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: w.dialog is not None)
@@ -193,49 +196,51 @@ def test_f_keys_work_the_whole_flow(counter_factory, qtbot):
     dialog.findChild(QLineEdit, "reason").insert("群众返回")
     click(qtbot, ok)
     qtbot.waitUntil(lambda: ticket_shown(w) == "A002" and idle(counter))
-    assert api.sent("call")[0][3] == {"number": "A002", "reason": "群众返回"}
+    assert net.posts("call")[0].body == {"number": "A002", "reason": "群众返回"}
     activate(qtbot, w)
     press(qtbot, w, Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: w.dialog is not None)
     assert w.dialog.windowTitle() == "转办 A002  Transfer A002"
 
 
-def test_no_shortcut_acts_on_the_login_page(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01")
+def test_no_shortcut_acts_on_the_login_page(counter_factory, qtbot, demo_hall, hall_api):
+    api, net = hall_api()
+    demo_hall.add_ticket("MZ-01")
     counter = counter_factory(api)
     activate(qtbot, counter.window)
     press(qtbot, counter.window, Qt.Key.Key_F1)
     QApplication.processEvents()
-    assert not api.calls
+    assert not [s for s in net.sent if s.method == "POST"]
 
 
-def test_lost_connection_shows_a_red_bar_and_retry_sends_the_same_request(counter_factory, qtbot):
-    api = FakeApi()
-    api.add_ticket("MZ-01")
+def test_lost_connection_shows_a_red_bar_and_retry_sends_the_same_request(
+    counter_factory, qtbot, demo_hall, hall_api
+):
+    api, net = hall_api()
+    demo_hall.add_ticket("MZ-01")
     counter = counter_factory(api, retry_seconds=60)
     w = log_in(counter, qtbot)
     click(qtbot, w.main_page.buttons["call_next"])
     qtbot.waitUntil(lambda: ticket_shown(w) == "A001" and idle(counter))
-    api.down = True
+    net.down = True
     counter.presenter.live.drop()
     qtbot.waitUntil(w.connection_bar.isVisible)
     assert "网络中断…正在重连" in w.connection_text.text()
     click(qtbot, w.main_page.buttons["finish"])
     qtbot.waitUntil(lambda: counter.presenter.pending is not None and w.retry_button.isVisible())
     assert "待重试：办结" in w.connection_text.text()
-    api.down = False
+    net.down = False
     click(qtbot, w.retry_button)
     qtbot.waitUntil(lambda: ticket_shown(w) == "" and idle(counter))
-    sent = api.sent("finish")
-    assert len(sent) == 2 and sent[0] == sent[1] and api.audited("ticket.finished") == 1
+    sent = net.posts("finish")
+    assert len(sent) == 2 and sent[0] == sent[1] and demo_hall.audited("ticket.finished") == 1
     counter.presenter.live.up(seq=10)
     qtbot.waitUntil(lambda: not w.connection_bar.isVisible())
 
 
-def test_manager_message_bar(counter_factory, qtbot):
+def test_manager_message_bar(counter_factory, qtbot, demo_hall, hall_api):
     live = FakeLiveFactory()
-    counter = counter_factory(FakeApi(), live=live)
+    counter = counter_factory(hall_api()[0], live=live)
     w = log_in(counter, qtbot)
     live.latest.event("manager.message", {"window": 3, "text": "请注意排队人数", "from": "王主任"})
     assert w.message_bar.isVisible() and "请注意排队人数" in w.message_text.text()

@@ -10,9 +10,9 @@ import pytest
 
 from clientlib.api import ApiClient
 from kiosk.screens import AppointmentScreen, ConfirmationScreen
+from tests.flaskhttp import FlaskSession
 from tests.support import HallClient, hall_config, rid, setup_hall
 
-from .flaskhttp import FlaskSession
 from .test_presenter import Rig
 
 TUESDAY_9 = "2026-11-24T09:00:00+08:00"

@@ -1,6 +1,6 @@
 """Items no window serves now: 暂停取号 on the kiosk (greyed, not tappable, with the reason and
 the hours), and honest wording when the hall lets residents queue anyway. Offscreen Qt on the
-fake backend; the screenshot goes to /tmp for a look."""
+real app (the demo hall); the screenshot goes to /tmp for a look."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clientlib.api import ApiError
 from kiosk import builders as b
 from kiosk.catalog import Catalog
 from kiosk.screens import ConfirmationScreen, GuideScreen, HomeScreen, ItemListScreen
 
 from .fakes import demo_catalog
+from .hall import reload_demo_hall
 from .helpers import find, screen_is, tap, text
 
 pytestmark = pytest.mark.timeout(60)
@@ -92,50 +92,60 @@ def test_queueing_without_a_window_is_said_plainly():
     assert english.people_ahead.startswith("No window open now")
 
 
-def test_kiosk_greys_an_item_without_a_window_and_brings_it_back(qtbot, kiosk_factory, fake_api):
-    paused(fake_api.catalog_data, "SF-03")
-    kiosk = kiosk_factory(api=fake_api, catalog_refresh_seconds=0.2)
+def no_window_no_ticket(hall) -> None:
+    """The demo hall as a real hall runs it: an item no open window serves is 暂停取号."""
+    reload_demo_hall(hall, queue={"issue_when_no_window": False})
+
+
+def test_kiosk_greys_an_item_without_a_window_and_brings_it_back(
+    qtbot, kiosk_factory, kiosk_api, demo_hall
+):
+    no_window_no_ticket(demo_hall)
+    demo_hall.open_window(2, "clerk2")  # 2号窗口 serves YB-01 and YB-02; YB-03 nobody
+    kiosk = kiosk_factory(api=kiosk_api, catalog_refresh_seconds=0.2)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
-    assert "1 项暂停取号" in find(kiosk, "dept_SF").accessibleName()
+    assert "1 项暂停取号" in find(kiosk, "dept_YB").accessibleName()
     qtbot.wait(100)
     kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-home-item-not-available.png")
-    tap(qtbot, kiosk, "dept_SF")
+    tap(qtbot, kiosk, "dept_YB")
     assert screen_is(kiosk, ItemListScreen)
-    legal = find(kiosk, "item_SF-03")
-    assert legal.isVisible() and not legal.isEnabled()
-    assert "暂停取号" in legal.accessibleName() and "08:30–12:00" in legal.accessibleName()
+    paused_item = find(kiosk, "item_YB-03")
+    assert paused_item.isVisible() and not paused_item.isEnabled()
+    assert "暂停取号" in paused_item.accessibleName()
+    assert "08:30–12:00" in paused_item.accessibleName()  # the hours it is served
     qtbot.wait(100)
     kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-item-not-available.png")
     kiosk.presenter.choose_language("en")
-    assert "Not available now" in find(kiosk, "item_SF-03").accessibleName()
+    assert "Not available now" in find(kiosk, "item_YB-03").accessibleName()
     qtbot.wait(100)  # let the layout settle before the picture
     kiosk.window.grab().save(f"{SHOT_DIR}/kiosk-item-not-available-en.png")
     kiosk.presenter.choose_language("zh")
-    kiosk.presenter.open_item("SF-03")  # even if a tap got through: nothing happens
+    kiosk.presenter.open_item("YB-03")  # even if a tap got through: nothing happens
     assert screen_is(kiosk, ItemListScreen)
-    assert find(kiosk, "item_SF-01").isEnabled()
+    assert find(kiosk, "item_YB-01").isEnabled()
 
-    for item in fake_api.catalog_data["items"]:  # window 9 opens: the next refresh shows it
-        if item["code"] == "SF-03":
-            item |= {"available": True, "window_open": True, "unavailable_reason": None}
-    qtbot.waitUntil(lambda: find(kiosk, "item_SF-03").isEnabled())
-    tap(qtbot, kiosk, "item_SF-03")
+    demo_hall.open_window(5, "clerk3")  # 5号窗口 医保 opens: the next refresh shows it
+    qtbot.waitUntil(lambda: find(kiosk, "item_YB-03").isEnabled())
+    tap(qtbot, kiosk, "item_YB-03")
     assert screen_is(kiosk, GuideScreen) and find(kiosk, "takeTicket").isEnabled()
 
 
-def test_a_refusal_for_no_window_is_shown_and_the_catalog_reloaded(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+def test_a_refusal_for_no_window_is_shown_and_the_catalog_reloaded(
+    qtbot, kiosk_factory, kiosk_api, kiosk_net, demo_hall
+):
+    no_window_no_ticket(demo_hall)
+    demo_hall.open_window(9, "clerk1")
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "dept_SF")
     tap(qtbot, kiosk, "item_SF-03")
-    window_closed = "法律咨询：暂停取号，当前无窗口办理 / Legal consultation: not available now"
-    fake_api.refuse = ApiError(409, "no_window_open", window_closed, "item_code")
-    paused(fake_api.catalog_data, "SF-03")  # the window closed a moment ago
+    r = demo_hall.window(9, "sign-out", "clerk1")  # the window closed a moment ago
+    assert r.status_code == 200, r.json
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: text(kiosk, "guideNotice").startswith("法律咨询：暂停取号"))
     qtbot.waitUntil(lambda: not kiosk.presenter.catalog.item("SF-03").available)
     qtbot.waitUntil(lambda: not find(kiosk, "takeTicket").isEnabled())
     assert find(kiosk, "takeTicket").text() == "暂停取号"
     kiosk.presenter.take_ticket()  # refused locally now: no second request
-    assert len(fake_api.issue_calls) == 1
+    assert len(kiosk_net.posts("tickets")) == 1 and demo_hall.tickets_issued() == 0
     assert not screen_is(kiosk, ConfirmationScreen)

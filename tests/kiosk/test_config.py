@@ -92,11 +92,11 @@ def test_token_file_problems(tmp_path):
 
 
 def test_bad_files(tmp_path):
-    with pytest.raises(ConfigError, match="file not found"):
+    with pytest.raises(ConfigError, match=r"none.toml: \(file\): file not found"):
         load_config(tmp_path / "none.toml")
     broken = tmp_path / "broken.toml"
     broken.write_text("hall = \n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"broken.toml: not valid TOML"):
+    with pytest.raises(ConfigError, match=r"broken.toml: \(file\): not valid TOML"):
         load_config(broken)
 
 

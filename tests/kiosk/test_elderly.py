@@ -1,6 +1,6 @@
 """Elderly-first kiosk: 常办事项 on the home screen, plain words for how long an item takes, each
 item's queue now, the countdown before the idle reset (longer on a guide), and 语音播报 through
-an injected speaker (presenter on fakes; one real espeak-ng render when it is installed)."""
+an injected speaker (presenter on the real demo hall; one real espeak-ng render when it is installed)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ from kiosk.screens import ConfirmationScreen, GuideScreen, HomeScreen
 from kiosk.voice import EspeakSpeaker, NullSpeaker, speaker_for, spell_number
 
 from .fakes import RecordingSpeaker, demo_catalog
-from .test_presenter import Rig
+from .hall import serve
 
 
-def test_home_shows_the_frequent_items_with_their_queue_now():
-    r = Rig()
-    r.api.frequent = ["HJ-01", "MZ-01", "SF-03", "GONE-1"]
-    r.api.waiting["MZ-01"] = 3
+def test_home_shows_the_frequent_items_with_their_queue_now(make_rig, demo_hall):
+    for item in ["HJ-01"] * 4 + ["SF-03"] + ["MZ-01"] * 3:
+        demo_hall.add_ticket(item)
+    demo_hall.open_window(8, "clerk2")  # 8号窗口 公安户籍 serves HJ-01 now
+    serve(demo_hall, 8, "clerk2", 4)  # the 4 HJ-01 residents were served: none waits
+    r = make_rig(start=False)
     screen = r.start()
     assert isinstance(screen, HomeScreen) and screen.frequent_title == "常办事项"
     tiles = {t.key: t for t in screen.frequent}
-    assert list(tiles) == ["HJ-01", "MZ-01", "SF-03"]  # an item no longer offered is left out
+    assert list(tiles) == ["HJ-01", "MZ-01", "SF-03"]  # the most taken lately first
     assert tiles["MZ-01"].title == "最低生活保障申请"
     assert tiles["MZ-01"].subtitle == "3 人等候 · 现在可办"
     assert tiles["HJ-01"].subtitle == "无人等候 · 现在可办"
@@ -34,8 +36,8 @@ def test_home_shows_the_frequent_items_with_their_queue_now():
     assert isinstance(r.settle(), GuideScreen) and r.p.top == ("guide", "MZ-01")
 
 
-def test_no_history_no_frequent_row():
-    screen = Rig().start()
+def test_no_history_no_frequent_row(make_rig):
+    screen = make_rig(start=False).start()
     assert screen.frequent == () and screen.frequent_title == ""
 
 
@@ -66,9 +68,8 @@ def test_resident_screens_use_plain_words_never_the_office_terms():
     assert not any("承诺件" in zh or "即办件" in zh for zh in i18n.texts("kiosk", "zh").values())
 
 
-def test_a_countdown_shows_before_the_idle_reset_and_a_touch_hides_it():
-    r = Rig(idle_seconds=60, idle_warning_seconds=15)
-    r.start()
+def test_a_countdown_shows_before_the_idle_reset_and_a_touch_hides_it(make_rig):
+    r = make_rig(idle_seconds=60, idle_warning_seconds=15)
     r.p.open_department("MZ")
     r.advance(44)
     assert r.view.countdown == ""
@@ -87,9 +88,8 @@ def test_a_countdown_shows_before_the_idle_reset_and_a_touch_hides_it():
     assert r.view.countdown == ""
 
 
-def test_the_guide_waits_longer_and_the_ticket_screen_stays_to_be_read():
-    r = Rig(idle_seconds=60, guide_idle_seconds=120, confirm_seconds=20)
-    r.start()
+def test_the_guide_waits_longer_and_the_ticket_screen_stays_to_be_read(make_rig):
+    r = make_rig(idle_seconds=60, guide_idle_seconds=120, confirm_seconds=20)
     r.to_guide()
     r.advance(100)
     assert isinstance(r.view.screen, GuideScreen) and r.view.countdown == ""
@@ -102,15 +102,15 @@ def test_the_guide_waits_longer_and_the_ticket_screen_stays_to_be_read():
     assert isinstance(r.advance(1.5), HomeScreen)
 
 
-def test_voice_reads_the_title_and_the_items_key_facts():
+def test_voice_reads_the_title_and_the_items_key_facts(make_rig):
     speaker = RecordingSpeaker()
-    r = Rig(speaker=speaker)
-    r.start()
+    r = make_rig(speaker=speaker)
     assert r.view.chrome.can_speak
     r.p.speak()
     r.settle()
     assert speaker.said[-1] == ("请选择办理部门", "zh")
-    r.api.waiting["MZ-01"] = 3
+    for _ in range(3):
+        r.demo.add_ticket("MZ-01")
     r.to_guide("MZ-01")
     r.p.speak()
     r.settle()
@@ -128,14 +128,13 @@ def test_voice_reads_the_title_and_the_items_key_facts():
     r.take()
     r.p.speak()
     r.settle()
-    assert speaker.said[-1][0].startswith("您的号码是 A 零零一。前面还有 3 人")
+    assert speaker.said[-1][0].startswith("您的号码是 A 零零四。前面还有 3 人")
 
 
-def test_without_espeak_ng_there_is_no_voice_button(monkeypatch):
+def test_without_espeak_ng_there_is_no_voice_button(monkeypatch, make_rig):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert isinstance(speaker_for(True), NullSpeaker)
-    r = Rig()  # no speaker given: the null speaker
-    r.start()
+    r = make_rig()  # no speaker given: the null speaker
     assert not r.view.chrome.can_speak
     r.p.speak()  # does nothing, raises nothing
     assert not r.runner.jobs

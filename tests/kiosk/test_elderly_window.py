@@ -20,10 +20,10 @@ def ready(qtbot, kiosk) -> None:
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
-def test_frequent_tiles_open_the_guide(qtbot, kiosk_factory, fake_api, size):
-    fake_api.frequent = ["HJ-01", "MZ-01", "YB-02", "RS-01", "SF-01", "CL-01"]
-    fake_api.waiting["MZ-01"] = 2
-    kiosk = kiosk_factory(api=fake_api, size=size)
+def test_frequent_tiles_open_the_guide(qtbot, kiosk_factory, kiosk_api, demo_hall, size):
+    for item in ["MZ-01", "MZ-01", "HJ-01", "YB-02", "RS-01", "SF-01", "CL-01"]:
+        demo_hall.add_ticket(item)  # the items most taken lately are 常办事项
+    kiosk = kiosk_factory(api=kiosk_api, size=size)
     ready(qtbot, kiosk)
     assert text(kiosk, "frequentTitle") == "常办事项"
     tile = find(kiosk, "frequent_MZ-01")
@@ -33,8 +33,8 @@ def test_frequent_tiles_open_the_guide(qtbot, kiosk_factory, fake_api, size):
     assert screen_is(kiosk, GuideScreen) and text(kiosk, "guideTitle") == "最低生活保障申请"
 
 
-def test_the_countdown_shows_over_the_page_and_a_touch_hides_it(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, idle_seconds=3, idle_warning_seconds=2)
+def test_the_countdown_shows_over_the_page_and_a_touch_hides_it(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api, idle_seconds=3, idle_warning_seconds=2)
     ready(qtbot, kiosk)
     tap(qtbot, kiosk, "dept_MZ")
     countdown = find(kiosk, "idleCountdown", QLabel)
@@ -45,8 +45,8 @@ def test_the_countdown_shows_over_the_page_and_a_touch_hides_it(qtbot, kiosk_fac
     assert not countdown.isVisible() and screen_is(kiosk, GuideScreen)
 
 
-def test_the_scroll_hint_goes_at_the_bottom(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, size=(1080, 1920))
+def test_the_scroll_hint_goes_at_the_bottom(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api, size=(1080, 1920))
     ready(qtbot, kiosk)
     tap(qtbot, kiosk, "dept_MZ")
     tap(qtbot, kiosk, "item_MZ-01")  # a long guide in portrait: below the fold
@@ -61,21 +61,23 @@ def test_the_scroll_hint_goes_at_the_bottom(qtbot, kiosk_factory, fake_api):
     assert scroll.hint.isVisible()
 
 
-def test_the_scroll_hint_is_absent_when_everything_fits(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, size=(1080, 1920))
+def test_the_scroll_hint_is_absent_when_everything_fits(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api, size=(1080, 1920))
     ready(qtbot, kiosk)
     tap(qtbot, kiosk, "dept_SF")  # three items
     scroll = kiosk.window.current_page().findChild(TouchScroll)
     assert not scroll.more_below() and not scroll.hint.isVisible()
 
 
-def test_the_voice_button_speaks_off_the_gui_thread(qtbot, kiosk_factory, fake_api):
+def test_the_voice_button_speaks_off_the_gui_thread(qtbot, kiosk_factory, kiosk_api):
     from kiosk.app import create_kiosk
 
     from .fakes import FakePrinterService, make_config
 
     speaker = RecordingSpeaker()
-    kiosk = create_kiosk(make_config(), api=fake_api, printer=FakePrinterService(), speaker=speaker)
+    kiosk = create_kiosk(
+        make_config(), api=kiosk_api, printer=FakePrinterService(), speaker=speaker
+    )
     qtbot.addWidget(kiosk.window)
     kiosk.window.resize(1080, 1920)
     kiosk.window.show()
@@ -89,7 +91,7 @@ def test_the_voice_button_speaks_off_the_gui_thread(qtbot, kiosk_factory, fake_a
         kiosk.close()
 
 
-def test_no_voice_no_button(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, voice=False)
+def test_no_voice_no_button(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api, voice=False)
     ready(qtbot, kiosk)
     assert not find(kiosk, "speakButton").isVisible()

@@ -20,8 +20,8 @@ KK = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n"Langua
 KK += 'msgctxt "choose_department"\nmsgid "请选择办理部门"\nmsgstr "Бөлімді таңдаңыз"\n'
 
 
-def test_uyghur_mirrors_the_window_and_chinese_turns_it_back(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, size=(1920, 1080))
+def test_uyghur_mirrors_the_window_and_chinese_turns_it_back(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api, size=(1920, 1080))
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     window, button = kiosk.window, find(kiosk, "languageButton")
     assert window.layoutDirection() == Qt.LayoutDirection.LeftToRight
@@ -37,8 +37,8 @@ def test_uyghur_mirrors_the_window_and_chinese_turns_it_back(qtbot, kiosk_factor
     assert button.mapTo(window, button.rect().center()).x() > window.width() / 2
 
 
-def test_a_tap_beside_the_language_row_closes_it(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+def test_a_tap_beside_the_language_row_closes_it(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "languageButton")
     backdrop = find(kiosk, "languageBackdrop")
@@ -59,11 +59,11 @@ def with_kazakh(tmp_path, monkeypatch):
 
 
 def test_a_new_language_directory_is_offered_without_code(
-    with_kazakh, qtbot, kiosk_factory, fake_api
+    with_kazakh, qtbot, kiosk_factory, kiosk_api
 ):
     base = {"backend_url": "http://x", "hall": "h", "kiosk": "k", "token": "t"}
     assert parse_config({**base, "language": "kk"}).language == "kk"
-    kiosk = kiosk_factory(api=fake_api)
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     assert "қазақ тілі" in [c.name for c in kiosk.presenter.language_choices()]
     choose_language(qtbot, kiosk, "kk")

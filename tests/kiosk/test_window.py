@@ -1,8 +1,10 @@
-"""The real kiosk window (offscreen) on a fake backend: taps, keypad, idle, offline, double tap."""
+"""The real kiosk window (offscreen) on the real app (the demo hall, in this process): taps,
+keypad, idle, offline, double tap; the network fails on demand."""
 
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
@@ -18,6 +20,7 @@ from kiosk.screens import (
     SearchScreen,
 )
 
+from .hall import accept_case, book, case_action
 from .helpers import choose_language, find, plain, screen_is, tap, text, visible_buttons
 
 pytestmark = pytest.mark.timeout(60)
@@ -33,36 +36,42 @@ def assert_big_targets(kiosk) -> None:
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
-def test_browse_item_guide_take_ticket_confirmation(qtbot, kiosk_factory, fake_api, size):
-    kiosk = kiosk_factory(api=fake_api, size=size)
+def test_browse_item_guide_take_ticket_confirmation(
+    qtbot, kiosk_factory, kiosk_api, demo_hall, size
+):
+    kiosk = kiosk_factory(api=kiosk_api, size=size)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     assert text(kiosk, "hallName") == "青山镇便民服务中心"
     assert_big_targets(kiosk)
     tap(qtbot, kiosk, "dept_MZ")
     assert screen_is(kiosk, ItemListScreen) and text(kiosk, "itemsTitle") == "民政办"
-    fake_api.waiting["MZ-01"] = 4
+    demo_hall.open_window(3, "clerk1")  # 3号窗口 民政 serves MZ-01 now
+    for _ in range(4):
+        demo_hall.add_ticket("MZ-01")
     tap(qtbot, kiosk, "item_MZ-01")
     assert text(kiosk, "guideTitle") == "最低生活保障申请"
-    qtbot.waitUntil(lambda: text(kiosk, "waitingInfo") == "当前等候 4 人，预计等待约 32 分钟")
+    qtbot.waitUntil(
+        lambda: text(kiosk, "waitingInfo") == "当前等候 4 人，预计等待约 1 小时 20 分钟"
+    )
     guide = text(kiosk, "guideText")
     assert "申请材料" in guide and "户口簿" in guide and "0731-84561234" in guide
     assert_big_targets(kiosk)
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: screen_is(kiosk, ConfirmationScreen))
-    assert text(kiosk, "ticketNumber") == "A001"
+    assert text(kiosk, "ticketNumber") == "A005"
     assert text(kiosk, "peopleAhead") == "前面还有 4 人"
     assert "3号窗口 民政" in text(kiosk, "confirmWindows")
     assert not find(kiosk, "statusQr").pixmap().isNull()
     qtbot.waitUntil(lambda: text(kiosk, "printStatus").startswith("号票已打印"))
     assert not find(kiosk, "reprint").isVisible()
     assert_big_targets(kiosk)
-    assert len(kiosk.printer.tickets) == 1 and kiosk.printer.tickets[0].number == "A001"
+    assert len(kiosk.printer.tickets) == 1 and kiosk.printer.tickets[0].number == "A005"
     tap(qtbot, kiosk, "done")
     assert screen_is(kiosk, HomeScreen)
 
 
-def test_search_by_pinyin_initials_on_the_keypad(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+def test_search_by_pinyin_initials_on_the_keypad(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_search")
     assert screen_is(kiosk, SearchScreen)
@@ -78,8 +87,8 @@ def test_search_by_pinyin_initials_on_the_keypad(qtbot, kiosk_factory, fake_api)
     assert text(kiosk, "queryDisplay") == "DBS"
 
 
-def test_english_from_the_language_row(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+def test_english_from_the_language_row(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     assert find(kiosk, "languageButton").text() == "English · ئۇيغۇرچە"
     choose_language(qtbot, kiosk, "en")
@@ -92,8 +101,8 @@ def test_english_from_the_language_row(qtbot, kiosk_factory, fake_api):
     assert find(kiosk, "printGuide").text() == "Print the guide"
 
 
-def test_idle_goes_home_in_the_default_language(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, idle_seconds=1)
+def test_idle_goes_home_in_the_default_language(qtbot, kiosk_factory, kiosk_api):
+    kiosk = kiosk_factory(api=kiosk_api, idle_seconds=1)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     choose_language(qtbot, kiosk, "en")
     tap(qtbot, kiosk, "dept_SF")
@@ -102,16 +111,16 @@ def test_idle_goes_home_in_the_default_language(qtbot, kiosk_factory, fake_api):
     assert text(kiosk, "homeTitle") == "请选择办理部门"
 
 
-def test_backend_down_says_so_and_recovers(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, heartbeat_seconds=0.3, retry_seconds=0.2)
+def test_backend_down_says_so_and_recovers(qtbot, kiosk_factory, kiosk_api, kiosk_net):
+    kiosk = kiosk_factory(api=kiosk_api, heartbeat_seconds=0.3, retry_seconds=0.2)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
-    fake_api.down = True
+    kiosk_net.down = True
     qtbot.waitUntil(lambda: screen_is(kiosk, OfflineScreen), timeout=5000)
     assert text(kiosk, "offlineTitle") == "暂停取号"
     assert text(kiosk, "offlineMessage") == "系统连接中断，请稍候或到服务台咨询"
     assert find(kiosk, "offlineTitle").isVisible()
     assert not find(kiosk, "homeButton").isVisible()
-    fake_api.down = False
+    kiosk_net.down = False
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen), timeout=5000)
     tap(qtbot, kiosk, "dept_YB")
     tap(qtbot, kiosk, "item_YB-01")
@@ -120,41 +129,45 @@ def test_backend_down_says_so_and_recovers(qtbot, kiosk_factory, fake_api):
     assert text(kiosk, "ticketNumber") == "C001"
 
 
-def test_take_ticket_while_backend_down_invents_nothing(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api, retry_seconds=0.2)
+def test_take_ticket_while_backend_down_invents_nothing(
+    qtbot, kiosk_factory, kiosk_api, kiosk_net, demo_hall
+):
+    kiosk = kiosk_factory(api=kiosk_api, retry_seconds=0.2)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "dept_MZ")
     tap(qtbot, kiosk, "item_MZ-02")
-    fake_api.down = True
+    kiosk_net.down = True
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: screen_is(kiosk, OfflineScreen))
-    assert fake_api.issued == []
-    fake_api.down = False
+    assert demo_hall.tickets_issued() == 0
+    kiosk_net.down = False
     qtbot.waitUntil(lambda: screen_is(kiosk, GuideScreen), timeout=5000)  # back where it was
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: screen_is(kiosk, ConfirmationScreen))
-    first, retry = fake_api.issue_calls
-    assert first["request_id"] == retry["request_id"]
+    first, retry = kiosk_net.posts("tickets")
+    assert first.request_id == retry.request_id and demo_hall.tickets_issued() == 1
 
 
-def test_double_tap_issues_one_ticket(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+def test_double_tap_issues_one_ticket(qtbot, kiosk_factory, kiosk_api, kiosk_net, demo_hall):
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "dept_RS")
     tap(qtbot, kiosk, "item_RS-01")
-    fake_api.gate = threading.Event()  # hold the request in flight
+    kiosk_net.gate = threading.Event()  # hold the request in flight
     take = find(kiosk, "takeTicket")
     tap(qtbot, kiosk, "takeTicket")
     assert not take.isEnabled() and take.text() == "正在取号，请稍候…"
     kiosk.window.take_ticket_requested.emit()  # a second tap that beat the repaint
     kiosk.window.take_ticket_requested.emit()
-    fake_api.gate.set()
+    kiosk_net.gate.set()
     qtbot.waitUntil(lambda: screen_is(kiosk, ConfirmationScreen))
-    assert len(fake_api.issue_calls) == 1 and len(fake_api.issued) == 1
+    assert len(kiosk_net.posts("tickets")) == 1 and demo_hall.tickets_issued() == 1
 
 
-def test_green_channel_and_appointment_by_touch(qtbot, kiosk_factory, fake_api):
-    kiosk = kiosk_factory(api=fake_api)
+def test_green_channel_and_appointment_by_touch(
+    qtbot, kiosk_factory, kiosk_api, kiosk_net, demo_hall, clock
+):
+    kiosk = kiosk_factory(api=kiosk_api)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_green")
     tap(qtbot, kiosk, "reason_disabled")
@@ -165,9 +178,11 @@ def test_green_channel_and_appointment_by_touch(qtbot, kiosk_factory, fake_api):
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: screen_is(kiosk, ConfirmationScreen))
     assert text(kiosk, "priorityLabel") == "绿色通道 · 残疾人"
-    assert fake_api.issue_calls[-1]["priority_reason"] == "disabled"
+    assert kiosk_net.posts("tickets")[-1].body["priority_reason"] == "disabled"
     tap(qtbot, kiosk, "done")
-    fake_api.add_appointment("58210001", item="HJ-02", phone_last4="5821")
+    clock.now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 08:00: booked for 09:30–10:00
+    book(demo_hall, "HJ-02", "2026-11-23T09:30:00+08:00", phone="13800005821")
+    clock.now = datetime(2026, 11, 23, 1, 20, tzinfo=UTC)  # 09:20: within the check-in time
     tap(qtbot, kiosk, "action_appointment")
     assert not find(kiosk, "appointmentSubmit").isEnabled()
     for digit in "5821":
@@ -184,11 +199,12 @@ def test_green_channel_and_appointment_by_touch(qtbot, kiosk_factory, fake_api):
     tap(qtbot, kiosk, "takeTicket")
     qtbot.waitUntil(lambda: screen_is(kiosk, ConfirmationScreen))
     assert text(kiosk, "priorityLabel") == "预约 · 09:30–10:00"
-    assert fake_api.check_ins[-1]["phone_last4"] == "5821"
-    assert fake_api.check_ins[-1]["item_code"] == "HJ-02"
+    call = kiosk_net.posts("check-in")[-1].body
+    assert call["phone_last4"] == "5821" and call["item_code"] == "HJ-02"
 
 
-NUMBER = "QINGSHAN-20261129-0007"
+NUMBER = "QINGSHAN-20261123-0001"  # the first case accepted on Monday 23 November
+DIGITS = "202611230001"
 
 
 def type_on_keypad(qtbot, kiosk, digits: str) -> None:
@@ -197,11 +213,10 @@ def type_on_keypad(qtbot, kiosk, digits: str) -> None:
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
-def test_case_query_by_touch(qtbot, kiosk_factory, fake_api, size):
-    fake_api.add_case(
-        NUMBER, "5678", state="suspended", missing_materials=["户口簿原件", "收入证明"]
-    )
-    kiosk = kiosk_factory(api=fake_api, size=size)
+def test_case_query_by_touch(qtbot, kiosk_factory, kiosk_api, demo_hall, size):
+    assert accept_case(demo_hall) == NUMBER
+    case_action(demo_hall, NUMBER, "suspend", missing=["户口簿原件", "收入证明"])
+    kiosk = kiosk_factory(api=kiosk_api, size=size)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_case")
     assert screen_is(kiosk, CaseQueryScreen)
@@ -209,9 +224,9 @@ def test_case_query_by_touch(qtbot, kiosk_factory, fake_api, size):
     display = find(kiosk, "caseDisplay", QLabel)
     assert "QINGSHAN" in display.text() and not find(kiosk, "caseProceed").isEnabled()
     assert_big_targets(kiosk)
-    type_on_keypad(qtbot, kiosk, "20261129")
+    type_on_keypad(qtbot, kiosk, DIGITS[:8])
     assert text(kiosk, "caseProgress") == "现在输入：最后 4 位序号"
-    type_on_keypad(qtbot, kiosk, "0007")
+    type_on_keypad(qtbot, kiosk, DIGITS[8:])
     assert not find(kiosk, "caseKey_5").isEnabled()  # full: the digits grey out
     assert display.sizeHint().width() <= display.width(), "the number is clipped"
     tap(qtbot, kiosk, "caseProceed")
@@ -224,7 +239,7 @@ def test_case_query_by_touch(qtbot, kiosk_factory, fake_api, size):
     assert text(kiosk, "caseState") == "待补正材料"
     assert text(kiosk, "caseWording").startswith("材料需要补正")
     details = plain(kiosk, "caseDetails")
-    assert NUMBER in details and "最低生活保障申请" in details and "2026年12月25日 17:30" in details
+    assert NUMBER in details and "最低生活保障申请" in details and "2026年12月19日 17:30" in details
     assert "1. 户口簿原件" in details and "2. 收入证明" in details
     assert "5678" not in details
     assert_big_targets(kiosk)
@@ -251,12 +266,12 @@ def assert_inside(kiosk, name: str) -> None:
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
-def test_case_not_found_by_touch(qtbot, kiosk_factory, fake_api, size):
-    fake_api.add_case(NUMBER, "5678")
-    kiosk = kiosk_factory(api=fake_api, size=size)
+def test_case_not_found_by_touch(qtbot, kiosk_factory, kiosk_api, kiosk_net, demo_hall, size):
+    assert accept_case(demo_hall) == NUMBER
+    kiosk = kiosk_factory(api=kiosk_api, size=size)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_case")
-    type_on_keypad(qtbot, kiosk, "202611290007")
+    type_on_keypad(qtbot, kiosk, DIGITS)
     tap(qtbot, kiosk, "caseProceed")
     type_on_keypad(qtbot, kiosk, "8765")
     tap(qtbot, kiosk, "caseProceed")
@@ -275,15 +290,17 @@ def test_case_not_found_by_touch(qtbot, kiosk_factory, fake_api, size):
     type_on_keypad(qtbot, kiosk, "5678")
     tap(qtbot, kiosk, "caseProceed")
     qtbot.waitUntil(lambda: find(kiosk, "caseNotice").isVisible())  # 0008 is unknown too
-    assert [q["number"] for q in fake_api.lookups] == [NUMBER, "QINGSHAN-20261129-0008"]
+    asked = [s.path for s in kiosk_net.sent if "/cases/lookup" in s.path]
+    assert [NUMBER in asked[0], "QINGSHAN-20261123-0008" in asked[1]] == [True, True]
 
 
-def test_case_result_goes_home_when_idle(qtbot, kiosk_factory, fake_api):
-    fake_api.add_case(NUMBER, "5678", state="finished", result="已批准", finished_on="2026-12-10")
-    kiosk = kiosk_factory(api=fake_api, idle_seconds=1)
+def test_case_result_goes_home_when_idle(qtbot, kiosk_factory, kiosk_api, demo_hall):
+    assert accept_case(demo_hall) == NUMBER
+    case_action(demo_hall, NUMBER, "finish", result="已批准")
+    kiosk = kiosk_factory(api=kiosk_api, idle_seconds=1)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_case")
-    type_on_keypad(qtbot, kiosk, "202611290007")
+    type_on_keypad(qtbot, kiosk, DIGITS)
     tap(qtbot, kiosk, "caseProceed")
     type_on_keypad(qtbot, kiosk, "5678")
     tap(qtbot, kiosk, "caseProceed")
@@ -293,19 +310,19 @@ def test_case_result_goes_home_when_idle(qtbot, kiosk_factory, fake_api):
     assert kiosk.presenter.case_found is None
 
 
-def test_case_query_while_backend_down(qtbot, kiosk_factory, fake_api):
-    fake_api.add_case(NUMBER, "5678")
-    kiosk = kiosk_factory(api=fake_api, retry_seconds=0.2)
+def test_case_query_while_backend_down(qtbot, kiosk_factory, kiosk_api, kiosk_net, demo_hall):
+    assert accept_case(demo_hall) == NUMBER
+    kiosk = kiosk_factory(api=kiosk_api, retry_seconds=0.2)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     tap(qtbot, kiosk, "action_case")
-    type_on_keypad(qtbot, kiosk, "202611290007")
+    type_on_keypad(qtbot, kiosk, DIGITS)
     tap(qtbot, kiosk, "caseProceed")
     type_on_keypad(qtbot, kiosk, "5678")
-    fake_api.down = True
+    kiosk_net.down = True
     tap(qtbot, kiosk, "caseProceed")
     qtbot.waitUntil(lambda: screen_is(kiosk, OfflineScreen))
     assert text(kiosk, "offlineTitle") == "暂停取号"
-    fake_api.down = False
+    kiosk_net.down = False
     qtbot.waitUntil(lambda: screen_is(kiosk, CaseQueryScreen), timeout=5000)
     assert (
         kiosk.window.shown_screen.phone == "5678"
@@ -315,11 +332,12 @@ def test_case_query_while_backend_down(qtbot, kiosk_factory, fake_api):
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
-def test_case_screens_fit_in_every_language(qtbot, kiosk_factory, fake_api, size):
+def test_case_screens_fit_in_every_language(qtbot, kiosk_factory, kiosk_api, demo_hall, size):
     """The longest texts (English, Uyghur, with a notice) leave every part of the query screens
     whole."""
-    fake_api.add_case(NUMBER, "5678", state="suspended", missing_materials=["户口簿原件"] * 3)
-    kiosk = kiosk_factory(api=fake_api, size=size)
+    assert accept_case(demo_hall) == NUMBER
+    case_action(demo_hall, NUMBER, "suspend", missing=["户口簿原件", "收入证明", "身份证复印件"])
+    kiosk = kiosk_factory(api=kiosk_api, size=size)
     qtbot.waitUntil(lambda: screen_is(kiosk, HomeScreen) and kiosk.presenter.state == "ready")
     p = kiosk.presenter
     for lang in ("zh", "en", "ug"):
@@ -328,13 +346,13 @@ def test_case_screens_fit_in_every_language(qtbot, kiosk_factory, fake_api, size
         if p.nav != [("home",)]:
             tap(qtbot, kiosk, "homeButton")
         tap(qtbot, kiosk, "action_case")
-        type_on_keypad(qtbot, kiosk, "202613290007")  # no 13th month
+        type_on_keypad(qtbot, kiosk, "202613230001")  # no 13th month
         tap(qtbot, kiosk, "caseProceed")
         assert find(kiosk, "caseNotice").isVisible()
         for name in ("caseDisplay", "caseNotice", "caseProceed", "caseKey_back"):
             assert_inside(kiosk, name)
         tap(qtbot, kiosk, "caseKey_clear")
-        type_on_keypad(qtbot, kiosk, "202611290007")
+        type_on_keypad(qtbot, kiosk, DIGITS)
         tap(qtbot, kiosk, "caseProceed")
         type_on_keypad(qtbot, kiosk, "8765")
         tap(qtbot, kiosk, "caseProceed")
