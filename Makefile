@@ -82,10 +82,11 @@ counter: install system-clients
 
 test: install system-test
 	@bash scripts/test-services.sh $(PG_TEST_URL) $(REDIS_TEST_URL) > .test-env
-	@source .test-env && rm -f .test-env && $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/pytest -q $(PYTEST_ARGS)
+	@source .test-env && rm -f .test-env && $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && npm run --prefix display --silent lint && $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+	npm run --prefix display --silent lint
 
 bench: install
 	$(BIN)/python bench/bench_queue.py

@@ -7,510 +7,534 @@
  * remembered in localStorage. Each page's HTML holds <main id="login"> with
  * <form id="login-form" class="login-card"> and its own heading; the fields are added here.
  *
- * Languages: 中文 by default, English by the toggle (OnestopI18n.staff, the "staff" catalogue,
- * the choice kept in localStorage); O.staffText holds the helpers the pages draw with (tx, the
+ * Languages: 中文 by default, English by the toggle (i18n.js staff(), the "staff" catalogue,
+ * the choice kept in localStorage); staffText holds the helpers the pages draw with (tx, the
  * server's "中文 / English" messages, colour marks and deadlines in the chosen language).
  *
- * No framework, no build step: plain browser JavaScript, loaded after live.js and i18n.js and
- * before the page's own script, which calls Onestop.staffPage({...}).
+ * No framework, no build step: an ES module; the page's own module imports staffPage({...}).
  */
-(function () {
-  "use strict";
+import { COLOURS, api as request, colourMark as colourMarkZh, el, socketReady } from "./live.js";
+import { format as formatText, staff as staffLanguage, switcher } from "./i18n.js";
 
-  var O = window.Onestop;
-  var el = O.el;
-  var $ = function (id) {
-    return document.getElementById(id);
+var $ = function (id) {
+  return document.getElementById(id);
+};
+
+var STORAGE = "onestop.board"; // one staff session for the board, /cases and /reviews
+var HALL_MEMORY = "onestop.board.hall";
+var MANAGERS = { manager: true, admin: true };
+
+var LOGIN_FIELDS =
+  '<label><span data-i18n="login_hall">大厅代码</span> <span class="en">Hall code</span>' +
+  '<input id="login-hall" name="hall" autocomplete="organization" required maxlength="32"' +
+  ' spellcheck="false" autocapitalize="off"></label>' +
+  '<label><span data-i18n="login_user">用户名</span> <span class="en">Username</span>' +
+  '<input id="login-user" name="username" autocomplete="username" required maxlength="40"' +
+  ' spellcheck="false" autocapitalize="off"></label>' +
+  '<label><span data-i18n="login_password">密码</span> <span class="en">Password</span>' +
+  '<input id="login-password" name="password" type="password"' +
+  ' autocomplete="current-password" required maxlength="200"></label>' +
+  '<div id="login-error" class="login-error" role="alert" hidden></div>' +
+  '<button id="login-submit" type="submit"><span data-i18n="login_submit">登录</span>' +
+  ' <span class="en">Sign in</span></button>' +
+  '<div id="login-lang" class="login-lang" role="group" aria-label="语言 Language"></div>';
+
+var SESSION_ENDED = ["登录已失效，请重新登录。", "Your session has ended; please sign in again."];
+var NO_SOCKET_IO = ["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.esm.min.js)."];
+
+// ---------------------------------------------------------------- 中文 / English texts
+// The "staff" catalogue once loaded (i18n.js staff()); until then, and in Chinese, the page
+// shows the Chinese written here (often "中文 · English hint"); in English the catalogue's.
+var L = null;
+
+function format(template, values) {
+  return formatText(template, values);
+}
+
+function english() {
+  return !!(L && L.lang === "en");
+}
+
+/** tx(key, zh, {n: 3}): the text in the chosen language (Chinese when untranslated). */
+function tx(key, zh, values) {
+  if (L && L.lang !== "zh" && Object.prototype.hasOwnProperty.call(L.texts, key)) {
+    return L.t(key, values);
+  }
+  return format(zh, values);
+}
+
+/** A catalogue entry kept in a table: k(key, zh), shown with t(entry, values). */
+function k(key, zh) {
+  return { key: key, zh: zh };
+}
+
+/** A label kept in a table: lb(group, value), shown with t(entry) as label(group, value). */
+function lb(group, value) {
+  return { group: group, value: value };
+}
+
+function t(entry, values) {
+  if (!entry) return "";
+  return entry.group ? label(entry.group, entry.value) : tx(entry.key, entry.zh, values);
+}
+
+// ---------------------------------------------------------------- labels (i18n/labels.toml)
+// Every state, step and result name comes from GET /i18n/labels.json, loaded once when the
+// module starts; staffPage's boot waits for it before the first draw.
+var LABELS = {};
+var labelsReady = fetch("/i18n/labels.json", { headers: { Accept: "application/json" } })
+  .then(function (r) {
+    return r.ok ? r.json() : null;
+  })
+  .catch(function () {
+    return null;
+  })
+  .then(function (data) {
+    LABELS = (data && data.labels) || {};
+  });
+
+/** label("case_state", "suspended"): the name in the chosen language, else the raw value. */
+function label(group, value) {
+  var names = (LABELS[group] || {})[value];
+  if (!names) return value == null ? "" : String(value);
+  return (english() && names.en) || names.zh || String(value);
+}
+
+/** A [中文, English] pair (messages kept as pairs): the English alone in English. */
+function pair(p) {
+  return english() && p[1] ? p[1] : p[0];
+}
+
+/** The server's bilingual "中文 / English" message -> [中文, English] ("" when one-sided). */
+function biPair(message) {
+  var m = String(message || "");
+  var i = m.indexOf(" / ");
+  return i < 0 ? [m, ""] : [m.slice(0, i), m.slice(i + 3)];
+}
+
+/** The server's bilingual "中文 / English" message: the part in the chosen language. */
+function bi(message) {
+  var p = biPair(message);
+  return english() ? p[1] || p[0] : p[0];
+}
+
+/** A server message on a page: in Chinese the whole of it (Chinese first, the English after, as
+ * the pages' own messages), in English its English part. */
+function msg(message) {
+  return english() ? bi(message) : String(message || "");
+}
+
+/** A {zh, en} name (hall, item, window): the English one in English when there is one. */
+function name(n) {
+  if (!n) return "";
+  return (english() && n.en) || n.zh || "";
+}
+
+/** Fill node with a template's text, its {placeholders} replaced by the given nodes:
+ * rich(box, key, "在办 {n} 件", {n: el("b", null, 3)}). */
+function rich(node, key, zh, nodes) {
+  node.textContent = "";
+  tx(key, zh)
+    .split(/(\{\w+\})/)
+    .forEach(function (part) {
+      var m = /^\{(\w+)\}$/.exec(part);
+      if (m && nodes[m[1]] !== undefined) {
+        var v = nodes[m[1]];
+        node.appendChild(v instanceof Node ? v : document.createTextNode(String(v)));
+      } else if (part) {
+        node.appendChild(document.createTextNode(part));
+      }
+    });
+  return node;
+}
+
+var COLOUR = {
+  red: [k("colour_red", "已超期"), k("colour_mark_red", "红")],
+  orange: [k("colour_orange", "即将到期"), k("colour_mark_orange", "橙")],
+  yellow: [k("colour_yellow", "临近到期"), k("colour_mark_yellow", "黄")],
+  green: [k("colour_green", "正常"), k("colour_mark_green", "绿")],
+  suspended: [k("colour_suspended", "补正中"), k("colour_mark_suspended", "停")],
+};
+
+/** live.js colourMark in the chosen language: the swatch letter and the words. */
+function colourMark(colour, big) {
+  var mark = colourMarkZh(colour, big);
+  var c = COLOUR[colour];
+  if (!c || !english()) return mark;
+  var swatch = mark.querySelector(".swatch");
+  var words = mark.querySelector(".cmark-text");
+  if (swatch) swatch.textContent = t(c[1]);
+  if (words) words.textContent = t(c[0]);
+  mark.title = t(c[0]) + " · " + ((COLOURS[colour] || {}).en || "");
+  return mark;
+}
+
+/** The colour's name ("已超期" / "Overdue"). */
+function colourText(colour) {
+  return COLOUR[colour] ? t(COLOUR[colour][0]) : "";
+}
+
+function colourLetter(colour) {
+  return COLOUR[colour] ? t(COLOUR[colour][1]) : "";
+}
+
+/** How long, in words: 「2 天」 / "2 d" (at least a minute). */
+function amount(ms) {
+  var abs = Math.abs(ms);
+  var hours = Math.floor(abs / 3600000);
+  if (hours >= 24) return tx("n_days", "{n} 天", { n: Math.floor(hours / 24) });
+  if (hours >= 1) return tx("n_hours", "{n} 小时", { n: hours });
+  return tx("n_minutes", "{n} 分钟", { n: Math.max(1, Math.floor(abs / 60000)) });
+}
+
+/** live.js deadlineLeft in the chosen language: 「已超 2 天」/「剩 5 小时」, "2 d overdue". */
+function deadlineLeft(iso, nowMs) {
+  if (!iso) return "";
+  var ms = Date.parse(iso) - nowMs;
+  return ms < 0
+    ? tx("time_over", "已超 {t}", { t: amount(ms) })
+    : tx("time_left", "剩 {t}", { t: amount(ms) });
+}
+
+export const staffText = {
+  tx: tx,
+  k: k,
+  t: t,
+  lb: lb,
+  label: label,
+  pair: pair,
+  bi: bi,
+  biPair: biPair,
+  msg: msg,
+  name: name,
+  rich: rich,
+  english: english,
+  colourMark: colourMark,
+  colourText: colourText,
+  colourLetter: colourLetter,
+  amount: amount,
+  deadlineLeft: deadlineLeft,
+  lang: function () {
+    return L ? L.lang : "zh";
+  },
+};
+
+// One table of case labels for /cases and /county (the state a case is in, what happened
+// to it in its history, where a referral went), so the two pages never name a thing twice.
+// The names are labels (i18n/labels.toml); the table only says which group each comes from.
+function labelTable(group, values) {
+  var table = {};
+  values.forEach(function (v) {
+    table[v] = lb(group, v);
+  });
+  return table;
+}
+
+export const caseText = {
+  state: labelTable("case_state", ["open", "suspended", "finished", "refused", "referred"]),
+  direction: labelTable("referral_direction", ["up", "down"]),
+  decision: labelTable("case_decision", ["done_now", "proxy", "coordinated", "refused"]),
+  extension: labelTable("extension_state", ["requested", "approved", "refused"]),
+  action: labelTable("case_event", [
+    "case.accepted",
+    "case.suspended",
+    "case.supplemented",
+    "case.extension_requested",
+    "case.extension_approved",
+    "case.extension_refused",
+    "case.transferred",
+    "case.escalated",
+    "case.escalation_replied",
+    "case.finished",
+    "case.refused",
+    "case.colour",
+    "case.applicant_viewed",
+    "case.closed_at_window",
+    "overdue.opened",
+    "overdue.handled",
+    "follow_up.recorded",
+    "case.referred",
+    "case.referral_accepted",
+    "case.referral_returned",
+    "case.supervised",
+  ]),
+};
+
+function loadSession() {
+  try {
+    return JSON.parse(sessionStorage.getItem(STORAGE) || "null");
+  } catch (e) {
+    return null;
+  }
+}
+
+function saveSession(value) {
+  try {
+    if (value) sessionStorage.setItem(STORAGE, JSON.stringify(value));
+    else sessionStorage.removeItem(STORAGE);
+  } catch (e) {
+    /* storage unavailable: the session lasts as long as the page */
+  }
+}
+
+function logoutToken(token) {
+  if (token) request("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
+}
+
+function loginFailure(err) {
+  return err.status === 401 || err.status === 403 || err.status === 404
+    ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
+    : err.status
+      ? [biPair(err.message)[0], (biPair(err.message)[1] || "Sign-in failed") + " (" + err.status + ")"]
+      : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
+}
+
+/** A form for one action in a detail card: the caller's fields, then a message line. */
+function actionForm(key, build) {
+  var form = el("form", "d-action");
+  form.dataset.action = key;
+  form.noValidate = true;
+  build(form);
+  var msg = el("div", "d-msg");
+  msg.setAttribute("role", "alert");
+  form.appendChild(msg);
+  return form;
+}
+
+function field(form, name, label, placeholder, multiline) {
+  var lab = el("label", "d-field", label);
+  var input = el(multiline ? "textarea" : "input");
+  input.name = name;
+  input.maxLength = 400;
+  if (multiline) input.rows = 2;
+  if (placeholder) input.placeholder = placeholder;
+  lab.appendChild(input);
+  form.appendChild(lab);
+  return input;
+}
+
+function submitButton(text, className, value) {
+  var b = el("button", className, text);
+  b.type = "submit";
+  b.value = value || "";
+  return b;
+}
+
+/**
+ * staffPage({app, client, roles, refused: [zh, en], start(), stop(), onLogout()})
+ * app: id of the page's element shown when signed in; client: the "client" sent at sign-in;
+ * roles: the roles allowed here (others are signed out again with the "refused" message);
+ * start: draw the signed-in page (after sign-in, or at boot with a stored session);
+ * stop: close the live connection (before the form is shown);
+ * onLanguage(cat): redraw in the language just chosen (also once at start-up).
+ * Returns the page's staff object; its "session" is null when signed out.
+ */
+function staffPage(options) {
+  var form = $("login-form");
+  form.insertAdjacentHTML("beforeend", LOGIN_FIELDS);
+  var loginMessage = null; // [中文, English] shown on the form
+  var connStatus = null;
+
+  var page = {
+    session: null, // {token, hall, user}
+    showLogin: showLogin,
+    sessionEnded: sessionEnded,
+    refuse: refuse,
+    showApp: showApp,
+    setConn: setConn,
+    liveStatus: liveStatus,
+    boot: boot,
+    base: base,
+    api: api,
+    user: function () {
+      return (page.session && page.session.user) || {};
+    },
+    isManager: function () {
+      return !!(page.session && page.session.user && MANAGERS[page.session.user.role]);
+    },
   };
 
-  var STORAGE = "onestop.board"; // one staff session for the board, /cases and /reviews
-  var HALL_MEMORY = "onestop.board.hall";
-  var MANAGERS = { manager: true, admin: true };
-
-  var LOGIN_FIELDS =
-    '<label><span data-i18n="login_hall">大厅代码</span> <span class="en">Hall code</span>' +
-    '<input id="login-hall" name="hall" autocomplete="organization" required maxlength="32"' +
-    ' spellcheck="false" autocapitalize="off"></label>' +
-    '<label><span data-i18n="login_user">用户名</span> <span class="en">Username</span>' +
-    '<input id="login-user" name="username" autocomplete="username" required maxlength="40"' +
-    ' spellcheck="false" autocapitalize="off"></label>' +
-    '<label><span data-i18n="login_password">密码</span> <span class="en">Password</span>' +
-    '<input id="login-password" name="password" type="password"' +
-    ' autocomplete="current-password" required maxlength="200"></label>' +
-    '<div id="login-error" class="login-error" role="alert" hidden></div>' +
-    '<button id="login-submit" type="submit"><span data-i18n="login_submit">登录</span>' +
-    ' <span class="en">Sign in</span></button>' +
-    '<div id="login-lang" class="login-lang" role="group" aria-label="语言 Language"></div>';
-
-  var SESSION_ENDED = ["登录已失效，请重新登录。", "Your session has ended; please sign in again."];
-  var NO_SOCKET_IO = ["实时通信组件未安装。", "socket.io client missing (/vendor/socket.io.min.js)."];
-
-  // ---------------------------------------------------------------- 中文 / English texts
-  // The "staff" catalogue once loaded (OnestopI18n.staff); until then, and in Chinese, the page
-  // shows the Chinese written here (often "中文 · English hint"); in English the catalogue's.
-  var L = null;
-
-  function format(template, values) {
-    return window.OnestopI18n ? window.OnestopI18n.format(template, values) : template;
-  }
-
-  function english() {
-    return !!(L && L.lang === "en");
-  }
-
-  /** tx(key, zh, {n: 3}): the text in the chosen language (Chinese when untranslated). */
-  function tx(key, zh, values) {
-    if (L && L.lang !== "zh" && Object.prototype.hasOwnProperty.call(L.texts, key)) {
-      return L.t(key, values);
+  function showLogin(message) {
+    if (options.stop) options.stop();
+    $(options.app).hidden = true;
+    $("login").hidden = false;
+    loginMessage = message || null;
+    drawLoginMessage();
+    var hall = $("login-hall");
+    if (!hall.value) {
+      try {
+        hall.value = localStorage.getItem(HALL_MEMORY) || "";
+      } catch (e) {
+        /* ignore */
+      }
     }
-    return format(zh, values);
+    (hall.value ? $("login-user") : hall).focus();
+    document.body.dataset.view = "login";
   }
 
-  /** A catalogue entry kept in a table: k(key, zh), shown with t(entry, values). */
-  function k(key, zh) {
-    return { key: key, zh: zh };
-  }
-
-  function t(entry, values) {
-    return entry ? tx(entry.key, entry.zh, values) : "";
-  }
-
-  /** A [中文, English] pair (messages kept as pairs): the English alone in English. */
-  function pair(p) {
-    return english() && p[1] ? p[1] : p[0];
-  }
-
-  /** The server's bilingual "中文 / English" message -> [中文, English] ("" when one-sided). */
-  function biPair(message) {
-    var m = String(message || "");
-    var i = m.indexOf(" / ");
-    return i < 0 ? [m, ""] : [m.slice(0, i), m.slice(i + 3)];
-  }
-
-  /** The server's bilingual "中文 / English" message: the part in the chosen language. */
-  function bi(message) {
-    var p = biPair(message);
-    return english() ? p[1] || p[0] : p[0];
-  }
-
-  /** A server message on a page: in Chinese the whole of it (Chinese first, the English after, as
-   * the pages' own messages), in English its English part. */
-  function msg(message) {
-    return english() ? bi(message) : String(message || "");
-  }
-
-  /** A {zh, en} name (hall, item, window): the English one in English when there is one. */
-  function name(n) {
-    if (!n) return "";
-    return (english() && n.en) || n.zh || "";
-  }
-
-  /** Fill node with a template's text, its {placeholders} replaced by the given nodes:
-   * rich(box, key, "在办 {n} 件", {n: el("b", null, 3)}). */
-  function rich(node, key, zh, nodes) {
-    node.textContent = "";
-    tx(key, zh)
-      .split(/(\{\w+\})/)
-      .forEach(function (part) {
-        var m = /^\{(\w+)\}$/.exec(part);
-        if (m && nodes[m[1]] !== undefined) {
-          var v = nodes[m[1]];
-          node.appendChild(v instanceof Node ? v : document.createTextNode(String(v)));
-        } else if (part) {
-          node.appendChild(document.createTextNode(part));
-        }
-      });
-    return node;
-  }
-
-  var COLOUR = {
-    red: [k("colour_red", "已超期"), k("colour_mark_red", "红")],
-    orange: [k("colour_orange", "即将到期"), k("colour_mark_orange", "橙")],
-    yellow: [k("colour_yellow", "临近到期"), k("colour_mark_yellow", "黄")],
-    green: [k("colour_green", "正常"), k("colour_mark_green", "绿")],
-    suspended: [k("colour_suspended", "补正中"), k("colour_mark_suspended", "停")],
-  };
-
-  /** O.colourMark in the chosen language: the swatch letter and the words. */
-  function colourMark(colour, big) {
-    var mark = O.colourMark(colour, big);
-    var c = COLOUR[colour];
-    if (!c || !english()) return mark;
-    var swatch = mark.querySelector(".swatch");
-    var words = mark.querySelector(".cmark-text");
-    if (swatch) swatch.textContent = t(c[1]);
-    if (words) words.textContent = t(c[0]);
-    mark.title = t(c[0]) + " · " + ((O.COLOURS[colour] || {}).en || "");
-    return mark;
-  }
-
-  /** The colour's name ("已超期" / "Overdue"). */
-  function colourText(colour) {
-    return COLOUR[colour] ? t(COLOUR[colour][0]) : "";
-  }
-
-  function colourLetter(colour) {
-    return COLOUR[colour] ? t(COLOUR[colour][1]) : "";
-  }
-
-  /** How long, in words: 「2 天」 / "2 d" (at least a minute). */
-  function amount(ms) {
-    var abs = Math.abs(ms);
-    var hours = Math.floor(abs / 3600000);
-    if (hours >= 24) return tx("n_days", "{n} 天", { n: Math.floor(hours / 24) });
-    if (hours >= 1) return tx("n_hours", "{n} 小时", { n: hours });
-    return tx("n_minutes", "{n} 分钟", { n: Math.max(1, Math.floor(abs / 60000)) });
-  }
-
-  /** O.deadlineLeft in the chosen language: 「已超 2 天」/「剩 5 小时」, "2 d overdue". */
-  function deadlineLeft(iso, nowMs) {
-    if (!iso) return "";
-    var ms = Date.parse(iso) - nowMs;
-    return ms < 0
-      ? tx("time_over", "已超 {t}", { t: amount(ms) })
-      : tx("time_left", "剩 {t}", { t: amount(ms) });
-  }
-
-  O.staffText = {
-    tx: tx,
-    k: k,
-    t: t,
-    pair: pair,
-    bi: bi,
-    biPair: biPair,
-    msg: msg,
-    name: name,
-    rich: rich,
-    english: english,
-    colourMark: colourMark,
-    colourText: colourText,
-    colourLetter: colourLetter,
-    amount: amount,
-    deadlineLeft: deadlineLeft,
-    lang: function () {
-      return L ? L.lang : "zh";
-    },
-  };
-
-  // One table of case labels for /cases and /county (the state a case is in, what happened
-  // to it in its history, where a referral went), so the two pages never name a thing twice.
-  O.caseText = {
-    state: {
-      open: k("c_state_open", "办理中"),
-      suspended: k("colour_suspended", "补正中"),
-      finished: k("c_state_finished", "已办结"),
-      refused: k("c_state_refused", "不予办理"),
-      referred: k("c_state_referred", "已移交"),
-    },
-    direction: { up: k("c_dir_up", "上报"), down: k("c_dir_down", "交办") },
-    decision: {
-      done_now: k("c_decision_done_now", "即接即办"),
-      proxy: k("c_decision_proxy", "全程代办"),
-      coordinated: k("c_decision_coordinated", "协调促办"),
-      refused: k("c_decision_refused", "明确拒办"),
-    },
-    extension: {
-      requested: k("c_ext_requested", "待审批"),
-      approved: k("c_ext_approved", "已批准"),
-      refused: k("c_ext_refused", "未批准"),
-    },
-    action: {
-      "case.accepted": k("c_act_accepted", "受理"),
-      "case.suspended": k("c_act_suspended", "一次性告知，待补正"),
-      "case.supplemented": k("c_act_supplemented", "补正材料已收，恢复计时"),
-      "case.extension_requested": k("c_act_extension_requested", "申请延期"),
-      "case.extension_approved": k("c_act_extension_approved", "批准延期"),
-      "case.extension_refused": k("c_act_extension_refused", "不批准延期"),
-      "case.transferred": k("c_act_transferred", "转办"),
-      "case.escalated": k("c_act_escalated", "上报"),
-      "case.escalation_replied": k("c_act_escalation_replied", "上级回复"),
-      "case.finished": k("c_act_finished", "办结"),
-      "case.refused": k("c_state_refused", "不予办理"),
-      "case.colour": k("c_act_colour", "预警颜色变化"),
-      "case.applicant_viewed": k("c_act_applicant_viewed", "查看申请人完整信息"),
-      "case.closed_at_window": k("c_act_closed_at_window", "窗口当场办结"),
-      "overdue.opened": k("c_act_overdue_opened", "超期，立督办"),
-      "overdue.handled": k("c_act_overdue_handled", "督办处理"),
-      "follow_up.recorded": k("c_act_follow_up", "回访"),
-      "case.referred": k("c_act_referred", "上报/交办"),
-      "case.referral_accepted": k("c_act_referral_accepted", "对方已接收"),
-      "case.referral_returned": k("c_act_referral_returned", "被退回"),
-      "case.supervised": k("c_act_supervised", "上级督办"),
-    },
-  };
-
-  function loadSession() {
-    try {
-      return JSON.parse(sessionStorage.getItem(STORAGE) || "null");
-    } catch (e) {
-      return null;
+  /** The sign-in form's message: Chinese with the English under it, or the English alone. */
+  function drawLoginMessage() {
+    var err = $("login-error");
+    var message = loginMessage;
+    err.textContent = "";
+    err.hidden = !message;
+    if (!message) return;
+    if (english() && message[1]) {
+      err.appendChild(el("div", null, message[1]));
+      return;
     }
+    err.appendChild(el("div", null, message[0]));
+    if (message[1]) err.appendChild(el("div", "en", message[1]));
   }
 
-  function saveSession(value) {
-    try {
-      if (value) sessionStorage.setItem(STORAGE, JSON.stringify(value));
-      else sessionStorage.removeItem(STORAGE);
-    } catch (e) {
-      /* storage unavailable: the session lasts as long as the page */
+  function signOut() {
+    saveSession(null);
+    page.session = null;
+  }
+
+  function sessionEnded() {
+    signOut();
+    showLogin(SESSION_ENDED);
+  }
+
+  /** A token that must not stay usable here: revoke it and go back to the form. */
+  function refuse(message, token) {
+    logoutToken(token);
+    signOut();
+    showLogin(message);
+  }
+
+  /** The signed-in page: hide the form, show the app, say who is signed in. */
+  function showApp(view) {
+    var user = page.user();
+    $("login").hidden = true;
+    $(options.app).hidden = false;
+    document.body.dataset.view = view;
+    $("who").textContent = user.display_name || user.username || "";
+    var toBoard = $("to-board");
+    if (toBoard) toBoard.hidden = !MANAGERS[user.role];
+    document.body.dataset.role = user.role || "";
+  }
+
+  function setConn(status) {
+    var c = $("conn");
+    connStatus = status;
+    c.className = "conn conn-" + status;
+    c.textContent = "";
+    if (status === "connected") {
+      c.appendChild(document.createTextNode(tx("conn_live", "● 实时") + " "));
+      c.appendChild(el("span", "en", "live"));
+    } else {
+      c.appendChild(document.createTextNode(tx("conn_reconnecting", "连接中…") + " "));
+      c.appendChild(el("span", "en", "reconnecting"));
     }
+    document.body.dataset.conn = status;
   }
 
-  function logoutToken(token) {
-    if (token) O.api("POST", "/api/v1/auth/logout", { token: token }).catch(function () {});
-  }
-
-  function loginFailure(err) {
-    return err.status === 401 || err.status === 403 || err.status === 404
-      ? ["大厅代码、用户名或密码不正确。", "Wrong hall code, username or password."]
-      : err.status
-        ? [biPair(err.message)[0], (biPair(err.message)[1] || "Sign-in failed") + " (" + err.status + ")"]
-        : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
-  }
-
-  /** A form for one action in a detail card: the caller's fields, then a message line. */
-  function actionForm(key, build) {
-    var form = el("form", "d-action");
-    form.dataset.action = key;
-    form.noValidate = true;
-    build(form);
-    var msg = el("div", "d-msg");
-    msg.setAttribute("role", "alert");
-    form.appendChild(msg);
-    return form;
-  }
-
-  function field(form, name, label, placeholder, multiline) {
-    var lab = el("label", "d-field", label);
-    var input = el(multiline ? "textarea" : "input");
-    input.name = name;
-    input.maxLength = 400;
-    if (multiline) input.rows = 2;
-    if (placeholder) input.placeholder = placeholder;
-    lab.appendChild(input);
-    form.appendChild(lab);
-    return input;
-  }
-
-  function submitButton(text, className, value) {
-    var b = el("button", className, text);
-    b.type = "submit";
-    b.value = value || "";
-    return b;
-  }
-
-  /**
-   * staffPage({app, client, roles, refused: [zh, en], start(), stop(), onLogout()})
-   * app: id of the page's element shown when signed in; client: the "client" sent at sign-in;
-   * roles: the roles allowed here (others are signed out again with the "refused" message);
-   * start: draw the signed-in page (after sign-in, or at boot with a stored session);
-   * stop: close the live connection (before the form is shown);
-   * onLanguage(cat): redraw in the language just chosen (also once at start-up).
-   * Returns the page's staff object; its "session" is null when signed out.
-   */
-  function staffPage(options) {
-    var form = $("login-form");
-    form.insertAdjacentHTML("beforeend", LOGIN_FIELDS);
-    var loginMessage = null; // [中文, English] shown on the form
-    var connStatus = null;
-
-    var page = {
-      session: null, // {token, hall, user}
-      showLogin: showLogin,
-      sessionEnded: sessionEnded,
-      refuse: refuse,
-      showApp: showApp,
-      setConn: setConn,
-      liveStatus: liveStatus,
-      boot: boot,
-      base: base,
-      api: api,
-      user: function () {
-        return (page.session && page.session.user) || {};
-      },
-      isManager: function () {
-        return !!(page.session && page.session.user && MANAGERS[page.session.user.role]);
-      },
-    };
-
-    function showLogin(message) {
-      if (options.stop) options.stop();
-      $(options.app).hidden = true;
-      $("login").hidden = false;
-      loginMessage = message || null;
+  /** The 中文 / English toggle (the bar's, mirrored on the sign-in card); every change redraws
+   * what staff.js drew, then the page's own onLanguage(cat). */
+  function language() {
+    staffLanguage("staff", $("lang-toggle"), function (cat) {
+      L = cat;
+      var mirror = $("login-lang");
+      if (mirror) {
+        switcher(
+          mirror,
+          cat,
+          function (code) {
+            var b = document.querySelector("#lang-toggle button[data-lang='" + code + "']");
+            if (b) b.click();
+          },
+          ["zh", "en"]
+        );
+      }
       drawLoginMessage();
-      var hall = $("login-hall");
-      if (!hall.value) {
+      if (connStatus) setConn(connStatus);
+      if (options.onLanguage) options.onLanguage(cat);
+    });
+  }
+
+  /** onStatus for connectLive: a refused token ends the session, anything else is shown. */
+  function liveStatus(status) {
+    if (status === "refused") {
+      sessionEnded();
+      return;
+    }
+    setConn(status);
+  }
+
+  function base() {
+    return "/api/v1/halls/" + encodeURIComponent(page.session.hall);
+  }
+
+  /** api on this hall's API with the session's token: api("GET", "/cases?colour=red"). */
+  function api(method, path, apiOptions) {
+    var init = Object.assign({ token: page.session.token }, apiOptions);
+    return request(method, base() + path, init);
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var hall = $("login-hall").value.trim();
+    var username = $("login-user").value.trim();
+    var password = $("login-password").value;
+    if (!hall || !username || !password) {
+      showLogin(["请填写大厅代码、用户名和密码。", "Hall code, username and password are required."]);
+      return;
+    }
+    $("login-submit").disabled = true;
+    request("POST", "/api/v1/auth/login", {
+      body: { hall: hall, username: username, password: password, client: options.client },
+    })
+      .then(function (result) {
+        $("login-password").value = "";
         try {
-          hall.value = localStorage.getItem(HALL_MEMORY) || "";
+          localStorage.setItem(HALL_MEMORY, hall);
         } catch (e) {
           /* ignore */
         }
-      }
-      (hall.value ? $("login-user") : hall).focus();
-      document.body.dataset.view = "login";
-    }
-
-    /** The sign-in form's message: Chinese with the English under it, or the English alone. */
-    function drawLoginMessage() {
-      var err = $("login-error");
-      var message = loginMessage;
-      err.textContent = "";
-      err.hidden = !message;
-      if (!message) return;
-      if (english() && message[1]) {
-        err.appendChild(el("div", null, message[1]));
-        return;
-      }
-      err.appendChild(el("div", null, message[0]));
-      if (message[1]) err.appendChild(el("div", "en", message[1]));
-    }
-
-    function signOut() {
-      saveSession(null);
-      page.session = null;
-    }
-
-    function sessionEnded() {
-      signOut();
-      showLogin(SESSION_ENDED);
-    }
-
-    /** A token that must not stay usable here: revoke it and go back to the form. */
-    function refuse(message, token) {
-      logoutToken(token);
-      signOut();
-      showLogin(message);
-    }
-
-    /** The signed-in page: hide the form, show the app, say who is signed in. */
-    function showApp(view) {
-      var user = page.user();
-      $("login").hidden = true;
-      $(options.app).hidden = false;
-      document.body.dataset.view = view;
-      $("who").textContent = user.display_name || user.username || "";
-      var toBoard = $("to-board");
-      if (toBoard) toBoard.hidden = !MANAGERS[user.role];
-      document.body.dataset.role = user.role || "";
-    }
-
-    function setConn(status) {
-      var c = $("conn");
-      connStatus = status;
-      c.className = "conn conn-" + status;
-      c.textContent = "";
-      if (status === "connected") {
-        c.appendChild(document.createTextNode(tx("conn_live", "● 实时") + " "));
-        c.appendChild(el("span", "en", "live"));
-      } else {
-        c.appendChild(document.createTextNode(tx("conn_reconnecting", "连接中…") + " "));
-        c.appendChild(el("span", "en", "reconnecting"));
-      }
-      document.body.dataset.conn = status;
-    }
-
-    /** The 中文 / English toggle (the bar's, mirrored on the sign-in card); every change redraws
-     * what staff.js drew, then the page's own onLanguage(cat). */
-    function language() {
-      if (!window.OnestopI18n) return;
-      window.OnestopI18n.staff("staff", $("lang-toggle"), function (cat) {
-        L = cat;
-        var mirror = $("login-lang");
-        if (mirror) {
-          window.OnestopI18n.switcher(mirror, cat, function (code) {
-            var b = document.querySelector("#lang-toggle button[data-lang='" + code + "']");
-            if (b) b.click();
-          }, ["zh", "en"]);
+        var user = result.user || {};
+        if (!options.roles[user.role]) {
+          refuse(options.refused, result.token);
+          return;
         }
-        drawLoginMessage();
-        if (connStatus) setConn(connStatus);
-        if (options.onLanguage) options.onLanguage(cat);
-      });
-    }
-
-    /** onStatus for connectLive: a refused token ends the session, anything else is shown. */
-    function liveStatus(status) {
-      if (status === "refused") {
-        sessionEnded();
-        return;
-      }
-      setConn(status);
-    }
-
-    function base() {
-      return "/api/v1/halls/" + encodeURIComponent(page.session.hall);
-    }
-
-    /** O.api on this hall's API with the session's token: api("GET", "/cases?colour=red"). */
-    function api(method, path, apiOptions) {
-      var init = Object.assign({ token: page.session.token }, apiOptions);
-      return O.api(method, base() + path, init);
-    }
-
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      var hall = $("login-hall").value.trim();
-      var username = $("login-user").value.trim();
-      var password = $("login-password").value;
-      if (!hall || !username || !password) {
-        showLogin(["请填写大厅代码、用户名和密码。", "Hall code, username and password are required."]);
-        return;
-      }
-      $("login-submit").disabled = true;
-      O.api("POST", "/api/v1/auth/login", {
-        body: { hall: hall, username: username, password: password, client: options.client },
+        page.session = { token: result.token, hall: user.hall || hall, user: user };
+        saveSession(page.session);
+        options.start();
       })
-        .then(function (result) {
-          $("login-password").value = "";
-          try {
-            localStorage.setItem(HALL_MEMORY, hall);
-          } catch (e) {
-            /* ignore */
-          }
-          var user = result.user || {};
-          if (!options.roles[user.role]) {
-            refuse(options.refused, result.token);
-            return;
-          }
-          page.session = { token: result.token, hall: user.hall || hall, user: user };
-          saveSession(page.session);
-          options.start();
-        })
-        .catch(function (err) {
-          showLogin(loginFailure(err));
-        })
-        .then(function () {
-          $("login-submit").disabled = false;
-        });
-    });
+      .catch(function (err) {
+        showLogin(loginFailure(err));
+      })
+      .then(function () {
+        $("login-submit").disabled = false;
+      });
+  });
 
-    $("logout").addEventListener("click", function () {
-      var token = page.session && page.session.token;
-      signOut();
-      if (options.onLogout) options.onLogout();
-      logoutToken(token);
-      showLogin(null);
-    });
+  $("logout").addEventListener("click", function () {
+    var token = page.session && page.session.token;
+    signOut();
+    if (options.onLogout) options.onLogout();
+    logoutToken(token);
+    showLogin(null);
+  });
 
-    /** Start from the stored session, or with the form. */
-    function boot() {
-      language();
-      page.session = loadSession();
-      if (typeof window.io !== "function") {
+  /** Start from the stored session, or with the form. */
+  function boot() {
+    language();
+    page.session = loadSession();
+    Promise.all([socketReady, labelsReady]).then(function (ready) {
+      var io = ready[0];
+      if (!io) {
         showLogin(NO_SOCKET_IO);
       } else if (page.session && page.session.token) {
         options.start();
       } else {
         showLogin(null);
       }
-    }
-
-    return page;
+    });
   }
 
-  O.staffPage = staffPage;
-  O.actionForm = actionForm;
-  O.field = field;
-  O.submitButton = submitButton;
-})();
+  return page;
+}
+
+export { staffPage, actionForm, field, submitButton, label, labelsReady };

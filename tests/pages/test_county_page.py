@@ -219,7 +219,7 @@ def rate(value: float | None) -> str:
     return "–" if value is None else f"{round(value * 1000) / 10:g}%"
 
 
-def test_every_hall_side_by_side_and_a_town_event_updates_its_row(county, pages):
+def test_every_hall_side_by_side_and_a_town_event_updates_its_row(county, pages, artifacts):
     page = pages()
     sign_in(page, county)
     page.wait_for_selector("body[data-view='county'][data-loads]", state="attached")
@@ -252,6 +252,7 @@ def test_every_hall_side_by_side_and_a_town_event_updates_its_row(county, pages)
     rates = {r["hall"]["code"]: r["on_time_rate"] for r in board["halls"]}
     assert rates == {"county": 1, "east": 0, "town": None, "cun": None}
     assert text(page, "#halls tr[data-hall='county'] .f-on-time-rate") == "100%"
+    page.screenshot(path=str(artifacts / "county-halls.png"))
     # over the limits: red cases are red, a bad review orange, a late month red
     assert page.get_attribute("#halls tr[data-hall='east'] .f-on-time-rate", "data-level") == "red"
     assert page.get_attribute("#halls tr[data-hall='county'] .f-on-time-rate", "data-level") is None
@@ -411,6 +412,33 @@ def test_the_county_case_list_filters_by_hall_colour_and_state(county, pages):
     page.wait_for_selector(f"#detail-body[data-case='{number}']")
     assert f"case={number}" in page.url and "case_hall=east" in page.url
     assert page.locator("#detail-body .timeline li").count() >= 1
+
+
+def test_the_supervisors_note_survives_a_live_redraw_of_the_case(county, pages, artifacts):
+    """The 督办 note being typed in the open case stays — the same element, its text, the caret,
+    the focus — while a town event pushed to the county socket reloads and redraws the case."""
+    page = pages()
+    sign_in(page, county, path="/county?tab=cases&hall=town&colour=red")
+    page.wait_for_selector("body[data-list-loads]", state="attached")
+    page.locator("#case-list tr.case-row a.case-link").first.click()
+    note = "#detail-body form[data-action='supervise'] textarea[name='note']"
+    page.wait_for_selector(note)
+    page.click(note)
+    page.keyboard.type("请本周内办结")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.evaluate(f"document.querySelector(\"{note}\").dataset.mark = 'typed-here'")
+    loads = int(page.get_attribute("body", "data-detail-loads"))
+
+    county.issue("town", "MZ-01")  # a town event: the page reloads the board, list and case
+    page.wait_for_function(f"+document.body.dataset.detailLoads > {loads}")
+    kept = page.evaluate(
+        f"""() => {{ const input = document.querySelector("{note}");
+             return [input.dataset.mark, input.value, document.activeElement === input,
+                     input.selectionStart]; }}"""
+    )
+    assert kept == ["typed-here", "请本周内办结", True, 4]
+    page.screenshot(path=str(artifacts / "county-cases.png"))
 
 
 def test_a_town_manager_is_refused(county, pages):

@@ -50,8 +50,7 @@ def test_the_case_leads_and_every_state_has_its_own_colour(live_server, pages, a
     html = requests.get(url, timeout=5).text
     assert not re.search(r"<script[^>]*>[^<]+</script>", html), "inline script"
     assert re.findall(r"<script[^>]*>", html) == [  # only our own files (CSP script-src 'self')
-        '<script src="/vendor/socket.io.min.js" defer>',
-        '<script src="/assets/status.js" defer>',
+        '<script type="module" src="/assets/status.js">',
     ]
     assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
     assert not re.search(r"\sstyle\s*=", html), "inline style attribute"

@@ -49,8 +49,7 @@ def test_the_page_follows_the_line_and_rings_on_the_call(live_server, pages, art
     html = requests.get(f"{server.url}{mine['status_path']}", timeout=5).text
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts == [
-        '<script src="/vendor/socket.io.min.js" defer>',
-        '<script src="/assets/status.js" defer>',
+        '<script type="module" src="/assets/status.js">',
     ]
     assert not re.search(r"<script[^>]*>[^<]+</script>", html), "inline script"
     assert '<noscript><meta http-equiv="refresh" content="15"></noscript>' in html
