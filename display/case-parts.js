@@ -2,7 +2,7 @@
  * facts and one-action forms, and the cells of a case's row in the list.
  */
 import { html, nothing } from "/vendor/lit-html/lit-html.js";
-import { deadlineText } from "./live.js";
+import { deadlineText, el } from "./live.js";
 import { caseText, staffText } from "./staff.js";
 
 var T = staffText;
@@ -92,4 +92,21 @@ export function dueCell(c, now) {
   else if (c.state === "suspended")
     left = html`<span class="r-left">${tx("c_clock_stopped", "计时暂停")}</span>`;
   return html`<td class="r-due">${c.kind === "promised" ? deadlineText(c.deadline_at) : "—"}${left}</td>`;
+}
+
+/** The colour tiles above a case list (#colour-counts .cc): each tile's count, and whether the
+ * list's filters (colour, or the suspended state) select it. */
+export function colourCounts(counts, filters) {
+  counts = counts || {};
+  document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
+    var colour = tile.dataset.colour;
+    var n = counts[colour] || 0;
+    var active = colour === "suspended" ? filters.state === "suspended" : filters.colour === colour;
+    tile.className = "cc c-" + colour + (n ? "" : " zero") + (active ? " active" : "");
+    tile.setAttribute("aria-pressed", active ? "true" : "false");
+    tile.dataset.count = n;
+    tile.textContent = "";
+    tile.appendChild(T.colourMark(colour));
+    tile.appendChild(el("b", null, n));
+  });
 }

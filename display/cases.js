@@ -29,7 +29,7 @@ import { COLOURS, connectLive, el, newRequestId } from "./live.js";
 import { staffPage } from "./staff.js";
 import { CT, T, canRefer, localTime, page, state, tx, unitName, word } from "./cases-common.js";
 import { detailView } from "./cases-detail.js";
-import { colourOf, dueCell, itemCell, markCell } from "./case-parts.js";
+import { colourCounts, colourOf, dueCell, itemCell, markCell } from "./case-parts.js";
 import { inboxView } from "./cases-network.js";
 
 var $ = function (id) {
@@ -410,19 +410,7 @@ function renderAll() {
 }
 
 function renderCounts() {
-  var counts = state.counts || {};
-  document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
-    var colour = tile.dataset.colour;
-    var n = counts[colour] || 0;
-    var active =
-      colour === "suspended" ? state.filters.state === "suspended" : state.filters.colour === colour;
-    tile.className = "cc c-" + colour + (n ? "" : " zero") + (active ? " active" : "");
-    tile.setAttribute("aria-pressed", active ? "true" : "false");
-    tile.dataset.count = n;
-    tile.textContent = "";
-    tile.appendChild(T.colourMark(colour));
-    tile.appendChild(el("b", null, n));
-  });
+  colourCounts(state.counts, state.filters);
 }
 
 function groupKey(c) {

@@ -19,6 +19,7 @@ import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { caseText, staffPage, staffText } from "./staff.js";
 import {
   caseHead,
+  colourCounts,
   colourOf,
   dueCell,
   fact,
@@ -756,19 +757,7 @@ document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
 });
 
 function renderCounts() {
-  var counts = state.counts || {};
-  document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
-    var colour = tile.dataset.colour;
-    var n = counts[colour] || 0;
-    var active =
-      colour === "suspended" ? state.filters.state === "suspended" : state.filters.colour === colour;
-    tile.className = "cc c-" + colour + (n ? "" : " zero") + (active ? " active" : "");
-    tile.setAttribute("aria-pressed", active ? "true" : "false");
-    tile.dataset.count = n;
-    tile.textContent = "";
-    tile.appendChild(T.colourMark(colour));
-    tile.appendChild(el("b", null, n));
-  });
+  colourCounts(state.counts, state.filters);
 }
 
 function caseHall(c) {
