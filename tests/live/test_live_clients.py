@@ -88,10 +88,11 @@ def test_a_display_that_was_offline_comes_back_to_exactly_the_right_state(live_s
         server_seq = kiosk.queue()["seq"]
         # The display reconnects (a fresh snapshot) and, if that snapshot came before the last
         # changes, receives them as events: either way it ends at the server's sequence with
-        # the call on screen.
+        # the call on screen. It may have caught up already, before this loop starts: wait for
+        # the snapshot as well as the sequence, or a fast display reads as one that never came.
         snap, after = None, []
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and display.last_seq != server_seq:
+        while time.monotonic() < deadline and (snap is None or display.last_seq != server_seq):
             with contextlib.suppress(queue.Empty):
                 snap, after = rec.snapshots.get(timeout=0.5), []
             while not rec.events.empty():
