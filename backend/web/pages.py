@@ -11,7 +11,16 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, send_file, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_file,
+    send_from_directory,
+)
 from sqlalchemy import select
 
 from ..api.framework import check_path_values, now, read
@@ -19,10 +28,10 @@ from ..db.models import Hall, Ticket, Window
 from ..domain.numbering import local_day, parse_number
 from ..live.voice import CACHE_FILES, VoiceUnavailable, call_text, chime, synthesize
 
-bp = Blueprint("pages", __name__)
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 DISPLAY_DIR = ROOT / "display"
+# The staff pages are templates over one skeleton (display/parts/staff-page.html).
+bp = Blueprint("pages", __name__, template_folder=str(DISPLAY_DIR))
 NODE_MODULES = DISPLAY_DIR / "node_modules"
 SOCKET_IO_JS = NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"
 SOCKET_IO_ESM = NODE_MODULES / "socket.io-client" / "dist" / "socket.io.esm.min.js"
@@ -35,7 +44,8 @@ FONTS = {
     "arabic-regular": Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"),
 }
 FONT_TYPES = {".ttc": "font/collection", ".ttf": "font/ttf"}
-ASSET = re.compile(r"^[a-z0-9_-]+\.(html|js|css|svg|png)$")
+# No .html: the pages have their own routes, and the staff pages' files are templates.
+ASSET = re.compile(r"^[a-z0-9_-]+\.(js|css|svg|png)$")
 
 
 @bp.get("/display/<hall>/<device>")
@@ -59,7 +69,7 @@ def county_page():
 @bp.get("/cases")
 def cases_page():
     """Open cases by colour, unit and clerk, one case's history, and the managers' decisions."""
-    return send_from_directory(DISPLAY_DIR, "cases.html", max_age=0)
+    return staff_page("cases")
 
 
 @bp.get("/reviews")
@@ -73,6 +83,13 @@ def rating_pad_page(hall: str, device: str):
     """The rating pad (评价器) at a window: ``?window=N`` names the window (else the number at the
     start of the device's name); the device token follows in the fragment (#token=...)."""
     return send_from_directory(DISPLAY_DIR, "rate.html", max_age=0)
+
+
+def staff_page(name: str) -> Response:
+    """A staff page drawn from its template; like the static pages, revalidated on every load."""
+    response = Response(render_template(f"{name}.html"), mimetype="text/html")
+    response.cache_control.no_cache = True
+    return response
 
 
 @bp.get("/")
