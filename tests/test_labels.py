@@ -11,7 +11,7 @@ from enum import StrEnum
 import pytest
 
 import backend.domain
-from backend.domain import appointments, cases, network, tickets, windows
+from backend.domain import appointments, cases, network, notifications, tickets, windows
 from i18n import labels
 
 # enum of backend/domain -> its group in labels.toml
@@ -25,14 +25,15 @@ ENUM_GROUPS: dict[type[StrEnum], str] = {
     cases.Decision: "case_decision",
     network.Direction: "referral_direction",
     network.Level: "hall_level",
+    cases.ExtensionState: "extension_state",
+    network.ReferralState: "referral_state",
+    cases.RectificationState: "rectification_state",
+    cases.AppealState: "appeal_state",
+    cases.FollowUpState: "follow_up_state",
+    notifications.NotificationState: "notification_state",
 }
-# states kept as plain strings in backend/db/models.py (their column comments)
+# values kept as plain strings (no domain enum)
 STRING_STATES = {
-    "rectification_state": {"open", "done", "void"},
-    "appeal_state": {"pending", "upheld", "rejected"},
-    "follow_up_state": {"pending", "done", "unreachable"},
-    "extension_state": {"requested", "approved", "refused"},
-    "referral_state": {"sent", "accepted", "returned"},
     "colour": {"green", "yellow", "orange", "red"},
 }
 

@@ -11,16 +11,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ..domain.cases import CaseState
+from ..domain.cases import CaseState, FollowUpState, RectificationState
 from ..domain.errors import InvalidInput
+from ..domain.network import ReferralState
 from ..services import lookup_guard
-from ..services.evaluations import FOLLOW_UP_STATES, RECTIFICATION_STATES
 from ..services.reports import GROUPINGS
 from .schemas import Query
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 COLOURS = ("red", "orange", "yellow", "green")
 CASE_STATES = (*(s.value for s in CaseState), "all")
+RECTIFICATION_STATES = tuple(s.value for s in RectificationState)
+FOLLOW_UP_STATES = tuple(s.value for s in FollowUpState)
 FORMATS = ("json", "csv", "xlsx")
 YES_NO = ("1", "true", "0", "false")
 
@@ -208,7 +210,7 @@ class MonthlyQuery(MonthlyPdfQuery):
 # --- the county network ---------------------------------------------------------------------------
 
 REFERRAL_BOXES = ("in", "out", "all")
-REFERRAL_STATES = ("sent", "accepted", "returned")
+REFERRAL_STATES = tuple(s.value for s in ReferralState)
 
 
 class ReferralFilters(Query):

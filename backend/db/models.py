@@ -21,7 +21,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..domain.appointments import AppointmentState
-from ..domain.cases import CaseState
+from ..domain.cases import (
+    AppealState,
+    CaseState,
+    ExtensionState,
+    FollowUpState,
+    RectificationState,
+)
+from ..domain.network import ReferralState
+from ..domain.notifications import NotificationState
 from ..domain.tickets import TicketState
 from ..domain.windows import WindowState
 from .types import EnumString, UTCDateTime
@@ -350,7 +358,9 @@ class CaseExtension(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     days: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(400))
-    state: Mapped[str] = mapped_column(String(16), default="requested")  # approved | refused
+    state: Mapped[ExtensionState] = mapped_column(
+        EnumString(ExtensionState, 16), default=ExtensionState.REQUESTED
+    )
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -391,7 +401,9 @@ class CaseReferral(Base):
     to_hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     to_unit: Mapped[str] = mapped_column(String(80), default="")  # a department of to_hall
     reason: Mapped[str] = mapped_column(String(400))
-    state: Mapped[str] = mapped_column(String(16), default="sent")  # sent | accepted | returned
+    state: Mapped[ReferralState] = mapped_column(
+        EnumString(ReferralState, 16), default=ReferralState.SENT
+    )
     sent_at: Mapped[datetime]
     sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_at: Mapped[datetime]
@@ -463,8 +475,10 @@ class Rectification(Base):
     opened_at: Mapped[datetime]
     deadline_at: Mapped[datetime]
     steps: Mapped[list[Any]] = mapped_column(default=list)  # [{step, at, by, note}]
-    state: Mapped[str] = mapped_column(String(16), default="open")  # open | done | void
-    appeal_state: Mapped[str | None] = mapped_column(String(16))  # pending | upheld | rejected
+    state: Mapped[RectificationState] = mapped_column(
+        EnumString(RectificationState, 16), default=RectificationState.OPEN
+    )
+    appeal_state: Mapped[AppealState | None] = mapped_column(EnumString(AppealState, 16))
     appeal_reason: Mapped[str | None] = mapped_column(String(400))
     appeal_decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     appeal_note: Mapped[str | None] = mapped_column(String(400))
@@ -479,7 +493,9 @@ class FollowUp(Base):
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     created_at: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # done | unreachable
+    state: Mapped[FollowUpState] = mapped_column(
+        EnumString(FollowUpState, 16), default=FollowUpState.PENDING
+    )
     result: Mapped[str | None] = mapped_column(String(24))  # a rating level
     note: Mapped[str | None] = mapped_column(String(400))
     done_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -507,7 +523,9 @@ class Notification(Base):
     to_sealed: Mapped[str] = mapped_column(String(400), default="")  # opened only to send
     text: Mapped[str] = mapped_column(String(400))
     at: Mapped[datetime]  # queued
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # sending | sent | failed
+    state: Mapped[NotificationState] = mapped_column(
+        EnumString(NotificationState, 16), default=NotificationState.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(400))

@@ -152,6 +152,14 @@ def case_colour(
 COLOUR_ZH = labels.zh("colour")
 
 
+class ExtensionState(StrEnum):
+    """延期 asked for by the handling unit, decided by a manager."""
+
+    REQUESTED = "requested"  # 待审批
+    APPROVED = "approved"  # its days count towards the deadline
+    REFUSED = "refused"
+
+
 def check_extension(days: int, granted_before: int, min_days: int, max_days: int, most: int):
     """An extension of ``days`` working days, given how many were granted before."""
     if not min_days <= days <= max_days:
@@ -172,6 +180,14 @@ def check_extension(days: int, granted_before: int, min_days: int, max_days: int
 def acceptance_number(hall_code: str, day: date, seq: int) -> str:
     """受理编号: hall, local date and a daily sequence, e.g. QINGSHAN-20261129-0007."""
     return f"{hall_code.upper()}-{day:%Y%m%d}-{seq:04d}"
+
+
+class FollowUpState(StrEnum):
+    """跟踪回访 of a finished case in the sample (a done one records a ``Rating``)."""
+
+    PENDING = "pending"  # 待回访
+    DONE = "done"
+    UNREACHABLE = "unreachable"  # 联系不上
 
 
 def in_sample(case_key: str, share: float) -> bool:
@@ -215,6 +231,20 @@ class RectificationStep(StrEnum):
 
 
 RECTIFICATION_ORDER = tuple(RectificationStep)
+
+
+class RectificationState(StrEnum):
+    OPEN = "open"  # 整改中: steps still to record
+    DONE = "done"  # the last step (inform) recorded
+    VOID = "void"  # an appeal was upheld: the rating no longer counts
+
+
+class AppealState(StrEnum):
+    """申诉 of a bad rating (mistaken or malicious), decided by a manager."""
+
+    PENDING = "pending"
+    UPHELD = "upheld"  # the rectification becomes void
+    REJECTED = "rejected"  # the rectification goes on
 
 
 def next_rectification_step(done: list[str]) -> RectificationStep | None:

@@ -37,6 +37,12 @@ class Direction(StrEnum):
 DIRECTION_ZH = labels.zh("referral_direction", Direction)
 
 
+class ReferralState(StrEnum):
+    SENT = "sent"  # waiting for the receiving hall
+    ACCEPTED = "accepted"  # it opened a case of its own
+    RETURNED = "returned"  # sent back with a reason: the sending case reopens
+
+
 def check_parent(level: str, parent_level: str | None) -> None:
     """A hall's parent must be of a level above it (``parent_level`` None: no parent)."""
     allowed = PARENT_LEVELS[Level(level)]

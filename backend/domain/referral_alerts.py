@@ -65,7 +65,7 @@ class Referral:
     case: str  # the sending hall's acceptance number
     item_name: str
     direction: str  # up | down
-    state: str  # sent | accepted | returned
+    state: network.ReferralState
     from_hall: str
     from_name: str
     to_hall: str
@@ -150,7 +150,7 @@ def referral_late(referral: Referral, sender: Office, now: datetime) -> Alert | 
 
 
 def referral_waiting(referral: Referral, receiver: Office, now: datetime) -> Alert | None:
-    if referral.state != "sent":
+    if referral.state is not network.ReferralState.SENT:
         return None
     end = receiver.day_end(referral.sent_at)
     if now <= end:

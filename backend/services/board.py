@@ -29,7 +29,8 @@ from ..db.models import (
 )
 from ..db.uow import current_seq
 from ..domain import referral_alerts as ra
-from ..domain.cases import SATISFIED, CaseState, Rating
+from ..domain.cases import SATISFIED, CaseState, ExtensionState, Rating, RectificationState
+from ..domain.network import ReferralState
 from ..domain.numbering import local_day
 from ..domain.tickets import TicketState
 from ..domain.windows import WindowState
@@ -260,7 +261,7 @@ def case_picture(
     requested = session.execute(
         select(CaseExtension, Case)
         .join(Case, CaseExtension.case_id == Case.id)
-        .where(Case.hall_id == ctx.id, CaseExtension.state == "requested")
+        .where(Case.hall_id == ctx.id, CaseExtension.state == ExtensionState.REQUESTED)
         .order_by(CaseExtension.requested_at)
     ).all()
     extensions = [
@@ -280,7 +281,7 @@ def case_picture(
         }
         for ext, case in requested
     ]
-    rectifications = list_rectifications(session, ctx, "open")
+    rectifications = list_rectifications(session, ctx, RectificationState.OPEN)
     # Ratings of today's services (joined through today's tickets, which are indexed by day).
     ratings = session.scalars(
         select(Evaluation.rating)
@@ -482,7 +483,7 @@ def referral_facts(
                     CaseReferral.late.is_(True),
                     CaseReferral.sent_at >= week,
                 ),
-                and_(CaseReferral.to_hall_id.in_(ids), CaseReferral.state == "sent"),
+                and_(CaseReferral.to_hall_id.in_(ids), CaseReferral.state == ReferralState.SENT),
             )
         )
         .order_by(CaseReferral.id)
@@ -506,7 +507,7 @@ def referral_facts(
             late = ra.referral_late(referral, offices[r.from_hall_id], now)
             if late is not None:
                 facts.alerts[r.from_hall_id].append(late)
-        if r.to_hall_id in offices and r.state == "sent":
+        if r.to_hall_id in offices and r.state is ReferralState.SENT:
             facts.waiting[r.to_hall_id] += 1
             waiting = ra.referral_waiting(referral, offices[r.to_hall_id], now)
             if waiting is not None:

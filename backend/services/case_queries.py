@@ -26,6 +26,7 @@ from ..db.uow import Actor, UnitOfWork
 from ..domain.cases import STATE_ZH, CaseState
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.lookup_guard import locked_error
+from ..domain.network import ReferralState
 from . import lookup_guard, referrals
 from .auth import Principal
 from .cases import case_view, escalation_view, extension_view
@@ -191,7 +192,7 @@ def _holder(session: Session, case: Case) -> dict[str, Any] | None:
             unit = {"code": row.code, "name": {"zh": row.name_zh, "en": row.name_en}}
     return {
         "direction": last.direction,
-        "state": "accepted" if held is not None else "sent",
+        "state": ReferralState.ACCEPTED if held is not None else ReferralState.SENT,
         "hall": {"code": hall.code, "name": {"zh": hall.name_zh, "en": hall.name_en}},
         "unit": unit,
         "case": _public_view(context_of(hall), held) if held is not None else None,

@@ -22,7 +22,7 @@ from ..db.models import (
 from ..db.protect import Protector
 from ..db.uow import Actor, UnitOfWork
 from ..domain import cases as rules
-from ..domain.cases import CaseAction, CaseState, Decision, Suspension
+from ..domain.cases import CaseAction, CaseState, Decision, ExtensionState, Suspension
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.events import TicketFinished
 from ..domain.privacy import (
@@ -419,11 +419,11 @@ def request_extension(uow, ctx, who: Principal, number: str, days: int, reason: 
     extensions = uow.session.scalars(
         select(CaseExtension).where(CaseExtension.case_id == case.id)
     ).all()
-    if any(e.state == "requested" for e in extensions):
+    if any(e.state is ExtensionState.REQUESTED for e in extensions):
         raise Conflict(
             "extension_pending", "an extension request is already waiting for a manager", "days"
         )
-    granted = sum(1 for e in extensions if e.state == "approved")
+    granted = sum(1 for e in extensions if e.state is ExtensionState.APPROVED)
     rules.check_extension(
         days, granted, cfg.extension_min_days, cfg.extension_max_days, cfg.max_extensions
     )
@@ -449,14 +449,14 @@ def decide_extension(uow, ctx, who: Principal, number: str, approve: bool, note,
     case = find_case(uow, ctx, number)
     ext = uow.session.scalar(
         select(CaseExtension).where(
-            CaseExtension.case_id == case.id, CaseExtension.state == "requested"
+            CaseExtension.case_id == case.id, CaseExtension.state == ExtensionState.REQUESTED
         )
     )
     if ext is None:
         raise Conflict(
             "no_extension_request", f"case {number} has no extension request waiting", "number"
         )
-    ext.state = "approved" if approve else "refused"
+    ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     ext.decided_by, ext.decided_at, ext.decision_note = who.id, uow.now, note
     if approve:
         case.extended_days += ext.days

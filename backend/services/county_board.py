@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Case, Hall, Rectification, Ticket, Window
 from ..domain import referral_alerts as ra
-from ..domain.cases import CaseState
+from ..domain.cases import CaseState, RectificationState
 from ..domain.errors import NotFound
 from ..domain.numbering import local_day
 from ..domain.tickets import TicketState
@@ -122,7 +122,9 @@ def network_board(session: Session, root_ctx: HallContext, now: datetime) -> dic
         dict(
             session.execute(
                 select(Rectification.hall_id, func.count())
-                .where(Rectification.hall_id.in_(ids), Rectification.state == "open")
+                .where(
+                    Rectification.hall_id.in_(ids), Rectification.state == RectificationState.OPEN
+                )
                 .group_by(Rectification.hall_id)
             )
             .tuples()

@@ -13,7 +13,10 @@ from ..db.uow import Actor, UnitOfWork
 from ..domain.cases import (
     RATING_ZH,
     RECTIFICATION_ORDER,
+    AppealState,
+    FollowUpState,
     Rating,
+    RectificationState,
     RectificationStep,
     is_bad,
     next_rectification_step,
@@ -244,7 +247,7 @@ def rectification_view(
         "state": r.state,
         "steps": r.steps,
         "closed_at": r.closed_at.isoformat() if r.closed_at else None,
-        "next_step": nxt.value if nxt and r.state == "open" else None,
+        "next_step": nxt.value if nxt and r.state is RectificationState.OPEN else None,
         "appeal": {"state": r.appeal_state, "reason": r.appeal_reason, "note": r.appeal_note},
     }
 
@@ -267,7 +270,7 @@ def _load_rect(
 def record_step(uow, ctx: HallContext, who: Principal, rect_id: int, step: str, note: str, rid):
     """Steps go in order: callback (回访群众), verify (核实), fix (整改), inform (反馈结果)."""
     rect, evaluation, number = _load_rect(uow, ctx, rect_id)
-    if rect.state != "open":
+    if rect.state is not RectificationState.OPEN:
         raise Conflict("rectification_closed", f"rectification {rect_id} is {rect.state}", "id")
     try:
         step = RectificationStep(step)
@@ -289,7 +292,7 @@ def record_step(uow, ctx: HallContext, who: Principal, rect_id: int, step: str, 
         {"step": step.value, "at": uow.now.isoformat(), "by": who.name, "note": note},
     ]
     if step is RectificationStep.INFORM:
-        rect.state, rect.closed_at = "done", uow.now
+        rect.state, rect.closed_at = RectificationState.DONE, uow.now
     uow.audit(
         ctx.id,
         who.actor(),
@@ -313,9 +316,9 @@ def appeal(uow, ctx: HallContext, who: Principal, rect_id: int, reason: str, rid
             f"rectification {rect_id} already has an appeal ({rect.appeal_state})",
             "id",
         )
-    if rect.state != "open":
+    if rect.state is not RectificationState.OPEN:
         raise Conflict("rectification_closed", f"rectification {rect_id} is {rect.state}", "id")
-    rect.appeal_state, rect.appeal_reason = "pending", reason
+    rect.appeal_state, rect.appeal_reason = AppealState.PENDING, reason
     uow.audit(
         ctx.id,
         who.actor(),
@@ -335,16 +338,16 @@ def decide_appeal(
 ):
     """Upheld: the rating no longer counts and the rectification is void; rejected: it goes on."""
     rect, evaluation, number = _load_rect(uow, ctx, rect_id)
-    if rect.appeal_state != "pending":
+    if rect.appeal_state is not AppealState.PENDING:
         raise Conflict("no_pending_appeal", f"rectification {rect_id} has no appeal waiting", "id")
     rect.appeal_state, rect.appeal_note, rect.appeal_decided_by = (
-        ("upheld" if upheld else "rejected"),
+        (AppealState.UPHELD if upheld else AppealState.REJECTED),
         note,
         who.id,
     )
     if upheld:
         evaluation.excluded = True
-        rect.state, rect.closed_at = "void", uow.now
+        rect.state, rect.closed_at = RectificationState.VOID, uow.now
     uow.audit(
         ctx.id,
         who.actor(),
@@ -359,11 +362,8 @@ def decide_appeal(
     return {"rectification": view}
 
 
-RECTIFICATION_STATES = ("open", "done", "void")
-FOLLOW_UP_STATES = ("pending", "done", "unreachable")
-
-
-def _check_state(state: str | None, allowed: tuple[str, ...]) -> None:
+def _check_state(state: str | None, enum: type[RectificationState] | type[FollowUpState]) -> None:
+    allowed = [s.value for s in enum]
     if state and state not in allowed:
         raise InvalidInput("invalid_filter", f"state is one of {', '.join(allowed)}", "state")
 
@@ -373,7 +373,7 @@ def list_rectifications(
 ) -> list[dict[str, Any]]:
     """Managers see every rectification; a clerk (``clerk_id``) those of services they gave,
     so they can appeal a mistaken or malicious rating."""
-    _check_state(state, RECTIFICATION_STATES)
+    _check_state(state, RectificationState)
     stmt = (
         select(Rectification, Evaluation, Ticket.number)
         .join(Evaluation, Rectification.evaluation_id == Evaluation.id)
@@ -409,7 +409,7 @@ def follow_up_view(f: FollowUp, case: Case) -> dict[str, Any]:
 
 
 def list_follow_ups(session, ctx: HallContext, state: str | None) -> list[dict[str, Any]]:
-    _check_state(state, FOLLOW_UP_STATES)
+    _check_state(state, FollowUpState)
     stmt = select(FollowUp).where(FollowUp.hall_id == ctx.id).order_by(FollowUp.created_at)
     if state:
         stmt = stmt.where(FollowUp.state == state)
@@ -426,13 +426,14 @@ def record_follow_up(
     )
     if f is None:
         raise NotFound("follow_up_not_found", f"no follow-up {follow_id}", "id")
-    if f.state != "pending":
+    if f.state is not FollowUpState.PENDING:
         raise Conflict("follow_up_done", f"follow-up {follow_id} was already recorded", "id")
-    if state == "done" and result is None:
+    outcome = FollowUpState(state)
+    if outcome is FollowUpState.DONE and result is None:
         raise InvalidInput(
             "result_required", "a completed callback records the resident's rating", "result"
         )
-    f.state, f.result, f.note, f.done_by, f.done_at = state, result, note, who.id, uow.now
+    f.state, f.result, f.note, f.done_by, f.done_at = outcome, result, note, who.id, uow.now
     case = uow.session.get(Case, f.case_id)
     uow.audit(
         ctx.id,

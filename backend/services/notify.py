@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..db.models import Appointment, Case, Notification, Ticket
 from ..db.uow import Actor, UnitOfWork, upsert
 from ..domain.cases import CaseState
+from ..domain.notifications import NotificationState
 from .halls import HallContext
 
 log = logging.getLogger("onestop.notify")
@@ -133,7 +134,7 @@ def queue_message(
             to_sealed=to_sealed,
             text=text[:400],
             at=uow.now,
-            state="pending",
+            state=NotificationState.PENDING,
             attempts=0,
             next_attempt_at=uow.now,
         )

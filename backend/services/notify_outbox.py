@@ -20,6 +20,7 @@ from ..db.engine import Database
 from ..db.models import Hall, Notification, Ticket, Window
 from ..db.protect import Protector
 from ..db.uow import UnitOfWork, rowcount
+from ..domain.notifications import UNSETTLED, NotificationState
 from ..domain.numbering import local_day
 from ..domain.tickets import TicketState
 from . import halls
@@ -71,9 +72,7 @@ def _candidates(now: datetime):
 def has_work(db: Database, now: datetime) -> bool:
     """One cheap read: anything to queue or deliver (the job takes no lease when idle)."""
     with db.reader() as session:
-        due = exists().where(
-            Notification.state.in_(("pending", "sending")), Notification.next_attempt_at <= now
-        )
+        due = exists().where(Notification.state.in_(UNSETTLED), Notification.next_attempt_at <= now)
         return bool(session.scalar(select(or_(due, _candidates(now).exists()))))
 
 
@@ -152,16 +151,21 @@ def deliver_due(
     with UnitOfWork(db, now) as uow:
         stuck = uow.session.scalars(
             select(Notification).where(
-                Notification.state == "sending", Notification.next_attempt_at < now
+                Notification.state == NotificationState.SENDING,
+                Notification.next_attempt_at < now,
             )
         ).all()
         for row in stuck:
-            row.state, row.last_error = "failed", "interrupted while sending: not sent again"
+            row.state = NotificationState.FAILED
+            row.last_error = "interrupted while sending: not sent again"
             _audit_outcome(uow, row, "notify.failed")
             counts["interrupted"] += 1
         due = uow.session.scalars(
             select(Notification.id)
-            .where(Notification.state == "pending", Notification.next_attempt_at <= now)
+            .where(
+                Notification.state == NotificationState.PENDING,
+                Notification.next_attempt_at <= now,
+            )
             .order_by(Notification.next_attempt_at, Notification.id)
             .limit(limit)
         ).all()
@@ -184,9 +188,9 @@ def _claim(db: Database, protector: Protector, row_id: int, now: datetime) -> Me
         claimed = rowcount(
             uow.session.execute(
                 update(Notification)
-                .where(Notification.id == row_id, Notification.state == "pending")
+                .where(Notification.id == row_id, Notification.state == NotificationState.PENDING)
                 .values(
-                    state="sending",
+                    state=NotificationState.SENDING,
                     attempts=Notification.attempts + 1,
                     next_attempt_at=now + CLAIM,
                 )
@@ -214,14 +218,15 @@ def _settle(db: Database, row_id: int, error: str | None, now: datetime, retry: 
     with UnitOfWork(db, now) as uow:
         row = uow.session.get_one(Notification, row_id)
         if error is None:
-            row.state, row.sent_at, row.last_error, outcome = "sent", now, None, "sent"
+            row.state, row.sent_at, row.last_error = NotificationState.SENT, now, None
+            outcome = "sent"
             _audit_outcome(uow, row, "notify.sent")
         elif row.attempts >= retry.max_attempts:
-            row.state, row.last_error, outcome = "failed", error, "failed"
+            row.state, row.last_error, outcome = NotificationState.FAILED, error, "failed"
             _audit_outcome(uow, row, "notify.failed")
             log.warning("notification %s to %s failed for good: %s", row.id, row.to_masked, error)
         else:
-            row.state, row.last_error, outcome = "pending", error, "retry"
+            row.state, row.last_error, outcome = NotificationState.PENDING, error, "retry"
             row.next_attempt_at = now + retry.delay(row.attempts)
             log.info("notification %s to %s: attempt %s failed: %s", row.id, row.to_masked,
                      row.attempts, error)  # fmt: skip

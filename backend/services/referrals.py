@@ -23,6 +23,7 @@ from ..domain import cases as case_rules
 from ..domain import network as rules
 from ..domain.cases import CaseAction, CaseState, Decision
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.network import ReferralState
 from . import network
 from .auth import Principal
 from .cases import case_view, colour_now, find_case, recompute_deadline
@@ -30,7 +31,7 @@ from .halls import HallContext, context_of
 from .tickets import allocate_seq
 
 CASE_SEQ_PREFIX = "#C"  # the acceptance numbers' counter (shared with services.cases)
-STATES = ("sent", "accepted", "returned")
+STATES = tuple(s.value for s in ReferralState)
 MAX_HOPS = 8  # a case referred on and on (up, down, up) is followed this far
 
 
@@ -106,7 +107,7 @@ def refer(
         to_hall_id=target.id,
         to_unit=unit,
         reason=reason,
-        state="sent",
+        state=ReferralState.SENT,
         sent_at=uow.now,
         sent_by=who.id,
         due_at=due.astimezone(UTC),
@@ -138,7 +139,7 @@ def _pending(uow: UnitOfWork, ctx: HallContext, referral_id: int) -> CaseReferra
     )
     if referral is None:
         raise NotFound("referral_not_found", f"no referral {referral_id} to this hall", "id")
-    if referral.state != "sent":
+    if referral.state is not ReferralState.SENT:
         raise Conflict(
             "referral_decided", f"referral {referral_id} was already {referral.state}", "id"
         )
@@ -221,7 +222,11 @@ def accept(
     case.colour = colour_now(ctx, case, uow.now)
     uow.session.add(case)
     uow.session.flush()
-    referral.state, referral.decided_at, referral.decided_by = "accepted", uow.now, who.id
+    referral.state, referral.decided_at, referral.decided_by = (
+        ReferralState.ACCEPTED,
+        uow.now,
+        who.id,
+    )
     referral.to_case_id = case.id
     uow.session.flush()
     view = referral_view(uow.session, referral)
@@ -254,7 +259,11 @@ def give_back(
     referral = _pending(uow, ctx, referral_id)
     origin = uow.session.get_one(Case, referral.from_case_id)
     origin_ctx = context_of(_hall_row(uow.session, referral.from_hall_id))
-    referral.state, referral.decided_at, referral.decided_by = "returned", uow.now, who.id
+    referral.state, referral.decided_at, referral.decided_by = (
+        ReferralState.RETURNED,
+        uow.now,
+        who.id,
+    )
     referral.return_reason = reason
     origin.state = CaseState.OPEN
     origin.finished_at = None

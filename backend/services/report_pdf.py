@@ -27,7 +27,7 @@ from i18n import labels
 from i18n.textwidth import text_width
 
 from ..db.models import Evaluation, Rectification, ServiceItem, Ticket, User, Window
-from ..domain.cases import RATING_ZH, Rating
+from ..domain.cases import RATING_ZH, AppealState, Rating, RectificationState
 from . import reports
 from .halls import HallContext
 from .staffing_history import month_staffing
@@ -87,8 +87,12 @@ def bad_reviews(session: Session, ctx: HallContext, p: reports.Period, now) -> l
                 "deadline": ctx.local(rect.deadline_at).strftime("%Y-%m-%d"),
                 "closed_at": ctx.local(closed).strftime("%Y-%m-%d") if closed else None,
                 "on_time": (closed <= rect.deadline_at)
-                if rect.state == "done"
-                else (False if rect.state == "open" and now > rect.deadline_at else None),
+                if rect.state is RectificationState.DONE
+                else (
+                    False
+                    if rect.state is RectificationState.OPEN and now > rect.deadline_at
+                    else None
+                ),
                 "steps": [labels.label("rectification_step", s["step"]) for s in rect.steps],
                 "measure": (steps.get("fix") or steps.get("verify") or {}).get("note")
                 or (
@@ -107,10 +111,14 @@ def analysis(session: Session, ctx: HallContext, p: reports.Period, now) -> dict
     data["staffing"] = month_staffing(session, ctx, p).to_json()
     data["rectification"] = {
         "bad": sum(1 for r in reviews if not r["excluded"]),
-        "done": sum(1 for r in rects if r["state"] == "done"),
-        "done_on_time": sum(1 for r in rects if r["state"] == "done" and r["on_time"]),
-        "open": sum(1 for r in rects if r["state"] == "open"),
-        "open_overdue": sum(1 for r in rects if r["state"] == "open" and r["on_time"] is False),
+        "done": sum(1 for r in rects if r["state"] == RectificationState.DONE),
+        "done_on_time": sum(
+            1 for r in rects if r["state"] == RectificationState.DONE and r["on_time"]
+        ),
+        "open": sum(1 for r in rects if r["state"] == RectificationState.OPEN),
+        "open_overdue": sum(
+            1 for r in rects if r["state"] == RectificationState.OPEN and r["on_time"] is False
+        ),
         "excluded": sum(1 for r in reviews if r["excluded"]),
     }
     return data
@@ -474,7 +482,7 @@ ROW_LINES = 4
 
 def _review_cells(r: dict) -> list[str]:
     rect = r["rectification"] or {}
-    upheld = labels.label("appeal_state", "upheld")
+    upheld = labels.label("appeal_state", AppealState.UPHELD)
     first = "待" + labels.label("rectification_step", "callback")  # no step recorded yet
     state = f"{upheld}，不计入" if r["excluded"] else rect.get("state_zh", "—")
     on_time = rect.get("on_time")
@@ -509,9 +517,10 @@ def _reviews_pages(data: dict) -> list[Figure]:
     """The table of bad reviews, continued on as many pages as its rows need."""
     reviews, summary = data["bad_reviews"], data["rectification"]
     excluded = f"（另有 {summary['excluded']} 条经申诉核实不计入）" if summary["excluded"] else ""
-    state, steps = labels.zh("rectification_state"), labels.zh("rectification_step")
-    text = (f"本月差评 {summary['bad']} 条{excluded}：{state['done']} {summary['done']} 条（按期 "
-            f"{summary['done_on_time']} 条），{state['open']} {summary['open']} 条（逾期 "
+    state = labels.zh("rectification_state", RectificationState)
+    steps = labels.zh("rectification_step")
+    text = (f"本月差评 {summary['bad']} 条{excluded}：{state[RectificationState.DONE]} {summary['done']} 条（按期 "
+            f"{summary['done_on_time']} 条），{state[RectificationState.OPEN]} {summary['open']} 条（逾期 "
             f"{summary['open_overdue']} 条）。整改按{' → '.join(steps.values())}"
             "的顺序逐步记录。")  # fmt: skip
     intro = wrap(text if reviews else "本月无差评。", 100)

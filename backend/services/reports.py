@@ -30,7 +30,7 @@ from ..db.models import (
     User,
     Window,
 )
-from ..domain.cases import SATISFIED, Rating
+from ..domain.cases import SATISFIED, ExtensionState, Rating
 from .halls import HallContext
 
 GROUPINGS = ("department", "item", "window", "clerk")
@@ -158,7 +158,7 @@ def case_facts(session: Session, ctx: HallContext, p: Period, now: datetime) -> 
         session.execute(
             select(CaseExtension.case_id, func.min(CaseExtension.decided_at))
             .join(Case, Case.id == CaseExtension.case_id)
-            .where(Case.hall_id == ctx.id, CaseExtension.state == "approved")
+            .where(Case.hall_id == ctx.id, CaseExtension.state == ExtensionState.APPROVED)
             .group_by(CaseExtension.case_id)
         )
         .tuples()

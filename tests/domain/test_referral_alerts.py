@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from backend.domain import network
 from backend.domain import referral_alerts as ra
 from backend.domain.workcalendar import WorkCalendar
 
@@ -32,7 +33,7 @@ REFERRAL = ra.Referral(
     case="TOWN-20261123-0001",
     item_name="临时救助申请",
     direction="up",
-    state="sent",
+    state=network.ReferralState.SENT,
     from_hall="town",
     from_name="town镇便民服务中心",
     to_hall="county",
@@ -104,7 +105,7 @@ def test_a_referral_waiting_past_the_receiving_halls_working_day():
     assert alert.hall == "county" and alert.case == REFERRAL.case
     assert alert.at == at(2026, 11, 23, 17, 30)
     assert alert.text.startswith("town镇便民服务中心上报的 TOWN-20261123-0001")
-    for state in ("accepted", "returned"):
+    for state in (network.ReferralState.ACCEPTED, network.ReferralState.RETURNED):
         decided = replace(REFERRAL, state=state)
         assert ra.referral_waiting(decided, OFFICE, at(2026, 12, 1)) is None
 

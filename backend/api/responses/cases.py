@@ -7,7 +7,16 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ...domain.cases import CaseState, Rating, RectificationStep
+from ...domain.cases import (
+    AppealState,
+    CaseState,
+    ExtensionState,
+    FollowUpState,
+    Rating,
+    RectificationState,
+    RectificationStep,
+)
+from ...domain.network import ReferralState
 from .common import Answer, CodeName, absent
 from .referrals import ReferralView, ReferredFrom
 
@@ -69,7 +78,7 @@ class ExtensionView(Answer):
     id: int
     days: int
     reason: str
-    state: Literal["requested", "approved", "refused"]
+    state: ExtensionState
     requested_at: datetime
     decided_at: datetime | None
     note: str | None
@@ -187,7 +196,9 @@ class PublicHolder(Answer):
     case it was accepted as there; no reason, no staff names."""
 
     direction: Literal["up", "down"]
-    state: Literal["sent", "accepted"] = Field(description="sent: not yet accepted there")
+    state: Literal[ReferralState.SENT, ReferralState.ACCEPTED] = Field(
+        description="sent: not yet accepted there"
+    )
     hall: CodeName
     unit: CodeName | None = Field(description="a department of the receiving hall")
     case: PublicCaseBase | None = Field(description="the receiving hall's case, once accepted")
@@ -249,7 +260,7 @@ class StepDone(Answer):
 
 
 class AppealView(Answer):
-    state: Literal["pending", "upheld", "rejected"] | None
+    state: AppealState | None
     reason: str | None
     note: str | None
 
@@ -262,7 +273,7 @@ class RectificationView(Answer):
     comment: str
     opened_at: datetime
     deadline_at: datetime
-    state: Literal["open", "done", "void"]
+    state: RectificationState
     steps: list[StepDone]
     closed_at: datetime | None
     next_step: RectificationStep | None
@@ -289,7 +300,7 @@ class FollowUpView(Answer):
     applicant: str = Field(description="masked name")
     phone: str = Field(description="masked phone")
     finished_at: datetime | None
-    state: Literal["pending", "done", "unreachable"]
+    state: FollowUpState
     result: Rating | None
     note: str | None
 

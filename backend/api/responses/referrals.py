@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ...domain.network import ReferralState
 from .common import Answer, CodeName, Name
 
 
@@ -34,7 +35,7 @@ class ReferralView(Answer):
     applicant: ReferralApplicant
     to_unit: str = Field(description="a department of the receiving hall, or empty")
     reason: str
-    state: Literal["sent", "accepted", "returned"]
+    state: ReferralState
     sent_at: datetime
     due_at: datetime = Field(description="end of the working day the matter was accepted on")
     late: bool = Field(description="sent after due_at (not the same working day)")
