@@ -56,7 +56,7 @@ def display_page(hall: str, device: str):
 
 @bp.get("/board")
 def board_page():
-    return send_from_directory(DISPLAY_DIR, "board.html", max_age=0)
+    return staff_page("board")
 
 
 @bp.get("/county")
