@@ -111,14 +111,4 @@ export function colourMark(colour) {
   >`;
 }
 
-/** staff.js rich() as template parts: the text for key, its {placeholders} replaced by the
- * given values (templates or plain values). */
-export function rich(key, zh, values) {
-  return tx(key, zh)
-    .split(/(\{\w+\})/)
-    .filter(Boolean)
-    .map(function (part) {
-      var m = /^\{(\w+)\}$/.exec(part);
-      return m && values[m[1]] !== undefined ? values[m[1]] : part;
-    });
-}
+export const rich = T.rich;

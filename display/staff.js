@@ -130,22 +130,16 @@ function name(n) {
   return (english() && n.en) || n.zh || "";
 }
 
-/** Fill node with a template's text, its {placeholders} replaced by the given nodes:
- * rich(box, key, "在办 {n} 件", {n: el("b", null, 3)}). */
-function rich(node, key, zh, nodes) {
-  node.textContent = "";
-  tx(key, zh)
+/** A template's text with its {placeholders} replaced by the given parts, as a list a lit-html
+ * template draws: rich("b_open_cases", "在办 {n} 件", {n: html`<b>3</b>`}). */
+function rich(key, zh, parts) {
+  return tx(key, zh)
     .split(/(\{\w+\})/)
-    .forEach(function (part) {
+    .filter(Boolean)
+    .map(function (part) {
       var m = /^\{(\w+)\}$/.exec(part);
-      if (m && nodes[m[1]] !== undefined) {
-        var v = nodes[m[1]];
-        node.appendChild(v instanceof Node ? v : document.createTextNode(String(v)));
-      } else if (part) {
-        node.appendChild(document.createTextNode(part));
-      }
+      return m && parts[m[1]] !== undefined ? parts[m[1]] : part;
     });
-  return node;
 }
 
 var COLOUR = {
@@ -287,37 +281,6 @@ function loginFailure(err) {
     : err.status
       ? [biPair(err.message)[0], (biPair(err.message)[1] || "Sign-in failed") + " (" + err.status + ")"]
       : ["无法连接服务器，请稍后再试。", "The server cannot be reached."];
-}
-
-/** A form for one action in a detail card: the caller's fields, then a message line. */
-function actionForm(key, build) {
-  var form = el("form", "d-action");
-  form.dataset.action = key;
-  form.noValidate = true;
-  build(form);
-  var msg = el("div", "d-msg");
-  msg.setAttribute("role", "alert");
-  form.appendChild(msg);
-  return form;
-}
-
-function field(form, name, label, placeholder, multiline) {
-  var lab = el("label", "d-field", label);
-  var input = el(multiline ? "textarea" : "input");
-  input.name = name;
-  input.maxLength = 400;
-  if (multiline) input.rows = 2;
-  if (placeholder) input.placeholder = placeholder;
-  lab.appendChild(input);
-  form.appendChild(lab);
-  return input;
-}
-
-function submitButton(text, className, value) {
-  var b = el("button", className, text);
-  b.type = "submit";
-  b.value = value || "";
-  return b;
 }
 
 /**
@@ -537,4 +500,4 @@ function staffPage(options) {
   return page;
 }
 
-export { staffPage, actionForm, field, submitButton, label, labelsReady };
+export { staffPage, label, labelsReady };

@@ -75,7 +75,7 @@ def cases_page():
 @bp.get("/reviews")
 def reviews_page():
     """Rectifications of bad ratings and appeals, follow-up calls, and report downloads."""
-    return send_from_directory(DISPLAY_DIR, "reviews.html", max_age=0)
+    return staff_page("reviews")
 
 
 @bp.get("/rate/<hall>/<device>")
