@@ -63,7 +63,7 @@ def board_page():
 def county_page():
     """The county supervisor's (督查督办) overview: every hall of the tree, their alerts, the
     county-wide case list; a hall's row opens its board read-only (/board?hall=<code>)."""
-    return send_from_directory(DISPLAY_DIR, "county.html", max_age=0)
+    return staff_page("county")
 
 
 @bp.get("/cases")

@@ -416,13 +416,17 @@ def test_the_county_case_list_filters_by_hall_colour_and_state(county, pages):
 
 def test_the_supervisors_note_survives_a_live_redraw_of_the_case(county, pages, artifacts):
     """The 督办 note being typed in the open case stays — the same element, its text, the caret,
-    the focus — while a town event pushed to the county socket reloads and redraws the case."""
+    the focus — while a town event pushed to the county socket reloads and redraws the case;
+    another case opened after it gets its own, empty form."""
     page = pages()
-    sign_in(page, county, path="/county?tab=cases&hall=town&colour=red")
+    sign_in(page, county, path="/county?tab=cases&hall=town")
     page.wait_for_selector("body[data-list-loads]", state="attached")
-    page.locator("#case-list tr.case-row a.case-link").first.click()
-    note = "#detail-body form[data-action='supervise'] textarea[name='note']"
-    page.wait_for_selector(note)
+    red = page.locator("#case-list tr.case-row[data-colour='red']").first
+    number = red.get_attribute("data-case")
+    red.locator("a.case-link").click()
+    in_form = "form[data-action='supervise'] textarea[name='note']"
+    note = f"#detail-body {in_form}"
+    page.wait_for_selector(f"#detail-body[data-case='{number}'] {in_form}")
     page.click(note)
     page.keyboard.type("请本周内办结")
     page.keyboard.press("ArrowLeft")
@@ -438,7 +442,43 @@ def test_the_supervisors_note_survives_a_live_redraw_of_the_case(county, pages, 
                      input.selectionStart]; }}"""
     )
     assert kept == ["typed-here", "请本周内办结", True, 4]
+    page.keyboard.type("，")  # typing goes on where it was
+    assert page.input_value(note) == "请本周内，办结"
     page.screenshot(path=str(artifacts / "county-cases.png"))
+
+    # Another open case of the town (on track): its own, empty form, nothing carried over.
+    other = page.locator("#case-list tr.case-row[data-colour='green']").first
+    number = other.get_attribute("data-case")
+    other.locator("a.case-link").click()
+    page.wait_for_selector(f"#detail-body[data-case='{number}'] {in_form}")
+    assert page.input_value(note) == ""
+    assert page.evaluate(f'document.querySelector("{note}").dataset.mark') is None
+
+
+def test_an_alert_naming_a_case_opens_it_on_the_cases_tab(county, pages):
+    """An alert's text that names a case (a referral waiting, a case to refer up) opens the case
+    list of every hall with that case in the detail pane, the address naming it; closing the
+    pane takes it out of the address again."""
+    page = pages()
+    sign_in(page, county)
+    page.wait_for_selector("body[data-view='county'][data-loads]", state="attached")
+    assert page.get_attribute("body", "data-tab") == "halls"
+    alert = page.locator("#alerts li[data-case][data-hall='town']").first
+    number = alert.get_attribute("data-case")
+    page.evaluate("window.__sameDocument = true")  # opened in place, not by loading its link
+    alert.locator("a.a-case").click()
+    page.wait_for_selector("body[data-tab='cases']", state="attached")
+    page.wait_for_selector(f"#detail-body[data-case='{number}']")
+    assert page.is_hidden("#halls-view") and page.is_visible("#cases-view")
+    assert "tab=cases" in page.url and f"case={number}" in page.url
+    assert text(page, "#detail-body .d-number") == number
+    page.wait_for_selector(f"#case-list tr.case-row.selected[data-case='{number}']")
+    assert page.evaluate("window.__sameDocument") is True
+
+    page.click("#detail-body .d-close")
+    page.wait_for_selector("#detail-body", state="hidden")
+    assert page.is_visible("#detail-empty") and "case=" not in page.url
+    assert page.locator("#case-list tr.case-row.selected").count() == 0
 
 
 def test_a_town_manager_is_refused(county, pages):
