@@ -1,11 +1,10 @@
-"""Hall configuration files (TOML): load, validate, and report every problem by file and key."""
+"""Hall configuration files (TOML): load, validate, and report every problem by file and key
+(``file: key: reason``: configfile, the same lines as the terminals' config files)."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from configfile import WHOLE_FILE, ConfigError, Problem, read_toml
 
 from .domain.appointments import Rules as AppointmentRules
 from .domain.hours import OpeningHours
@@ -322,22 +323,6 @@ class HallConfig(Strict):
     devices: list[Device] = []
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    key: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.reason}"
-
-
-class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 def _key(loc: tuple, data: dict) -> str:
     """Turn a pydantic location into ``items[3] (MZ-001).prefix``."""
     parts: list[str] = []
@@ -354,7 +339,7 @@ def _key(loc: tuple, data: dict) -> str:
         else:
             parts.append(("." if parts else "") + str(part))
             node = node.get(part) if isinstance(node, dict) else None
-    return "".join(parts) or "(file)"
+    return "".join(parts) or WHOLE_FILE
 
 
 def cross_check(cfg: HallConfig, file: str) -> list[Problem]:
@@ -564,11 +549,4 @@ def check_tree(configs: Mapping[str, HallConfig]) -> tuple[list[Problem], list[P
 
 def load_config(path: str | Path) -> HallConfig:
     """Read and validate a hall file; ConfigError lists every problem with file and key."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError([Problem(str(path), "(file)", "file not found")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([Problem(str(path), "(file)", f"not valid TOML: {exc}")]) from None
-    return parse_config(data, str(path))
+    return parse_config(read_toml(path), str(path))

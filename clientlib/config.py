@@ -1,5 +1,6 @@
 """A terminal's config file (TOML) as a pydantic model: load it, and name the file and key of
-every problem the way the hall file does (backend.hallconfig): ``file: key: reason``.
+every problem the way the hall file does (backend.hallconfig): ``file: key: reason``
+(configfile: `Problem` and `ConfigError` are that module's, shared with the backend).
 
 kiosk.config and counter.config declare their keys with the field types below (each says what a
 good value is in words, e.g. "must be a positive number, got 0"); the [printer] table both share
@@ -9,9 +10,7 @@ is `PrinterConfig`. A value given on the command line (--backend-url) replaces t
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
@@ -27,23 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    key: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.reason}"
-
-
-class ConfigError(ValueError):
-    """A bad terminal config; each line reads ``file: key: reason``."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+from configfile import WHOLE_FILE, ConfigError, Problem, read_toml
 
 
 class KeyProblem(ValueError):
@@ -191,7 +174,7 @@ def problems_of(exc: ValidationError, source: str, prefix: tuple = ()) -> list[P
             reason = REASONS[error["type"]].format(input=error.get("input"))
         else:
             reason = error["msg"]
-        problems.append(Problem(source, ".".join(map(str, loc)) or "(file)", reason))
+        problems.append(Problem(source, ".".join(map(str, loc)) or WHOLE_FILE, reason))
     return problems
 
 
@@ -210,14 +193,7 @@ def parse(model: type[C], data: dict[str, Any], source: str = "<config>") -> C:
 
 def load(model: type[C], path: str | Path) -> C:
     """Read and validate a config file."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError([Problem(str(path), "(file)", "file not found")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([Problem(str(path), "(file)", f"not valid TOML: {exc}")]) from None
-    return parse(model, data, str(path))
+    return parse(model, read_toml(path), str(path))
 
 
 def override(config: C, **values: Any) -> C:

@@ -1,6 +1,6 @@
 """Resident-screen languages: gettext catalogues read with Babel, Chinese first.
 
-Layout (see /tmp/helpers/i18n-contract.md)::
+Layout::
 
     i18n/messages/<domain>.pot                       msgctxt = key, msgid = the Chinese text
     i18n/messages/<lang>/LC_MESSAGES/<domain>.po     msgctxt = key, msgid = Chinese, msgstr

@@ -84,6 +84,23 @@ def test_unreadable_files_are_named(tmp_path):
         load_config(bad)
 
 
+@pytest.mark.parametrize("name, text", [("missing.toml", None), ("bad.toml", "[hall\ncode = 1")])
+def test_a_terminal_names_an_unreadable_file_as_the_hall_check_does(tmp_path, name, text):
+    """The operator reads the same line from `onestop check-config` as from a kiosk or counter."""
+    from counter.config import load_config as load_counter
+    from kiosk.config import load_config as load_kiosk
+
+    path = tmp_path / name
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as hall:
+        load_config(path)
+    for load in (load_kiosk, load_counter):
+        with pytest.raises(ConfigError) as terminal:
+            load(path)
+        assert str(terminal.value) == str(hall.value) and terminal.value.problems[0].key == "(file)"
+
+
 def test_check_config_command_reports_and_exits_nonzero(tmp_path, capsys):
     assert main(["check-config", str(DEMO)]) == 0
     assert "ok" in capsys.readouterr().out

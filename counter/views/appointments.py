@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientlib.widgets import label, show_text
+
 from ..appointments import AppointmentsScreen
 from ..i18n import pair
 from .style import COLOURS
-from .widgets import TwoLineButton, card, data_table, label, show_text
+from .widgets import TwoLineButton, card, data_table
 
 COLUMNS = (
     "appt_col_slot",

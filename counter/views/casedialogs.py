@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import pair, tr
 from ..screens import AcceptForm, CaseActionForm, MissingForm
 from .dialogs import _Dialog
-from .widgets import ListScroll, button, label, show_text
+from .widgets import ListScroll
 
 
 class FormDialog(_Dialog):

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import pair
 from ..screens import CASE_ACTIONS, CasesScreen
 from .style import COLOURS
-from .widgets import TwoLineButton, button, card, data_table, label, show_text
+from .widgets import TwoLineButton, card, data_table
 
 COLUMNS = (
     "col_colour",

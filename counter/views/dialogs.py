@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from clientlib.widgets import label
+
 from ..i18n import pair, tr
 from ..screens import PauseChoices, TransferChoices
 from .style import STYLE
-from .widgets import label
 
 MARGIN = 12  # between a dialog and the edge of the counter window
 

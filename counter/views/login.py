@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import tr
 from ..screens import LoginScreen
-from .widgets import button, card, label, show_text
+from .widgets import card
 
 
 class LoginPage(QWidget):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 
+from clientlib.widgets import label, show_text
+
 from ..i18n import tr
 from ..lookuplocks import LookupUnlockForm
 from .dialogs import _Dialog
-from .widgets import label, show_text
 
 
 class LookupUnlockDialog(_Dialog):

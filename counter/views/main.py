@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clientlib.widgets import label, set_prop, show_text
+
 from ..i18n import pair
 from ..screens import (
     ACTIONS,
@@ -29,17 +31,7 @@ from ..screens import (
     MainScreen,
     TicketPanel,
 )
-from .style import set_prop
-from .widgets import (
-    ActionButton,
-    ElidedLabel,
-    ListScroll,
-    TwoLineButton,
-    card,
-    clear_layout,
-    label,
-    show_text,
-)
+from .widgets import ActionButton, ElidedLabel, ListScroll, TwoLineButton, card, clear_layout
 
 
 class TicketCard(QWidget):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
-FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei"]
+from clientlib.widgets import FONT_FAMILIES
 
 INK = "#13263a"
 MUTED = "#4a5d70"
@@ -163,12 +163,3 @@ def counter_font() -> QFont:
 def apply_theme(app: QApplication) -> None:
     """App-wide font: Noto Sans CJK SC first, then other CJK fonts, so nothing shows as tofu."""
     app.setFont(counter_font())
-
-
-def set_prop(widget: QWidget, name: str, value) -> None:
-    """Change a styling property and re-polish so the stylesheet applies it."""
-    if widget.property(name) == value:
-        return
-    widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)

@@ -1,4 +1,5 @@
-"""Building blocks: labels, cards, and the big two-language action buttons with their F-key."""
+"""The counter's building blocks: cards, the big two-language action buttons with their F-key,
+tables and scroll lists (label, button and show_text are clientlib.widgets', shared with the kiosk)."""
 
 from __future__ import annotations
 
@@ -16,37 +17,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from .style import set_prop
-
-
-def label(text: str = "", role: str = "", name: str = "", wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
-    widget.setWordWrap(wrap)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        widget.setProperty("role", role)
-    if name:
-        widget.setObjectName(name)
-    return widget
-
-
-def button(text: str, name: str = "", role: str = "") -> QPushButton:
-    widget = QPushButton(text)
-    if name:
-        widget.setObjectName(name)
-    if role:
-        widget.setProperty("role", role)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the F-key shortcuts
-    return widget
-
-
-def show_text(widget: QLabel, text: str, role: str | None = None) -> None:
-    """Set a label's text, hide it when empty, and switch its style role."""
-    widget.setText(text)
-    widget.setVisible(bool(text))
-    if role is not None:
-        set_prop(widget, "role", role)
 
 
 def card() -> tuple[QFrame, QVBoxLayout]:

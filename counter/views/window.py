@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label, set_prop
+
 from ..appointments import AppointmentsScreen
 from ..i18n import pair, tr
 from ..lookuplocks import LookupUnlockForm
@@ -30,8 +32,8 @@ from .dialogs import CallNumberDialog, PauseDialog, RequeueDialog, TransferDialo
 from .login import LoginPage
 from .lookupdialog import LookupUnlockDialog
 from .main import MainPage
-from .style import STYLE, set_prop
-from .widgets import TwoLineButton, button, label
+from .style import STYLE
+from .widgets import TwoLineButton
 
 NOTICE_MS = 8000
 

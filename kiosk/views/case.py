@@ -7,11 +7,13 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import ltr, tr
 from ..screens import CaseQueryScreen, CaseResultScreen
 from .simple import DIGIT_KEYS
 from .style import BLUE, INK, set_role
-from .widgets import Keypad, Page, TouchScroll, button, label, show_text
+from .widgets import Keypad, Page, TouchScroll
 
 SLOT, NEXT_SLOT, FIXED = "#aab4be", BLUE, "#5d6f82"  # empty place, the place typed next, prefix
 BOX, BOX_LANDSCAPE = 130, 112  # one phone digit's box, px

@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import tr
 from ..screens import ConfirmationScreen
 from .qr import qr_pixmap
-from .widgets import Page, button, label, show_text
+from .widgets import Page
 
 QR_SIZE = 400
 

@@ -7,10 +7,12 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import tr
 from ..screens import GuideScreen, GuideSection
 from .style import BLUE
-from .widgets import Page, TouchScroll, button, label, show_text
+from .widgets import Page, TouchScroll
 
 PANEL_WIDTH = 700  # the action panel beside the guide in landscape
 

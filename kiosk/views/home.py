@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from clientlib.widgets import label, show_text
+
 from ..i18n import tr
 from ..screens import HomeScreen, Tile
-from .widgets import Page, TileGrid, TouchScroll, label, show_text
+from .widgets import Page, TileGrid, TouchScroll
 
 ACTIONS = (
     ("search", "search", "search_hint_button", "action"),

@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from clientlib.widgets import button
+
 from ..screens import LanguageChoice
 from .style import kiosk_font, set_role
-from .widgets import button
 
 
 class LanguageChooser(QWidget):

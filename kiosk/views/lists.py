@@ -7,9 +7,11 @@ import string
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
+from clientlib.widgets import label, show_text
+
 from ..i18n import tr
 from ..screens import ItemListScreen, SearchScreen
-from .widgets import Keypad, Page, TileGrid, TouchScroll, label, show_text
+from .widgets import Keypad, Page, TileGrid, TouchScroll
 
 LETTERS = string.ascii_lowercase
 BACKSPACE, CLEAR = "back", "clear"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout
 
+from clientlib.widgets import label, show_text
+
 from ..screens import OutOfServiceScreen
 from .style import RED
-from .widgets import Page, centred_column, label, show_text
+from .widgets import Page, centred_column
 
 STYLE = f"""
 QLabel#outOfServiceTitle {{ font-size: 120px; font-weight: 800; color: {RED}; }}

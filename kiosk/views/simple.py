@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label, show_text
+
 from ..i18n import tr
 from ..screens import AppointmentScreen, GreenScreen, OfflineScreen
 from .style import set_role
-from .widgets import Keypad, Page, TileGrid, button, centred_column, label, show_text
+from .widgets import Keypad, Page, TileGrid, centred_column
 
 DIGIT_KEYS = [(d, d) for d in "123456789"] + [("clear", ""), ("0", "0"), ("back", "")]
 

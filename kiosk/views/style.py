@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
-FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei"]
+from clientlib.widgets import FONT_FAMILIES, set_prop
+
 # Uyghur's Arabic script (Debian fonts-noto-core: Noto Sans Arabic, Noto Naskh Arabic;
 # fonts-ukij-uyghur: UKIJ Tuz). First in a right-to-left language; otherwise only on the
 # language buttons (ئۇيغۇرچە): in the app-wide list their taller lines would cost every
@@ -132,9 +133,5 @@ def apply_theme(app: QApplication) -> None:
 
 
 def set_role(widget: QWidget, role: str, prop: str = "role") -> None:
-    """Change a styling property and re-polish so the stylesheet applies it."""
-    if widget.property(prop) == role:
-        return
-    widget.setProperty(prop, role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    """Change a styling property (the role, unless `prop` says) and re-polish."""
+    set_prop(widget, prop, role)

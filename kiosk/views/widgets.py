@@ -1,4 +1,5 @@
-"""Building blocks: big tile buttons, tile grids that scroll by touch, keypads, labels."""
+"""The kiosk's building blocks: big tile buttons, tile grids that scroll by touch, keypads
+(label, button and show_text are clientlib.widgets', shared with the counter)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from clientlib.widgets import button, label
 
 from ..screens import Tile
 from .style import TARGET, set_role
@@ -45,26 +48,6 @@ def own_layout(widget: QWidget) -> QLayout:
     return layout
 
 
-def label(text: str = "", role: str = "", name: str = "", wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
-    widget.setWordWrap(wrap)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        widget.setProperty("role", role)
-    if name:
-        widget.setObjectName(name)
-    return widget
-
-
-def button(text: str, name: str, role: str = "") -> QPushButton:
-    widget = QPushButton(text)
-    widget.setObjectName(name)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    if role:
-        widget.setProperty("role", role)
-    return widget
-
-
 def centred_column(layout, widgets) -> None:
     """A notice screen's column: ``widgets`` centred, a third of the spare height above."""
     layout.addStretch(1)
@@ -72,14 +55,6 @@ def centred_column(layout, widgets) -> None:
         widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(widget)
     layout.addStretch(2)
-
-
-def show_text(widget: QLabel, text: str, role: str | None = None) -> None:
-    """Set a label's text, hide it when empty, and switch its style role."""
-    widget.setText(text)
-    widget.setVisible(bool(text))
-    if role is not None:
-        set_role(widget, role)
 
 
 class TileButton(QPushButton):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from clientlib.widgets import button, label
+
 from ..i18n import tr
 from ..screens import (
     AppointmentScreen,
@@ -29,7 +31,7 @@ from .lists import ItemsPage, SearchPage
 from .outofservice import OutOfServicePage
 from .simple import AppointmentPage, GreenPage, OfflinePage
 from .style import STYLE, kiosk_font
-from .widgets import Page, TouchScroll, button, label, own_layout
+from .widgets import Page, TouchScroll, own_layout
 
 ACTIVITY_EVENTS = {
     QEvent.Type.MouseButtonPress,

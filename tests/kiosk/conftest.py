@@ -70,6 +70,13 @@ def kiosk_api(kiosk_link):
 
 
 @pytest.fixture
+def demo_catalog(kiosk_api) -> dict:
+    """GET /catalog of the demo hall as the real app answers kiosk-1 (no window open yet), for
+    the tests of Catalog.from_api and the builders: what the server sends, never a copy of it."""
+    return kiosk_api.catalog()
+
+
+@pytest.fixture
 def kiosk_net(kiosk_link):
     """The network under kiosk_api: FlakySession (fails on demand, records what was sent)."""
     return kiosk_link[1]

@@ -4,15 +4,10 @@ is the real app: tests/kiosk/hall.py; the runner and scheduler are tests.clientl
 from __future__ import annotations
 
 import threading
-import tomllib
-from pathlib import Path
 from typing import Any
 
 from clientlib.printing import READY, Condition, Fault, PrinterStatus, PrintResult, fault_result
 from kiosk.config import KioskConfig, parse_config
-
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_HALL = ROOT / "config" / "demo-hall.toml"
 
 
 def make_config(**overrides) -> KioskConfig:
@@ -29,47 +24,6 @@ def make_config(**overrides) -> KioskConfig:
     }
     data.update(overrides)
     return parse_config(data, "test.toml")
-
-
-def demo_catalog() -> dict:
-    """GET /catalog of the demo hall, built from config/demo-hall.toml."""
-    cfg = tomllib.loads(DEMO_HALL.read_text(encoding="utf-8"))
-    hall = cfg["hall"]
-    served: dict[str, list[int]] = {}
-    for w in cfg["windows"]:
-        for code in w["items"]:
-            served.setdefault(code, []).append(w["number"])
-    return {
-        "hall": {
-            "code": hall["code"],
-            "name": hall["name"],
-            "timezone": hall["timezone"],
-            "supervision_phone": hall["supervision_phone"],
-        },
-        "departments": [{"code": d["code"], "name": d["name"]} for d in cfg["departments"]],
-        "items": [
-            {
-                "code": i["code"],
-                "name": i["name"],
-                "department": i["department"],
-                "kind": i["kind"],
-                "promised_days": i.get("promised_days"),
-                "pinyin": i.get("pinyin"),
-                "prefix": i["prefix"],
-                "guide": {
-                    "materials": i.get("materials", []),
-                    "conditions": i.get("conditions", []),
-                    "legal_basis": i.get("legal_basis", ""),
-                    "fees": i.get("fees", ""),
-                    "procedure": i.get("procedure", []),
-                    "supervision_phone": hall["supervision_phone"],
-                },
-                "windows": served.get(i["code"], []),
-            }
-            for i in cfg["items"]
-        ],
-        "windows": [{"number": w["number"], "name": w["name"]} for w in cfg["windows"]],
-    }
 
 
 class RecordingSpeaker:

@@ -63,8 +63,9 @@ class KioskHall(DemoHall):
         return self.audited("ticket.issued")
 
 
-def reload_demo_hall(hall: KioskHall, **sections: dict) -> None:
-    """Reload the demo hall's config with fields of these sections changed (queue={...})."""
+def reload_demo_hall(hall: KioskHall, retire: tuple[str, ...] = (), **sections: dict) -> None:
+    """Reload the demo hall's config with fields of these sections changed (queue={...}) and
+    the items of `retire` taken out of it (off every window too): the hall retires them."""
     from backend.db.uow import Actor, UnitOfWork
     from backend.hallconfig import parse_config
     from backend.services.halls import sync_hall
@@ -73,6 +74,9 @@ def reload_demo_hall(hall: KioskHall, **sections: dict) -> None:
     data = demo_config()
     for name, fields in sections.items():
         data[name].update(fields)
+    data["items"] = [i for i in data["items"] if i["code"] not in retire]
+    for window in data["windows"]:
+        window["items"] = [code for code in window["items"] if code not in retire]
     cfg = parse_config(data, str(DEMO_HALL))
     db = open_database(hall.db_url)
     try:

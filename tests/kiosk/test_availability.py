@@ -13,7 +13,6 @@ from kiosk import builders as b
 from kiosk.catalog import Catalog
 from kiosk.screens import ConfirmationScreen, GuideScreen, HomeScreen, ItemListScreen
 
-from .fakes import demo_catalog
 from .hall import reload_demo_hall
 from .helpers import find, screen_is, tap, text
 
@@ -40,18 +39,22 @@ def paused(data: dict, code: str, available: bool = False) -> dict:
     return data
 
 
-def test_the_catalog_reads_availability():
-    catalog = Catalog.from_api(paused(demo_catalog(), "SF-03"))
+def test_the_catalog_reads_availability(demo_catalog):
+    catalog = Catalog.from_api(paused(demo_catalog, "SF-03"))
     legal = catalog.item("SF-03")
     assert (legal.available, legal.window_open) == (False, False)
     assert (
         legal.reason == ("当前无窗口办理", "No window open now") and legal.hours[0] == HOURS["zh"]
     )
-    assert catalog.item("SF-01").available  # an older backend sends nothing: available
+    assert catalog.item("SF-01").available  # the hall queues residents with no window open
+    sf01 = next(i for i in demo_catalog["items"] if i["code"] == "SF-01")
+    older = {k: v for k, v in sf01.items() if k not in ("available", "window_open")}
+    item = Catalog.from_api(demo_catalog | {"items": [older]}).item("SF-01")
+    assert item.available and item.window_open  # an older backend sends nothing: available
 
 
-def test_tiles_say_why_and_cannot_be_tapped():
-    catalog = Catalog.from_api(paused(demo_catalog(), "SF-03"))
+def test_tiles_say_why_and_cannot_be_tapped(demo_catalog):
+    catalog = Catalog.from_api(paused(demo_catalog, "SF-03"))
     tiles = {t.key: t for t in b.items_screen(catalog, "SF", "zh", None).items}
     assert tiles["SF-03"].enabled is False
     assert tiles["SF-03"].subtitle == f"暂停取号 · 当前无窗口办理 · {HOURS['zh']}"
@@ -64,10 +67,10 @@ def test_tiles_say_why_and_cannot_be_tapped():
     assert found["SF-03"].enabled is False
 
 
-def test_queueing_without_a_window_is_said_plainly():
+def test_queueing_without_a_window_is_said_plainly(demo_catalog):
     """The hall allows it: the tile is tappable and says no window is open; the ticket carries
     no figure, and the screen and the receipt say so instead of inventing one."""
-    catalog = Catalog.from_api(paused(demo_catalog(), "SF-03", available=True))
+    catalog = Catalog.from_api(paused(demo_catalog, "SF-03", available=True))
     item = catalog.item("SF-03")
     tile = b.item_tile(item, "zh")
     assert tile.enabled and tile.subtitle.endswith("当前无窗口办理")

@@ -1,4 +1,4 @@
-"""Item search by pinyin initials (prefix, substring, in-order abbreviation) and Chinese text."""
+"""Item search by pinyin initials (prefix, substring, in-order abbreviation) and Chinese text,\non the demo hall's catalog as the real app sends it."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import pytest
 
 from kiosk.catalog import Catalog, is_subsequence, match_rank
 
-from .fakes import demo_catalog
 
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.from_api(demo_catalog())
+@pytest.fixture
+def catalog(demo_catalog) -> Catalog:
+    return Catalog.from_api(demo_catalog)
 
 
 def test_subsequence():

@@ -15,8 +15,8 @@ from kiosk.catalog import Catalog
 from kiosk.screens import ConfirmationScreen, GuideScreen, HomeScreen
 from kiosk.voice import EspeakSpeaker, NullSpeaker, speaker_for, spell_number
 
-from .fakes import RecordingSpeaker, demo_catalog
-from .hall import serve
+from .fakes import RecordingSpeaker
+from .hall import reload_demo_hall, serve
 
 
 def test_home_shows_the_frequent_items_with_their_queue_now(make_rig, demo_hall):
@@ -34,6 +34,10 @@ def test_home_shows_the_frequent_items_with_their_queue_now(make_rig, demo_hall)
     assert tiles["HJ-01"].subtitle == "无人等候 · 现在可办"
     r.p.open_item("MZ-01")  # a frequent tile opens the guide
     assert isinstance(r.settle(), GuideScreen) and r.p.top == ("guide", "MZ-01")
+    reload_demo_hall(demo_hall, retire=("SF-03",))  # the hall retires 法律咨询 today
+    later = make_rig(start=False).start()  # the server's minute-long list still names it
+    assert isinstance(later, HomeScreen)
+    assert [t.key for t in later.frequent] == ["HJ-01", "MZ-01"]  # a retired item is left out
 
 
 def test_no_history_no_frequent_row(make_rig):
@@ -41,8 +45,8 @@ def test_no_history_no_frequent_row(make_rig):
     assert screen.frequent == () and screen.frequent_title == ""
 
 
-def test_an_item_no_window_serves_says_so_on_its_tile():
-    data = demo_catalog()
+def test_an_item_no_window_serves_says_so_on_its_tile(demo_catalog):
+    data = demo_catalog
     for item in data["items"]:
         if item["code"] == "SF-03":
             item |= {"window_open": False, "available": True, "waiting": 2}
@@ -53,8 +57,8 @@ def test_an_item_no_window_serves_says_so_on_its_tile():
     assert english.subtitle.endswith("2 waiting · No window open now")
 
 
-def test_resident_screens_use_plain_words_never_the_office_terms():
-    catalog = Catalog.from_api(demo_catalog())
+def test_resident_screens_use_plain_words_never_the_office_terms(demo_catalog):
+    catalog = Catalog.from_api(demo_catalog)
     for item in catalog.items:
         for lang in ("zh", "en", "ug"):
             words = [b.kind_label(item, lang), b.item_tile(item, lang).subtitle]
@@ -151,8 +155,8 @@ def test_ticket_numbers_are_spelled_digit_by_digit():
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_espeak_ng_renders_the_guide_sentence(tmp_path, lang):
-    catalog = Catalog.from_api(demo_catalog())
+def test_espeak_ng_renders_the_guide_sentence(tmp_path, lang, demo_catalog):
+    catalog = Catalog.from_api(demo_catalog)
     from kiosk.speech import guide_text
 
     text = guide_text(catalog, catalog.item("MZ-01"), {"waiting": 2}, lang)
