@@ -1,12 +1,12 @@
 /* What the board's modules share (board.js and its parts: board-alerts.js, board-cases.js,
  * board-items.js, board-hall.js, board-chart.js): the page's state, the clock helpers, the
- * labels and the small lit-html pieces (a colour mark, a text with marked-up placeholders).
+ * labels and the small lit-html pieces (staff.js's colour mark and text with marked-up
+ * placeholders).
  *
  * Nothing here keeps DOM state: every part draws from state with lit-html, so a live redraw
  * keeps the same elements (focus, what is open or typed, scroll) and touches only what changed.
  */
-import { html } from "/vendor/lit-html/lit-html.js";
-import { COLOURS, pad } from "./live.js";
+import { pad } from "./live.js";
 import { staffText } from "./staff.js";
 
 // Chinese by default, English by the 中文/English toggle: strings from the "staff" catalogue
@@ -99,16 +99,6 @@ export function find(list, keyName, value) {
 }
 
 // ---------------------------------------------------------------- lit-html pieces
-/** live.js/staff.js colourMark as a template: a swatch plus 「红 已超期」, never colour alone. */
-export function colourMark(colour) {
-  var c = COLOURS[colour];
-  if (!c) return html`<span class="cmark c-none" data-colour=${colour || ""}>—</span>`;
-  var words = T.colourText(colour) || c.zh;
-  var letter = T.colourLetter(colour) || c.mark;
-  var title = T.english() ? words + " · " + c.en : c.mark + " · " + c.zh + " · " + c.en;
-  return html`<span class=${"cmark c-" + colour} data-colour=${colour} title=${title}
-    ><i class="swatch">${letter}</i><span class="cmark-text">${words}</span></span
-  >`;
-}
+export const colourMark = T.colourMark;
 
 export const rich = T.rich;

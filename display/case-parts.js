@@ -1,12 +1,48 @@
 /* The pieces of a case that /cases and /county both draw with lit-html: a detail pane's sections,
  * facts and one-action forms, and the cells of a case's row in the list.
  */
-import { html, nothing } from "/vendor/lit-html/lit-html.js";
-import { deadlineText, el } from "./live.js";
+import { html, nothing, render } from "/vendor/lit-html/lit-html.js";
+import { COLOURS, deadlineText, el, localParts, pad } from "./live.js";
 import { caseText, staffText } from "./staff.js";
 
 var T = staffText;
 var tx = T.tx;
+
+/** The warning colours, most urgent first, then "" (no colour: ended or not timed): the order of
+ * live.js's COLOURS. */
+export const COLOUR_ORDER = Object.keys(COLOURS).concat([""]);
+
+/** "2026-11-16 09:30" (or the day alone) in the given time zone (the browser's when none). */
+export function localTime(iso, timezone, dateOnly) {
+  if (!iso) return "—";
+  var p = localParts(new Date(iso), timezone);
+  var day = p.year + "-" + pad(p.month) + "-" + pad(p.day);
+  return dateOnly ? day : day + " " + pad(p.hour) + ":" + pad(p.minute);
+}
+
+/** What a failed request says: the server's refusal, or that it could not be reached. */
+export function errorText(err) {
+  return err.status
+    ? T.msg(err.message)
+    : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable");
+}
+
+/** "?colour=red&unit=mz" from a list's filters (the empty ones left out). */
+export function query(filters) {
+  var params = new URLSearchParams();
+  Object.keys(filters).forEach(function (f) {
+    if (filters[f]) params.set(f, filters[f]);
+  });
+  var q = params.toString();
+  return q ? "?" + q : "";
+}
+
+/** An <option> of a filter's <select>. */
+export function option(value, text) {
+  var o = el("option", null, text);
+  o.value = value;
+  return o;
+}
 
 export function section(id, title, en, body, extraClass) {
   return html`<section class="d-section${extraClass ? " " + extraClass : ""}" id=${id || nothing}>
@@ -105,8 +141,6 @@ export function colourCounts(counts, filters) {
     tile.className = "cc c-" + colour + (n ? "" : " zero") + (active ? " active" : "");
     tile.setAttribute("aria-pressed", active ? "true" : "false");
     tile.dataset.count = n;
-    tile.textContent = "";
-    tile.appendChild(T.colourMark(colour));
-    tile.appendChild(el("b", null, n));
+    render(html`${T.colourMark(colour)}<b>${n}</b>`, tile);
   });
 }

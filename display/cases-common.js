@@ -7,10 +7,9 @@
  * typing stays in the inputs because lit-html keeps the same elements across redraws.
  */
 import { formView } from "./case-parts.js";
-import { localParts, pad } from "./live.js";
 import { caseText, staffText } from "./staff.js";
 
-export { dropdown, fact, field, section, submit } from "./case-parts.js";
+export { dropdown, fact, field, localTime, section, submit } from "./case-parts.js";
 
 export const T = staffText; // 中文 / English (staff.js)
 export const tx = T.tx;
@@ -46,12 +45,9 @@ export function word(table, code) {
   return table[code] ? T.t(table[code]) : code;
 }
 
-export function localTime(iso, dateOnly) {
-  if (!iso) return "—";
-  var tz = state.snap && state.snap.hall && state.snap.hall.timezone;
-  var p = localParts(new Date(iso), tz);
-  var day = p.year + "-" + pad(p.month) + "-" + pad(p.day);
-  return dateOnly ? day : day + " " + pad(p.hour) + ":" + pad(p.minute);
+/** The hall's time zone (localTime of case-parts.js is given it; the browser's until known). */
+export function timezone() {
+  return (state.snap && state.snap.hall && state.snap.hall.timezone) || undefined;
 }
 
 export function unitName(code) {

@@ -24,6 +24,7 @@ import {
   say,
   state,
   submit,
+  timezone,
   tx,
   unitName,
   unitOf,
@@ -95,7 +96,7 @@ function facts(c) {
     ${fact(tx("th_unit", "承办单位"), unitName(c.handling_unit))}
     ${fact(tx("th_handler", "经办人"), listClerk(c.number))}
     ${fact(tx("c_applicant", "申请人"), [a.name, a.phone, a.id_number].filter(Boolean).join(" · ") || "—")}
-    ${fact(tx("c_accepted_at", "受理时间"), localTime(c.accepted_at))}
+    ${fact(tx("c_accepted_at", "受理时间"), localTime(c.accepted_at, timezone()))}
     ${promised || fact(tx("c_kind", "类型"), tx("c_kind_instant", "即办件"))}
     ${fact(tx("c_ticket", "受理号"), c.ticket_number)}
     ${fact(tx("c_decision", "办理方式"), word(CT.decision, c.decision))}
@@ -109,7 +110,8 @@ function facts(c) {
       c.finished_at
         ? fact(
             tx("c_finished_at", "办结时间"),
-            localTime(c.finished_at) + (c.on_time === false ? tx("c_finished_late", "（超期办结）") : "")
+            localTime(c.finished_at, timezone()) +
+              (c.on_time === false ? tx("c_finished_late", "（超期办结）") : "")
           )
         : nothing
     }
@@ -130,14 +132,14 @@ function overdueSection(c, manager) {
     );
   }
   var record = html`<dl class="facts small">
-    ${fact(tx("c_detected", "发现超期"), localTime(o.detected_at))}
+    ${fact(tx("c_detected", "发现超期"), localTime(o.detected_at, timezone()))}
     ${fact(tx("th_unit", "承办单位"), unitName(o.handling_unit))}
     ${fact(tx("c_old_deadline", "原办理时限"), deadlineText(o.deadline_at))}
     ${
       o.handled_at
         ? html`${fact(tx("c_overdue_reason", "超期原因"), o.reason)}
           ${fact(tx("c_overdue_action", "督办措施"), o.action)}
-          ${fact(tx("c_handled_at", "处理时间"), localTime(o.handled_at))}`
+          ${fact(tx("c_handled_at", "处理时间"), localTime(o.handled_at, timezone()))}`
         : nothing
     }
   </dl>`;
@@ -236,12 +238,12 @@ function extension(c, x, manager) {
     <div class="ext-top">
       <b>${tx("b_extension_days", "延期 {n} 个工作日", { n: x.days })}</b>
       <span class="badge ext-badge">${word(CT.extension, x.state)}</span>
-      <span class="muted">${localTime(x.requested_at)}</span>
+      <span class="muted">${localTime(x.requested_at, timezone())}</span>
     </div>
     <div class="ext-reason">${tx("c_reason_is", "理由：{reason}", { reason: x.reason })}</div>
     ${
       x.decided_at
-        ? html`<div class="muted">${tx("c_decided", "审批：{at}", { at: localTime(x.decided_at) }) + (x.note ? " · " + x.note : "")}</div>`
+        ? html`<div class="muted">${tx("c_decided", "审批：{at}", { at: localTime(x.decided_at, timezone()) }) + (x.note ? " · " + x.note : "")}</div>`
         : nothing
     }
     ${decide}
@@ -251,10 +253,10 @@ function extension(c, x, manager) {
 function escalationSection(c) {
   var items = c.escalations.map(function (e) {
     var reply = e.reply
-      ? tx("c_reply", "回复（{at}）：{reply}", { at: localTime(e.replied_at), reply: e.reply })
+      ? tx("c_reply", "回复（{at}）：{reply}", { at: localTime(e.replied_at, timezone()), reply: e.reply })
       : tx("c_no_reply", "尚未回复");
     return html`<li>
-      <div>${tx("c_escalated_to", "{at} 上报 {unit}", { at: localTime(e.reported_at), unit: e.to_unit })}</div>
+      <div>${tx("c_escalated_to", "{at} 上报 {unit}", { at: localTime(e.reported_at, timezone()), unit: e.to_unit })}</div>
       <div class="muted">${tx("c_reason_is", "理由：{reason}", { reason: e.reason })}</div>
       <div class=${e.reply ? "" : "muted"}>${reply}</div>
     </li>`;
@@ -317,7 +319,7 @@ export function timeline(entries) {
       var what = h.action === "case.referred" && h.details && h.details.direction;
       var more = detailsText(h.action, h.details);
       return html`<li data-action=${h.action}>
-        <span class="h-at">${localTime(h.at)}</span
+        <span class="h-at">${localTime(h.at, timezone())}</span
         ><b class="h-what">${what ? word(CT.direction, what) : word(CT.action, h.action)}</b
         ><span class="h-who">${actorText(h.actor)}</span
         >${more ? html`<span class="h-details">${more}</span>` : nothing}

@@ -18,6 +18,7 @@ import {
   state,
   submit,
   targetOf,
+  timezone,
   tx,
   unitName,
   unitOf,
@@ -116,7 +117,7 @@ export function referralsSection(c) {
       return html`<li class="ref ref-${r.state}" data-referral=${r.id} data-state=${r.state}>
         <div class="ext-top">
           <b>${referralLine(r)}</b><span class="badge ext-badge">${now}</span
-          ><span class="muted">${localTime(r.sent_at)}</span>${
+          ><span class="muted">${localTime(r.sent_at, timezone())}</span>${
             r.late ? html`<span class="tag">${tx("c_h_late", "逾期上报")}</span>` : nothing
           }
         </div>
@@ -146,13 +147,13 @@ export function legsSection(c) {
     var line =
       referralLine(r) +
       " · " +
-      localTime(r.sent_at) +
+      localTime(r.sent_at, timezone()) +
       " · " +
       tx("c_reason_is", "理由：{reason}", { reason: r.reason });
     return html`<div class="d-leg" data-hall=${leg.hall.code} data-number=${leg.number}>
       <div class="ext-top">
         <b class="leg-hall">${T.name(leg.hall.name)}</b><span class="leg-number">${leg.number}</span
-        ><span class="muted">${leg.item_name + " · " + localTime(leg.accepted_at)}</span>
+        ><span class="muted">${leg.item_name + " · " + localTime(leg.accepted_at, timezone())}</span>
       </div>
       <div class="ext-reason">${line}</div>
       ${timeline(leg.history)}
@@ -188,7 +189,7 @@ function inboxItem(r) {
   return html`<li class="ref ref-in" data-referral=${r.id} data-case=${r.case}>
     <div class="ext-top">
       <b>${from}</b><span class="muted">${who}</span
-      ><span class="muted">${tx("c_inbox_sent_at", "移交时间 {at}", { at: localTime(r.sent_at) })}</span>${
+      ><span class="muted">${tx("c_inbox_sent_at", "移交时间 {at}", { at: localTime(r.sent_at, timezone()) })}</span>${
         r.late ? html`<span class="tag">${tx("c_h_late", "逾期上报")}</span>` : nothing
       }
     </div>

@@ -27,9 +27,19 @@ import { keyed } from "/vendor/lit-html/directives/keyed.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
 import { COLOURS, connectLive, el, newRequestId } from "./live.js";
 import { staffPage } from "./staff.js";
-import { CT, T, canRefer, localTime, page, state, tx, unitName, word } from "./cases-common.js";
+import { CT, T, canRefer, localTime, page, state, timezone, tx, unitName, word } from "./cases-common.js";
 import { detailView } from "./cases-detail.js";
-import { colourCounts, colourOf, dueCell, itemCell, markCell } from "./case-parts.js";
+import {
+  COLOUR_ORDER,
+  colourCounts,
+  colourOf,
+  dueCell,
+  errorText,
+  itemCell,
+  markCell,
+  option,
+  query,
+} from "./case-parts.js";
 import { inboxView } from "./cases-network.js";
 
 var $ = function (id) {
@@ -40,7 +50,6 @@ var RELOAD_DEBOUNCE_MS = 300;
 var STAFF_ROLES = { clerk: true, manager: true, admin: true };
 var CASE_EVENTS = /^(case|overdue|evaluation|rectification|referral)\./;
 var FILTERS = ["colour", "state", "unit", "clerk", "item"];
-var COLOUR_ORDER = ["red", "orange", "yellow", "green", "suspended", ""];
 
 var staff = staffPage({
   app: "app",
@@ -136,25 +145,11 @@ function failed(err, where) {
     return true;
   }
   where.textContent = "";
-  where.appendChild(
-    el(
-      "span",
-      "error",
-      err.status
-        ? T.msg(err.message)
-        : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable")
-    )
-  );
+  where.appendChild(el("span", "error", errorText(err)));
   return false;
 }
 
 // ---------------------------------------------------------------- filters
-function option(value, text) {
-  var o = el("option", null, text);
-  o.value = value;
-  return o;
-}
-
 function fillSelect(id, first, rows) {
   var select = $(id);
   select.textContent = "";
@@ -251,15 +246,6 @@ document.querySelectorAll("#colour-counts .cc").forEach(function (tile) {
   });
 });
 
-function query(filters) {
-  var params = new URLSearchParams();
-  FILTERS.forEach(function (k) {
-    if (filters[k]) params.set(k, filters[k]);
-  });
-  var q = params.toString();
-  return q ? "?" + q : "";
-}
-
 // ---------------------------------------------------------------- loading
 function reload() {
   if (!staff.session) return;
@@ -318,12 +304,7 @@ function loadDetail(number, fresh) {
         staff.sessionEnded();
         return;
       }
-      state.detailStatus =
-        err.status === 404
-          ? "missing"
-          : err.status
-            ? T.msg(err.message)
-            : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable");
+      state.detailStatus = err.status === 404 ? "missing" : errorText(err);
       renderDetail();
     }
   );
@@ -526,7 +507,7 @@ function caseRow(c, now) {
     ${markCell(c)}<td class="r-number">${c.number}</td>${itemCell(c)}
     <td class="r-unit">${unitName(c.handling_unit)}</td>
     <td class="r-clerk">${c.clerk || "—"}</td>
-    <td class="r-accepted">${localTime(c.accepted_at, true)}</td>
+    <td class="r-accepted">${localTime(c.accepted_at, timezone(), true)}</td>
     ${dueCell(c, now)}<td class="r-state">${word(CT.state, c.state)}</td>
   </tr>`;
 }

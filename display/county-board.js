@@ -1,8 +1,13 @@
 /* The 全县大厅 tab of the county page: the county's totals, every hall of the tree side by side
  * (cells orange or red over LIMITS), and the alerts of every hall (「新」 for two minutes on the ones
- * that came while the page was open). Drawn from state.board; a hall's row opens its own board.
+ * that came while the page was open). Drawn with lit-html from state.board: rows keyed by hall
+ * code, alerts by what they are about, so a redraw (a live event, the 10-second recheck) keeps the
+ * elements and the focus; 「新」 comes from state.firstSeen. A hall's row opens its own board.
  */
-import { clockText, el } from "./live.js";
+import { html, nothing, render as draw } from "/vendor/lit-html/lit-html.js";
+import { repeat } from "/vendor/lit-html/directives/repeat.js";
+import { clockText } from "./live.js";
+import { localTime } from "./case-parts.js";
 import { state } from "./county-state.js";
 import {
   $,
@@ -14,7 +19,6 @@ import {
   depths,
   hallName,
   k,
-  localTime,
   page,
   serverNow,
   timezone,
@@ -102,31 +106,31 @@ function rateText(value) {
   return Math.round(value * 1000) / 10 + "%";
 }
 
+/** One figure of a row: its class names the figure (f-waiting), data-level its attention. */
 function numberCell(row, key, text) {
-  var td = el("td", "num f-" + key.replace(/_/g, "-"), text === undefined ? row[key] : text);
-  td.dataset.key = key;
   var level = attention(key, row);
-  if (level) {
-    td.classList.add("lvl-" + level);
-    td.dataset.level = level;
-  }
-  return td;
+  var cls = "num f-" + key.replace(/_/g, "-") + (level ? " lvl-" + level : "");
+  return html`<td class=${cls} data-key=${key} data-level=${level || nothing}>${text === undefined ? row[key] : text}</td>`;
 }
 
-function figures(tr, row) {
-  tr.appendChild(numberCell(row, "waiting"));
+function figures(row) {
   var longest = liveLongest(row);
   var waited = Object.assign({}, row, { longest_wait_minutes: longest });
-  tr.appendChild(numberCell(waited, "longest_wait_minutes", row.waiting ? minutesText(longest) : "–"));
-  tr.appendChild(numberCell(row, "windows_open", row.windows_open + " / " + row.windows));
-  tr.appendChild(numberCell(row, "on_time_rate", rateText(row.on_time_rate)));
-  tr.appendChild(numberCell(row, "cases_open"));
-  tr.appendChild(numberCell(row, "red"));
-  tr.appendChild(numberCell(row, "orange"));
-  tr.appendChild(numberCell(row, "bad_reviews"));
-  tr.appendChild(numberCell(row, "devices_offline", row.devices_offline + " / " + row.devices));
-  tr.appendChild(numberCell(row, "referrals_waiting"));
-  tr.appendChild(numberCell(row, "alerts"));
+  return html`${numberCell(row, "waiting")}${numberCell(
+    waited,
+    "longest_wait_minutes",
+    row.waiting ? minutesText(longest) : "–"
+  )}${numberCell(row, "windows_open", row.windows_open + " / " + row.windows)}${numberCell(
+    row,
+    "on_time_rate",
+    rateText(row.on_time_rate)
+  )}${numberCell(row, "cases_open")}${numberCell(row, "red")}${numberCell(row, "orange")}${numberCell(
+    row,
+    "bad_reviews"
+  )}${numberCell(row, "devices_offline", row.devices_offline + " / " + row.devices)}${numberCell(
+    row,
+    "referrals_waiting"
+  )}${numberCell(row, "alerts")}`;
 }
 
 export function renderBoard() {
@@ -134,13 +138,15 @@ export function renderBoard() {
   var root = board.root || {};
   $("hall-name").textContent = hallName(root) || tx("co_title", "全县督查");
   document.title = (hallName(root) ? hallName(root) + " · " : "") + tx("co_title", "全县督查");
-  $("day").textContent = localTime(board.at, true);
+  $("day").textContent = localTime(board.at, timezone(), true);
   renderTotals();
   renderHalls();
   renderAlerts();
   tick();
 }
 
+/** The county's totals above the grid: the figures in the page's own boxes (their labels are
+ * the page's, as on the hall board), a box orange or red over LIMITS. */
 function renderTotals() {
   var t = state.board.totals || {};
   var shown = {
@@ -165,56 +171,61 @@ function renderTotals() {
   });
 }
 
+/** The grid of halls, one row per hall keyed by its code (a redraw keeps the rows, and the
+ * link the supervisor is on), and the county's totals in the foot. */
 function renderHalls() {
   var rows = state.board.halls || [];
   var depth = depths(rows);
-  var body = document.querySelector("#halls tbody");
-  body.textContent = "";
-  rows.forEach(function (row) {
-    var h = row.hall;
-    var tr = el("tr", "hall-row lv-" + h.level);
-    tr.dataset.hall = h.code;
-    tr.dataset.level = h.level;
-    tr.dataset.depth = depth[h.code];
-    tr.dataset.waiting = row.waiting;
-    tr.dataset.red = row.red;
-    tr.tabIndex = 0;
-    var name = el("td", "h-name");
-    name.classList.add("depth-" + Math.min(3, depth[h.code]));
-    name.appendChild(el("span", "lv-tag lv-tag-" + h.level, word(LEVEL_TEXT, h.level)));
-    var a = el("a", "h-link", hallName(h));
-    a.href = boardLink(h.code);
-    a.title =
-      tx("co_open_board", "查看该大厅看板（只读）") +
-      " · " +
-      (T.english() ? word(LEVEL_TEXT, h.level) : h.level_zh);
-    name.appendChild(a);
-    tr.appendChild(name);
-    figures(tr, row);
-    if (row.alerts > 0 || row.red > 0) tr.classList.add("needs-action");
-    tr.addEventListener("click", function (ev) {
-      if (ev.target.closest("a")) return;
-      window.location.href = boardLink(h.code);
-    });
-    tr.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && !ev.target.closest("a")) window.location.href = boardLink(h.code);
-    });
-    body.appendChild(tr);
-  });
+  draw(
+    repeat(
+      rows,
+      function (row) {
+        return row.hall.code;
+      },
+      function (row) {
+        return hallRow(row, depth[row.hall.code]);
+      }
+    ),
+    document.querySelector("#halls tbody")
+  );
   $("hall-count").textContent = rows.length;
-
-  var foot = document.querySelector("#halls tfoot");
-  foot.textContent = "";
   var t = state.board.totals;
-  if (t) {
-    var tr = el("tr", "totals-row");
-    tr.appendChild(el("td", "h-name", tx("co_county_total", "全县合计")));
-    figures(tr, Object.assign({ hall: {} }, t));
-    foot.appendChild(tr);
+  draw(
+    t
+      ? html`<tr class="totals-row">
+          <td class="h-name">${tx("co_county_total", "全县合计")}</td>
+          ${figures(Object.assign({ hall: {} }, t))}
+        </tr>`
+      : nothing,
+    document.querySelector("#halls tfoot")
+  );
+}
+
+function openBoard(code) {
+  window.location.href = boardLink(code);
+}
+
+function hallRow(row, depth) {
+  var h = row.hall;
+  function click(ev) {
+    if (!ev.target.closest("a")) openBoard(h.code);
   }
+  function key(ev) {
+    if (ev.key === "Enter" && !ev.target.closest("a")) openBoard(h.code);
+  }
+  var cls = "hall-row lv-" + h.level + (row.alerts > 0 || row.red > 0 ? " needs-action" : "");
+  var title =
+    tx("co_open_board", "查看该大厅看板（只读）") +
+    " · " +
+    (T.english() ? word(LEVEL_TEXT, h.level) : h.level_zh);
+  return html`<tr class=${cls} data-hall=${h.code} data-level=${h.level} data-depth=${depth} data-waiting=${row.waiting} data-red=${row.red} tabindex="0" @click=${click} @keydown=${key}>
+    <td class=${"h-name depth-" + Math.min(3, depth)}><span class=${"lv-tag lv-tag-" + h.level}>${word(LEVEL_TEXT, h.level)}</span><a class="h-link" href=${boardLink(h.code)} title=${title}>${hallName(h)}</a></td>
+    ${figures(row)}
+  </tr>`;
 }
 
 // ---------------------------------------------------------------- alerts
+/** What an alert is about: the same alert keeps its <li> (and its 「新」 mark) across loads. */
 function alertKey(a) {
   return [a.hall, a.kind, a.case || a.text].join("|");
 }
@@ -239,61 +250,64 @@ function numberHall(number, halls) {
   return halls[prefix] ? prefix : null;
 }
 
+/** The alerts of every hall, keyed by what each is about; when this page first saw an alert
+ * is kept in state.firstSeen (0: there at the first load), and 「新」 is drawn from it. */
 function renderAlerts() {
   var alerts = state.board.alerts || [];
   var halls = byCode();
-  var list = $("alerts");
-  list.textContent = "";
-  var now = Date.now();
-  alerts.forEach(function (a) {
+  var now = serverNow();
+  var seen = {};
+  var rows = alerts.map(function (a) {
     var key = alertKey(a);
     if (!(key in state.firstSeen)) state.firstSeen[key] = state.loads > 1 ? now : 0;
-    var li = el("li", "alert alert-" + a.kind);
-    li.dataset.kind = a.kind;
-    li.dataset.hall = a.hall;
-    if (state.firstSeen[key] && now - state.firstSeen[key] < FRESH_MS) {
-      li.classList.add("fresh");
-      li.appendChild(el("span", "a-new", tx("alert_new", "新")));
-    }
-    var hall = el("a", "a-hall", halls[a.hall] ? hallName(halls[a.hall]) : a.hall);
-    hall.href = boardLink(a.hall);
-    li.appendChild(hall);
-    li.appendChild(el("span", "a-kind", word(ALERT_KIND_TEXT, a.kind)));
-    if (a.case) {
-      // the text names the case: it opens the case (a referral's is the sending hall's)
-      li.dataset.case = a.case;
-      var sel = { number: String(a.case), hall: numberHall(String(a.case), halls) || a.hall };
-      var c = el("a", "a-text a-case", alertText(a));
-      c.href = address("cases", {}, sel);
-      c.addEventListener("click", function (ev) {
-        ev.preventDefault();
-        page.openCase(sel);
-      });
-      li.appendChild(c);
-    } else {
-      li.appendChild(el("span", "a-text", alertText(a)));
-    }
-    if (a.at) li.appendChild(el("span", "a-at", localTime(a.at).slice(5)));
-    list.appendChild(li);
+    var first = state.firstSeen[key];
+    seen[key] = (seen[key] || 0) + 1; // the same key twice: told apart by their order
+    return {
+      a: a,
+      key: seen[key] > 1 ? key + "#" + seen[key] : key,
+      fresh: !!first && now - first < FRESH_MS,
+    };
   });
-  if (!alerts.length) list.appendChild(el("li", "alert-none", tx("no_alerts", "暂无告警 · No alerts")));
+  var body = rows.length
+    ? repeat(
+        rows,
+        function (row) {
+          return row.key;
+        },
+        function (row) {
+          return alertItem(row.a, row.fresh, halls);
+        }
+      )
+    : html`<li class="alert-none">${tx("no_alerts", "暂无告警 · No alerts")}</li>`;
+  draw(body, $("alerts"));
   $("alert-count").textContent = alerts.length;
   $("alerts-panel").classList.toggle("has-alerts", alerts.length > 0);
 }
 
-/** Every 10 seconds: the longest waits grow, 「新」 marks fade after two minutes. */
+function alertItem(a, fresh, halls) {
+  var text = html`<span class="a-text">${alertText(a)}</span>`;
+  if (a.case) {
+    // the text names the case: it opens the case (a referral's is the sending hall's)
+    var sel = { number: String(a.case), hall: numberHall(String(a.case), halls) || a.hall };
+    var open = function (ev) {
+      ev.preventDefault();
+      page.openCase(sel);
+    };
+    text = html`<a class="a-text a-case" href=${address("cases", {}, sel)} @click=${open}>${alertText(a)}</a>`;
+  }
+  return html`<li class=${"alert alert-" + a.kind + (fresh ? " fresh" : "")} data-kind=${a.kind} data-hall=${a.hall} data-case=${a.case ? String(a.case) : nothing}
+    >${fresh ? html`<span class="a-new">${tx("alert_new", "新")}</span>` : nothing}<a class="a-hall" href=${boardLink(a.hall)}
+      >${halls[a.hall] ? hallName(halls[a.hall]) : a.hall}</a
+    ><span class="a-kind">${word(ALERT_KIND_TEXT, a.kind)}</span>${text}${
+      a.at ? html`<span class="a-at">${localTime(a.at, timezone()).slice(5)}</span>` : nothing
+    }</li
+  >`;
+}
+
+/** Every 10 seconds: the longest waits grow, 「新」 marks fade after two minutes (the grid and
+ * the alerts drawn again from state.board and the clock: lit-html touches only what changed). */
 export function recheck() {
   if (!state.board) return;
-  (state.board.halls || []).forEach(function (row) {
-    var td = document.querySelector("#halls tr[data-hall='" + row.hall.code + "'] .f-longest-wait-minutes");
-    if (!td || !row.waiting) return;
-    var longest = liveLongest(row);
-    var level = attention("longest_wait_minutes", Object.assign({}, row, { longest_wait_minutes: longest }));
-    td.textContent = minutesText(longest);
-    td.classList.toggle("lvl-orange", level === "orange");
-    td.classList.toggle("lvl-red", level === "red");
-    if (level) td.dataset.level = level;
-    else delete td.dataset.level;
-  });
+  renderHalls();
   renderAlerts();
 }

@@ -2,9 +2,10 @@
  * county-detail.js): the page's actions (filled in by county.js), the address, the server's
  * clock and the county's time zone, hall and unit names, and the GET helper with its refusals.
  */
-import { api as request, el, localParts, pad } from "./live.js";
+import { api as request, el } from "./live.js";
+import { errorText } from "./case-parts.js";
 import { caseText } from "./staff.js";
-import { T, tx } from "./cases-common.js";
+import { T } from "./cases-common.js";
 import { state } from "./county-state.js";
 
 export { T, tx, word } from "./cases-common.js";
@@ -63,12 +64,6 @@ export function api(path) {
   });
 }
 
-export function unreachableOr(err) {
-  return err.status
-    ? T.msg(err.message)
-    : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable");
-}
-
 /** A refusal ends the page; a server hiccup is tried again; true when handled for good. */
 export function failed(err, where) {
   if (err.status === 401) {
@@ -82,7 +77,7 @@ export function failed(err, where) {
   }
   if (where) {
     where.textContent = "";
-    where.appendChild(el("span", "error", unreachableOr(err)));
+    where.appendChild(el("span", "error", errorText(err)));
   }
   if (!err.status || err.status >= 500) setTimeout(page.reloadSoon, RETRY_MS);
   return false;
@@ -93,17 +88,10 @@ export function serverNow() {
   return Date.now() + state.offset;
 }
 
+/** The county's time zone (localTime of case-parts.js is given it). */
 export function timezone() {
   var root = state.board && state.board.root;
   return (root && root.timezone) || "Asia/Shanghai";
-}
-
-/** "2026-11-16 09:30" (or the day alone) in the county's time zone. */
-export function localTime(iso, dateOnly) {
-  if (!iso) return "—";
-  var p = localParts(new Date(iso), timezone());
-  var day = p.year + "-" + pad(p.month) + "-" + pad(p.day);
-  return dateOnly ? day : day + " " + pad(p.hour) + ":" + pad(p.minute);
 }
 
 // ---------------------------------------------------------------- halls and units

@@ -6,7 +6,7 @@
 import { html, nothing, render } from "/vendor/lit-html/lit-html.js";
 import { keyed } from "/vendor/lit-html/directives/keyed.js";
 import { api as request, deadlineText } from "./live.js";
-import { caseHead, fact, field, formView, section, submit } from "./case-parts.js";
+import { caseHead, errorText, fact, field, formView, localTime, section, submit } from "./case-parts.js";
 import { state } from "./county-state.js";
 import {
   $,
@@ -15,12 +15,11 @@ import {
   boardLink,
   byCode,
   hallName,
-  localTime,
   page,
   serverNow,
+  timezone,
   tx,
   unitName,
-  unreachableOr,
   word,
 } from "./county-common.js";
 
@@ -54,7 +53,7 @@ export function loadDetail(sel, fresh) {
           ? tx("c_no_such_case", "没有这个办件：{number}", { number: sel.number })
           : err.status === 403
             ? tx("co_detail_refused", "督查督办账号不能查看此办件的详情。")
-            : unreachableOr(err);
+            : errorText(err);
       state.detailStatus = { text: why, error: true };
       renderDetail();
     }
@@ -100,9 +99,9 @@ function detailView(c) {
     ${fact(tx("c_f_item", "事项"), c.item_name + (T.english() ? " (" + c.item + ")" : "（" + c.item + "）"))}
     ${fact(tx("th_unit", "承办单位"), unitName(c.hall_code, c.handling_unit))}
     ${fact(tx("c_applicant", "申请人"), [applicant.name, applicant.phone].filter(Boolean).join(" · ") || "—")}
-    ${fact(tx("c_accepted_at", "受理时间"), localTime(c.accepted_at))}
+    ${fact(tx("c_accepted_at", "受理时间"), localTime(c.accepted_at, timezone()))}
     ${promised}
-    ${c.finished_at ? fact(tx("c_finished_at", "办结时间"), localTime(c.finished_at) + (c.on_time === false ? tx("c_finished_late", "（超期办结）") : "")) : nothing}
+    ${c.finished_at ? fact(tx("c_finished_at", "办结时间"), localTime(c.finished_at, timezone()) + (c.on_time === false ? tx("c_finished_late", "（超期办结）") : "")) : nothing}
     ${fact(tx("c_result", "办理结果"), c.result)}
     ${fact(tx("c_refuse_reason", "不予办理理由"), c.refuse_reason)}
   </dl>`;
@@ -114,7 +113,7 @@ function overdueView(c) {
   var o = c.overdue;
   if (!o) return nothing;
   var body = html`<dl class="facts small">
-      ${fact(tx("c_detected", "发现超期"), localTime(o.detected_at))}
+      ${fact(tx("c_detected", "发现超期"), localTime(o.detected_at, timezone()))}
       ${fact(tx("c_overdue_reason", "超期原因"), o.reason)}
       ${fact(tx("c_overdue_action", "督办措施"), o.action)}
     </dl>
@@ -137,7 +136,7 @@ function referralsView(c) {
     var to = tx("co_sent_to", "{direction}至 {hall} · {at}", {
       direction: x.direction_zh,
       hall: hallName(x.to_hall),
-      at: localTime(x.sent_at),
+      at: localTime(x.sent_at, timezone()),
     });
     return html`<li><div>${to}</div><div class="muted">${x.reason + (x.received_as ? " → " + x.received_as : "")}</div></li>`;
   });
@@ -150,7 +149,7 @@ function historyView(c) {
     if (who.indexOf("job:") === 0) who = tx("c_system", "系统巡检");
     var d = h.details || {};
     var more = [d.reason, d.result, d.note].filter(Boolean).join(" · ");
-    return html`<li data-action=${h.action}><span class="h-at">${localTime(h.at)}</span><b class="h-what">${word(ACTION_TEXT, h.action)}</b><span class="h-who">${who}</span>${more ? html`<span class="h-details">${more}</span>` : nothing}</li>`;
+    return html`<li data-action=${h.action}><span class="h-at">${localTime(h.at, timezone())}</span><b class="h-what">${word(ACTION_TEXT, h.action)}</b><span class="h-who">${who}</span>${more ? html`<span class="h-details">${more}</span>` : nothing}</li>`;
   });
   return part(tx("c_history", "办理记录"), "History", html`<ol class="timeline">${items}</ol>`);
 }
@@ -184,7 +183,7 @@ function superviseForm(c) {
         if (state.selected) loadDetail(state.selected, false);
       },
       function (err) {
-        say("error", unreachableOr(err));
+        say("error", errorText(err));
       }
     );
   }

@@ -4,8 +4,19 @@
  */
 import { html, nothing, render } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
-import { api as request, el } from "./live.js";
-import { colourCounts, colourOf, dueCell, itemCell, markCell, stateWord } from "./case-parts.js";
+import { api as request } from "./live.js";
+import {
+  COLOUR_ORDER,
+  colourCounts,
+  colourOf,
+  dueCell,
+  itemCell,
+  localTime,
+  markCell,
+  option,
+  query,
+  stateWord,
+} from "./case-parts.js";
 import { state } from "./county-state.js";
 import {
   $,
@@ -17,16 +28,14 @@ import {
   depths,
   failed,
   hallName,
-  localTime,
   page,
+  timezone,
   serverNow,
   tx,
   unitName,
   word,
   writeAddress,
 } from "./county-common.js";
-
-var COLOURS = ["red", "orange", "yellow", "green", "suspended"];
 
 // ---------------------------------------------------------------- loading
 /** Unit names per hall from each hall's public catalogue (once per hall). */
@@ -47,15 +56,6 @@ export function loadUnits(rows) {
       }
     );
   });
-}
-
-function query(filters) {
-  var params = new URLSearchParams();
-  FILTERS.forEach(function (f) {
-    if (filters[f]) params.set(f, filters[f]);
-  });
-  var q = params.toString();
-  return q ? "?" + q : "";
 }
 
 var listCalls = 0;
@@ -88,12 +88,6 @@ export function loadList() {
 }
 
 // ---------------------------------------------------------------- filters
-function option(value, text) {
-  var o = el("option", null, text);
-  o.value = value;
-  return o;
-}
-
 var hallChoices = "";
 export function fillHallChoices() {
   var select = $("f-hall");
@@ -200,13 +194,12 @@ export function renderList() {
     return;
   }
   var now = serverNow();
-  var order = COLOURS.concat([""]);
   var rows = cases
     .map(function (c, n) {
       return { c: c, n: n };
     })
     .sort(function (x, y) {
-      return order.indexOf(colourOf(x.c)) - order.indexOf(colourOf(y.c)) || x.n - y.n;
+      return COLOUR_ORDER.indexOf(colourOf(x.c)) - COLOUR_ORDER.indexOf(colourOf(y.c)) || x.n - y.n;
     });
   render(
     repeat(
@@ -247,7 +240,7 @@ function caseRow(c, now) {
     <td class="r-number"><a class="case-link" href=${address("cases", state.filters, sel)} @click=${open}>${c.number}</a></td>
     ${itemCell(c)}<td class="r-unit">${unitName(hall, c.handling_unit)}</td>
     <td class="r-clerk">${c.clerk || "—"}</td>
-    <td class="r-accepted">${localTime(c.accepted_at, true)}</td>
+    <td class="r-accepted">${localTime(c.accepted_at, timezone(), true)}</td>
     ${dueCell(c, now)}<td class="r-state">${stateWord(c)}</td>
   </tr>`;
 }

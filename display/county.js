@@ -247,6 +247,7 @@ window.onestopCounty = {
   live: null,
   state: state,
   reload: reload,
+  recheck: recheck,
   limits: LIMITS,
 };
 

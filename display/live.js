@@ -337,21 +337,6 @@ var COLOURS = {
   suspended: { zh: "补正中", mark: "停", en: "waiting for materials, clock stopped" },
 };
 
-/** A colour mark that never relies on colour alone: a swatch plus 「红 已超期」. */
-function colourMark(colour, big) {
-  var c = COLOURS[colour];
-  var mark = el("span", "cmark c-" + (c ? colour : "none") + (big ? " cmark-big" : ""));
-  mark.dataset.colour = colour || "";
-  if (!c) {
-    mark.textContent = "—";
-    return mark;
-  }
-  mark.appendChild(el("i", "swatch", c.mark));
-  mark.appendChild(el("span", "cmark-text", c.zh));
-  mark.title = c.mark + " · " + c.zh + " · " + c.en;
-  return mark;
-}
-
 /** "2026-11-30T17:30:00+08:00" -> "11-30 17:30" (the hall-local time the server wrote). */
 function deadlineText(iso) {
   if (!iso) return "—";
@@ -420,7 +405,6 @@ export {
   pad,
   tokenFromFragment,
   COLOURS,
-  colourMark,
   deadlineText,
   deadlineLeft,
 };

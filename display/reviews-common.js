@@ -8,8 +8,9 @@
  * the same elements across redraws (the lists are keyed by id).
  */
 import { html, nothing } from "/vendor/lit-html/lit-html.js";
-import { localParts, newRequestId, pad } from "./live.js";
+import { newRequestId } from "./live.js";
 import { staffText } from "./staff.js";
+import { localTime as hallTime } from "./case-parts.js";
 
 export { field, submit } from "./case-parts.js";
 
@@ -92,11 +93,9 @@ export function tz() {
   return state.snap && state.snap.hall && state.snap.hall.timezone;
 }
 
+/** A time in the hall's own zone (case-parts.js localTime). */
 export function localTime(iso) {
-  if (!iso) return "—";
-  var p = localParts(new Date(iso), tz());
-  var day = p.year + "-" + pad(p.month) + "-" + pad(p.day);
-  return day + " " + pad(p.hour) + ":" + pad(p.minute);
+  return hallTime(iso, tz());
 }
 
 export function staffName(username) {

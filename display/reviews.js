@@ -22,6 +22,7 @@
  */
 import { connectLive, el } from "./live.js";
 import { staffPage } from "./staff.js";
+import { errorText } from "./case-parts.js";
 import { T, page, paren, state, tx } from "./reviews-common.js";
 import { renderFollows } from "./reviews-follow.js";
 import { renderReviews } from "./reviews-rect.js";
@@ -236,11 +237,9 @@ function listFailed(err, where, what) {
     el(
       "span",
       "error",
-      err.status
-        ? err.status === 403
-          ? tx("r_managers_only_view", "仅大厅管理员可查看（403） · managers only")
-          : T.msg(err.message) + paren(err.status)
-        : tx("c_unreachable_retry", "无法连接服务器，稍后自动重试 · server unreachable")
+      err.status === 403
+        ? tx("r_managers_only_view", "仅大厅管理员可查看（403） · managers only")
+        : errorText(err) + (err.status ? paren(err.status) : "")
     )
   );
   if (!err.status || err.status >= 500) {

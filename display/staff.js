@@ -13,7 +13,8 @@
  *
  * No framework, no build step: an ES module; the page's own module imports staffPage({...}).
  */
-import { COLOURS, api as request, colourMark as colourMarkZh, el, socketReady } from "./live.js";
+import { html } from "/vendor/lit-html/lit-html.js";
+import { COLOURS, api as request, el, socketReady } from "./live.js";
 import { format as formatText, staff as staffLanguage, switcher } from "./i18n.js";
 
 var $ = function (id) {
@@ -150,17 +151,17 @@ var COLOUR = {
   suspended: [k("colour_suspended", "补正中"), k("colour_mark_suspended", "停")],
 };
 
-/** live.js colourMark in the chosen language: the swatch letter and the words. */
+/** A colour mark that never relies on colour alone, in the chosen language: a swatch with its
+ * letter plus the words (「红 已超期」), as a lit-html template. */
 function colourMark(colour, big) {
-  var mark = colourMarkZh(colour, big);
-  var c = COLOUR[colour];
-  if (!c || !english()) return mark;
-  var swatch = mark.querySelector(".swatch");
-  var words = mark.querySelector(".cmark-text");
-  if (swatch) swatch.textContent = t(c[1]);
-  if (words) words.textContent = t(c[0]);
-  mark.title = t(c[0]) + " · " + ((COLOURS[colour] || {}).en || "");
-  return mark;
+  var c = COLOURS[colour];
+  var size = big ? " cmark-big" : "";
+  if (!c) return html`<span class=${"cmark c-none" + size} data-colour=${colour || ""}>—</span>`;
+  var words = colourText(colour) || c.zh;
+  var title = english() ? words + " · " + c.en : c.mark + " · " + c.zh + " · " + c.en;
+  return html`<span class=${"cmark c-" + colour + size} data-colour=${colour} title=${title}
+    ><i class="swatch">${colourLetter(colour) || c.mark}</i><span class="cmark-text">${words}</span></span
+  >`;
 }
 
 /** The colour's name ("已超期" / "Overdue"). */

@@ -17,6 +17,10 @@ DISPLAY = Path(__file__).resolve().parent.parent.parent / "display"
     [
         "/assets/cases.js",
         "/assets/live.js",
+        "/assets/case-parts.js",
+        "/assets/county-board.js",
+        "/assets/board-alerts.js",
+        "/assets/reviews-rect.js",
         "/vendor/socket.io.esm.min.js",
         "/vendor/lit-html/lit-html.js",
         "/vendor/lit-html/directives/repeat.js",

@@ -92,7 +92,8 @@ def test_board_shows_red_cases_an_overdue_alert_and_a_bad_review(live_server, pa
         clerk1.hall_path(f"/cases/{calm}/extension"), {"days": 2, "reason": "需入户核查家庭收入"}
     )
     page.wait_for_function("document.getElementById('c-open').textContent === '4'")
-    assert page.get_attribute("#colour-counts .cc[data-colour='suspended']", "data-count") == "1"
+    # the suspension's snapshot may come after the one that shows the fourth case
+    page.wait_for_selector("#colour-counts .cc[data-colour='suspended'][data-count='1']")
 
     boss = manager(live_server)
     move_deadline(live_server, late, -timedelta(days=2))

@@ -308,6 +308,83 @@ def test_every_hall_side_by_side_and_a_town_event_updates_its_row(county, pages,
     page.wait_for_selector("body[data-lang='zh']", state="attached")
 
 
+def test_a_live_event_keeps_the_focused_hall_link_and_the_rows(county, pages, artifacts):
+    """The grid and the alerts are drawn in place (rows keyed by hall, alerts by what they are
+    about): a town's ticket, or the 10-second recheck, updates the figures in the same elements
+    and the hall link the supervisor tabbed to keeps the focus; 「新」 is kept as data, so it stays
+    on through a redraw and fades on the clock. A page that rebuilt its rows by hand drops both."""
+    page = pages()
+    sign_in(page, county)
+    page.wait_for_selector("body[data-view='county'][data-loads]", state="attached")
+    page.wait_for_selector("#conn.conn-connected")
+    row = "#halls tbody tr[data-hall='town']"
+    link = f"{row} .h-link"
+    alert = "#alerts li[data-kind='referral_waiting'][data-hall='town']"
+    page.wait_for_selector(f"{row}[data-waiting='0']")
+    assert page.locator(alert).count() == 1
+    # The supervisor tabs to the town's link; the row, the link and an alert are marked.
+    page.focus(link)
+    marks = [row, link, alert]
+    page.evaluate(
+        "(sels) => sels.forEach((s) => { document.querySelector(s).__before = true; })", marks
+    )
+    kept = """(sels) => ({
+        focused: document.activeElement === document.querySelector(sels[1]),
+        marked: sels.map((s) => !!(document.querySelector(s) || {}).__before),
+      })"""
+    loads = int(page.get_attribute("body", "data-loads") or 0)
+
+    county.issue("town", "MZ-01")  # a town kiosk issues a ticket: the page reloads the board
+    page.wait_for_selector(f"{row}[data-waiting='1']")
+    assert int(page.get_attribute("body", "data-loads") or 0) > loads
+    assert text(page, f"{row} .f-waiting") == "1"
+    assert text(page, "#halls tfoot .f-waiting") == "1" and text(page, "#t-waiting") == "1"
+    assert page.evaluate(kept, marks) == {"focused": True, "marked": [True, True, True]}
+    assert page.get_attribute(f"{row} .f-longest-wait-minutes", "data-level") is None
+
+    # The 10-second recheck, 40 minutes on: the wait grows past the limit in the same cell.
+    later = page.evaluate(
+        """(sel) => {
+             const county = window.onestopCounty;
+             county.state.offset += 40 * 60000;
+             county.recheck();
+             const cell = document.querySelector(sel + " .f-longest-wait-minutes");
+             return { text: cell.textContent.trim(), level: cell.dataset.level || null };
+           }""",
+        row,
+    )
+    assert later["level"] == "red" and int(later["text"].split()[0]) >= 40, later
+    assert page.evaluate(kept, marks) == {"focused": True, "marked": [True, True, True]}
+
+    # A bad review while the page is open: 「新」 on its alert, kept through the next redraw.
+    county.issue("town", "RS-01")  # window 3's ticket, the one to be rated
+    page.wait_for_selector(f"{row}[data-waiting='2']")
+    county.bad_review("town")
+    fresh = "#alerts li.fresh[data-kind='bad_reviews'][data-hall='town']"
+    page.wait_for_selector(fresh)
+    page.wait_for_selector(f"{row}[data-waiting='1']")
+    assert text(page, f"{fresh} .a-new") == "新"
+    page.evaluate("(s) => { document.querySelector(s).__fresh = true; }", fresh)
+    county.issue("town", "MZ-01")
+    page.wait_for_selector(f"{row}[data-waiting='2']")
+    assert page.evaluate("(s) => !!document.querySelector(s).__fresh", fresh)
+    assert page.evaluate(kept, marks) == {"focused": True, "marked": [True, True, True]}
+    page.screenshot(path=str(artifacts / "county-live.png"), full_page=True)
+    # Two minutes on, the recheck takes 「新」 off the same alert.
+    faded = page.evaluate(
+        """(s) => {
+             const li = document.querySelector(s);
+             window.onestopCounty.state.offset += 3 * 60000;
+             window.onestopCounty.recheck();
+             return { same: li.isConnected, fresh: li.classList.contains("fresh"),
+                      mark: li.querySelectorAll(".a-new").length };
+           }""",
+        fresh,
+    )
+    assert faded == {"same": True, "fresh": False, "mark": 0}
+    assert page.evaluate(kept, marks) == {"focused": True, "marked": [True, True, True]}
+
+
 def test_a_hall_opens_its_own_board_read_only(county, pages):
     page = pages()
     sign_in(page, county)
