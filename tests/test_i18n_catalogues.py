@@ -4,6 +4,7 @@ its .pot, the loader's fallbacks, languages discovered from directories, and the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -76,6 +77,27 @@ def test_every_shipped_key_has_english_and_uyghur(domain):
 
 def _has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+DISPLAY = Path(__file__).resolve().parent.parent / "display"
+
+
+def test_every_staff_key_is_used_by_a_page():
+    """A key no page asks for is a translation nobody sees, kept up to date for nothing (states,
+    ratings and steps come from i18n/labels.toml now). A key a page builds (``"state_" + s``)
+    counts as used when its prefix is built."""
+    pages = [*DISPLAY.glob("*.js"), *DISPLAY.glob("*.html"), *DISPLAY.glob("parts/*.html")]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    built = set(re.findall(r"[\"']([a-z_]+_)[\"']\s*\+", source))
+    pot = (Path(i18n.__file__).parent / "messages" / "staff.pot").read_text(encoding="utf-8")
+    keys = re.findall(r'^msgctxt "([^"]+)"', pot, re.M)
+    unused = [
+        k
+        for k in keys
+        if not re.search(rf"[\"'`]{re.escape(k)}[\"'`]", source)
+        and not any(k.startswith(prefix) for prefix in built)
+    ]
+    assert len(keys) > 300 and unused == []
 
 
 def test_the_kiosks_case_states_are_the_labels_in_chinese():

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 import i18n
+from i18n import labels
 from tests.pages.test_board import BOARD, login
 
 pytestmark = pytest.mark.slow
@@ -141,8 +142,11 @@ def test_the_strip_follows_the_language_toggle(live_server, pages, artifacts):
     summary = page.inner_text("#appointments-summary")
     assert "booked 1" in summary and "checked in 0" in summary and "no-show 0" in summary
     booked_title = page.get_attribute(f"{chips}[data-code='{kept}']", "title")
-    assert booked_title == f"138****5678 · {en['ap_state_booked']}"
-    assert en["ap_state_cancelled"] in page.get_attribute(f"{chips}[data-code='{gone}']", "title")
+    # the state names are labels (i18n/labels.toml), like every state's
+    booked_en = labels.label("appointment_state", "booked", "en")
+    assert booked_title == f"138****5678 · {booked_en}"
+    cancelled_en = labels.label("appointment_state", "cancelled", "en")
+    assert cancelled_en in page.get_attribute(f"{chips}[data-code='{gone}']", "title")
     row = page.locator(f"#appointments tr.appt-slot[data-slot='{start}']")
     item = row.locator(".a-item").inner_text()
     assert item == "Minimum living allowance (dibao) application"
