@@ -5,6 +5,7 @@
  */
 import { html, nothing, render as draw } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
+import { uniqueKeys } from "./staff.js";
 import {
   PRINTER_TEXT,
   T,
@@ -141,11 +142,9 @@ function alertKey(a) {
 
 export function renderAlerts() {
   var now = serverNow();
-  var seen = {};
-  var rows = state.alerts.map(function (a) {
-    var key = alertKey(a); // two alerts about the same thing: told apart by their order
-    seen[key] = (seen[key] || 0) + 1;
-    return { a: a, key: seen[key] > 1 ? key + "#" + seen[key] : key };
+  var keys = uniqueKeys(state.alerts, alertKey);
+  var rows = state.alerts.map(function (a, i) {
+    return { a: a, key: keys[i] };
   });
   var body = rows.length
     ? repeat(

@@ -6,6 +6,7 @@
  */
 import { html, nothing, render as draw } from "/vendor/lit-html/lit-html.js";
 import { repeat } from "/vendor/lit-html/directives/repeat.js";
+import { uniqueKeys } from "./staff.js";
 import { clockText } from "./live.js";
 import { localTime } from "./case-parts.js";
 import { state } from "./county-state.js";
@@ -256,17 +257,12 @@ function renderAlerts() {
   var alerts = state.board.alerts || [];
   var halls = byCode();
   var now = serverNow();
-  var seen = {};
-  var rows = alerts.map(function (a) {
+  var keys = uniqueKeys(alerts, alertKey);
+  var rows = alerts.map(function (a, i) {
     var key = alertKey(a);
     if (!(key in state.firstSeen)) state.firstSeen[key] = state.loads > 1 ? now : 0;
     var first = state.firstSeen[key];
-    seen[key] = (seen[key] || 0) + 1; // the same key twice: told apart by their order
-    return {
-      a: a,
-      key: seen[key] > 1 ? key + "#" + seen[key] : key,
-      fresh: !!first && now - first < FRESH_MS,
-    };
+    return { a: a, key: keys[i], fresh: !!first && now - first < FRESH_MS };
   });
   var body = rows.length
     ? repeat(

@@ -191,6 +191,17 @@ function deadlineLeft(iso, nowMs) {
     : tx("time_left", "剩 {t}", { t: amount(ms) });
 }
 
+/** Keys for a keyed list (lit-html repeat) whose items may share one: the second "k" becomes
+ * "k#2", the third "k#3", so two alerts about the same thing keep their own rows. */
+function uniqueKeys(items, keyOf) {
+  var seen = {};
+  return items.map(function (item) {
+    var key = keyOf(item);
+    seen[key] = (seen[key] || 0) + 1;
+    return seen[key] > 1 ? key + "#" + seen[key] : key;
+  });
+}
+
 export const staffText = {
   tx: tx,
   k: k,
@@ -501,4 +512,4 @@ function staffPage(options) {
   return page;
 }
 
-export { staffPage, label, labelsReady };
+export { staffPage, label, labelsReady, uniqueKeys };
