@@ -194,8 +194,7 @@ function onSnapshot(snap) {
 function render() {
   var snap = state.snap;
   var hallName = snap.hall ? T.name(snap.hall.name) : "";
-  $("hall-name").textContent = hallName || tx("board_title", "大厅看板");
-  document.title = (hallName ? hallName + " · " : "") + tx("board_title", "大厅看板");
+  staff.showHall(hallName, "board_title", "大厅看板");
   $("day").textContent = snap.day || "";
   updateAlerts(); // first: the rows below mark what the alerts name
   renderTotals();

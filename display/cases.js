@@ -126,8 +126,7 @@ function onSnapshot(snap) {
 
 function showTitle() {
   var hall = state.snap && state.snap.hall ? T.name(state.snap.hall.name) : "";
-  $("hall-name").textContent = hall || tx("nav_cases", "办件管理");
-  document.title = (hall ? hall + " · " : "") + tx("nav_cases", "办件管理");
+  staff.showHall(hall, "nav_cases", "办件管理");
 }
 
 /** The language changed: draw everything again from memory (no request). */

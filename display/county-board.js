@@ -137,8 +137,7 @@ function figures(row) {
 export function renderBoard() {
   var board = state.board;
   var root = board.root || {};
-  $("hall-name").textContent = hallName(root) || tx("co_title", "全县督查");
-  document.title = (hallName(root) ? hallName(root) + " · " : "") + tx("co_title", "全县督查");
+  page.staff.showHall(hallName(root), "co_title", "全县督查");
   $("day").textContent = localTime(board.at, timezone(), true);
   renderTotals();
   renderHalls();

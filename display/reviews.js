@@ -135,8 +135,7 @@ function onSnapshot(snap) {
 
 function showTitle() {
   var hall = state.snap && state.snap.hall ? T.name(state.snap.hall.name) : "";
-  $("hall-name").textContent = hall || tx("r_title", "好差评与报表");
-  document.title = (hall ? hall + " · " : "") + tx("r_title", "好差评与报表");
+  staff.showHall(hall, "r_title", "好差评与报表");
 }
 
 /** The language changed: draw again from memory (no request). */

@@ -316,6 +316,7 @@ function staffPage(options) {
     sessionEnded: sessionEnded,
     refuse: refuse,
     showApp: showApp,
+    showHall: showHall,
     setConn: setConn,
     liveStatus: liveStatus,
     boot: boot,
@@ -389,6 +390,13 @@ function staffPage(options) {
     var toBoard = $("to-board");
     if (toBoard) toBoard.hidden = !MANAGERS[user.role];
     document.body.dataset.role = user.role || "";
+  }
+
+  /** The bar's title and the tab's: the hall's name (when known) and the page's own title. */
+  function showHall(hallName, titleKey, titleZh) {
+    var title = tx(titleKey, titleZh);
+    $("hall-name").textContent = hallName || title;
+    document.title = (hallName ? hallName + " · " : "") + title;
   }
 
   function setConn(status) {

@@ -13,12 +13,11 @@ from backend.hallconfig import parse_config
 from backend.services.auth import add_user, issue_device_token
 from backend.services.deadlines import sweep_all
 from backend.services.halls import sync_hall
-from tests.support import HallClient, rid
+from tests.support import PASSWORD, HallClient, rid
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_HALL = ROOT / "config" / "demo-hall.toml"
 HALL = "qingshan"
-PASSWORD = "secret-pw-123"
 STAFF = {"clerk1": "李敏", "clerk2": "张伟", "clerk3": "刘洋"}
 MANAGER = ("manager", "王主任")
 
@@ -74,16 +73,6 @@ class DemoHall(HallClient):
     def configure(self, **hall) -> None:
         """Reload the hall's config with these [hall] fields changed (public_url = "...")."""
         load_demo_hall(self.db_url, self.clock(), **hall)
-
-    def staff(self, username: str) -> dict[str, str]:
-        if username not in self._staff:
-            r = self.client.post(
-                "/api/v1/auth/login",
-                json={"hall": self.hall, "username": username, "password": PASSWORD},
-            )
-            assert r.status_code == 200, r.json
-            self._staff[username] = r.json["token"]
-        return {"Authorization": f"Bearer {self._staff[username]}"}
 
     def add_ticket(self, item: str, priority: str = "normal", reason: str | None = None) -> str:
         """A resident takes a ticket at kiosk-1; its number."""
